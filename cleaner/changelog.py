@@ -1,0 +1,278 @@
+"""The change log: JSONL records of what was removed, where and why.
+
+The records are the edits themselves, so the log is also the recipe for
+``restore``: cleaned text + edits -> original text -> original bytes,
+verified against the sha256 recorded when the file was read.
+Schema (version ``SCHEMA``) is documented in README.md.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Iterator
+
+from . import __version__
+from . import edits as E
+from .document import Edit
+from .io.encoding import DecodeError, TextFacts, decode_as, encode
+from .io.jsonl import RecordError, _locate_literal, literal_for
+from .io.readers import _gunzip
+from .io.writers import gzip_bytes, write_atomic
+
+SCHEMA = 1
+
+
+class LogWriter:
+    """Writes records to ``path`` through a temporary file renamed on close."""
+
+    def __init__(self, path: Path | None, command: str, options: dict):
+        self.path = path
+        self.handle: IO[str] | None = None
+        self.tmp: Path | None = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            self.handle = self.tmp.open("w", encoding="utf-8")
+        self.write({
+            "type": "header", "schema": SCHEMA, "tool": "cleaner", "version": __version__,
+            "command": command, "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "options": options,
+        })
+
+    def write(self, record: dict) -> None:
+        if self.handle is not None:
+            self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def close(self, ok: bool = True) -> None:
+        if self.handle is None:
+            return
+        self.handle.close()
+        self.handle = None
+        if ok:
+            os.replace(self.tmp, self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> "LogWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.close(ok=exc_type is None)
+
+
+def file_record(result, output, log_dir: Path | None) -> dict:
+    """The ``file`` record of a cleaned file (``output`` is None when nothing was written)."""
+    source = result.source
+    record = {
+        "type": "file", "path": str(source.path), "rel": source.rel, "format": source.format,
+        "compressed": source.compressed, "sha256_in": source.sha256,
+        "sha256_out": output.sha256 if output else None,
+        "output": _relative(output.path, log_dir) if output else None,
+        **source.facts.to_log(),
+        "lang": result.units[0].lang if source.format != "jsonl" and result.units else None,
+        "changed": result.changed,
+    }
+    if output:
+        record.update({"out_encoding": output.facts.encoding, "out_bom": output.facts.bom,
+                       "out_newline": output.facts.newline})
+    return record
+
+
+def unit_records(result) -> Iterator[dict]:
+    """``record`` (JSONL) and ``edit`` records of one cleaned file."""
+    source = result.source
+    for unit_result in result.units:
+        unit = unit_result.unit
+        if not unit_result.edits:
+            continue
+        where = {"path": str(source.path), "id": unit.doc.id}
+        if unit.line is not None:
+            where["line"] = unit.line + 1
+            line = source.text.split("\n", unit.line + 1)[unit.line]
+            original_literal = line[unit.record.literal_start:unit.record.literal_end]
+            record = {"type": "record", **where, "field": unit.record.field, "lang": unit_result.lang}
+            cleaned_literal = literal_for(unit_result.cleaned, original_literal)
+            if literal_for(unit.source, cleaned_literal) != original_literal:
+                record["literal"] = original_literal  # a style json.dumps does not reproduce
+            yield record
+        for edit in unit_result.edits:
+            entry = {"type": "edit", **where, "rule": edit.rule, "reason": edit.reason,
+                     "start": edit.start, "end": edit.end, "text": unit.source[edit.start:edit.end],
+                     "score": round(edit.score, 4)}
+            if edit.replacement:
+                entry["replacement"] = edit.replacement
+            yield entry
+
+
+def dedup_records(run) -> Iterator[dict]:
+    """``duplicate`` and ``recycled`` records, offsets mapped to the original texts."""
+    units = run.unit_by_key
+    for match in run.duplicates:
+        doc, of = units[match.key].unit.doc, units[match.of_key].unit.doc
+        yield {"type": "duplicate", "path": doc.path, "id": doc.id, "cluster": match.cluster,
+               "of_path": of.path, "of_id": of.id, "similarity": round(match.similarity, 4),
+               "action": "reported"}
+    for match in run.recycled:
+        target, source = units[match.key], units[match.source_key]
+        yield {"type": "recycled", "path": target.unit.doc.path, "id": target.unit.doc.id,
+               "start": E.to_original(target.edits, match.start),
+               "end": E.to_original(target.edits, match.end, as_end=True),
+               "source_path": source.unit.doc.path, "source_id": source.unit.doc.id,
+               "source_start": E.to_original(source.edits, match.source_start),
+               "source_end": E.to_original(source.edits, match.source_end, as_end=True),
+               "similarity": round(match.similarity, 4), "action": "reported"}
+
+
+def summary_record(run) -> dict:
+    chars_in = sum(len(u.unit.doc.text) for f in run.files for u in f.units)
+    chars_out = sum(len(u.cleaned) for f in run.files for u in f.units)
+    return {"type": "summary", "files": len(run.files),
+            "documents": sum(len(f.units) for f in run.files),
+            "changed_files": sum(1 for f in run.files if f.changed),
+            "chars_in": chars_in, "chars_removed": chars_in - chars_out,
+            "edits_by_rule": dict(sorted(run.edit_counts().items())),
+            "duplicates": len(run.duplicates), "recycled": len(run.recycled), "errors": len(run.errors)}
+
+
+def read_log(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except ValueError:
+                    raise ValueError(f"{path}:{number}: not a JSON record") from None
+
+
+def _relative(path: Path, base: Path | None) -> str:
+    if base is None:
+        return str(path)
+    try:
+        return os.path.relpath(path.resolve(), base.resolve())
+    except ValueError:  # another drive on Windows
+        return str(path.resolve())
+
+
+# --------------------------------------------------------------------------- restore
+
+
+class RestoreError(ValueError):
+    pass
+
+
+@dataclass
+class Restored:
+    path: Path  # where the original was written
+    source: str  # the original path as logged
+    unchanged: bool  # True when the target already held the original bytes
+
+
+def restore(log_path: Path, *, out_dir: Path | None = None, in_place: bool = False,
+            force: bool = False) -> Iterator[Restored | tuple[str, str]]:
+    """Rebuild every logged file; yields Restored or (path, reason) on failure."""
+    files: dict[str, dict] = {}
+    edits: dict[str, list[dict]] = {}
+    records: dict[str, dict[int, dict]] = {}
+    for entry in read_log(log_path):
+        kind = entry.get("type")
+        if kind == "header" and entry.get("schema", SCHEMA) > SCHEMA:
+            raise RestoreError(f"{log_path}: log schema {entry['schema']} is newer than this cleaner knows ({SCHEMA})")
+        if kind == "file":
+            files[entry["path"]] = entry
+        elif kind == "edit":
+            edits.setdefault(entry["path"], []).append(entry)
+        elif kind == "record":
+            records.setdefault(entry["path"], {})[entry["line"]] = entry
+    for path, entry in files.items():
+        try:
+            data = _rebuild(entry, edits.get(path, []), records.get(path, {}), log_path.parent)
+        except RestoreError as exc:
+            yield path, str(exc)
+            continue
+        target = Path(path) if in_place else out_dir / entry["rel"]
+        if target.exists() and _stored_sha(target, entry) == entry["sha256_in"]:
+            yield Restored(target, path, True)
+            continue
+        if target.exists() and not in_place and not force:
+            yield path, f"{target} exists (use --force to overwrite)"
+            continue
+        write_atomic(target, data, like=target if in_place else None)
+        yield Restored(target, path, False)
+
+
+def _stored_sha(path: Path, entry: dict) -> str | None:
+    try:
+        data = path.read_bytes()
+        if entry.get("compressed"):
+            data = _gunzip(data, 1 << 40)
+        return hashlib.sha256(data).hexdigest()
+    except Exception:  # unreadable or not gzip: it is not the original
+        return None
+
+
+def _rebuild(entry: dict, edit_entries: list[dict], record_entries: dict[int, dict], log_dir: Path) -> bytes:
+    if entry.get("output") is None:
+        raise RestoreError("no cleaned output was written for this file")
+    out_path = Path(entry["output"])
+    if not out_path.is_absolute():
+        out_path = log_dir / out_path
+    try:
+        data = out_path.read_bytes()
+        if entry.get("compressed"):
+            data = _gunzip(data, 1 << 40)
+    except Exception as exc:
+        raise RestoreError(f"cannot read cleaned output {out_path}: {exc}") from None
+    if hashlib.sha256(data).hexdigest() != entry["sha256_out"]:
+        raise RestoreError(f"cleaned output {out_path} changed since the log was written (sha256 differs)")
+    out_facts = TextFacts(entry["out_encoding"], entry["out_bom"], entry["out_newline"])
+    try:
+        cleaned = decode_as(data, out_facts)
+    except DecodeError as exc:
+        raise RestoreError(f"cannot decode cleaned output {out_path}: {exc}") from None
+    if entry["format"] == "jsonl":
+        original = _restore_jsonl(cleaned, edit_entries, record_entries)
+    else:
+        original = _invert(cleaned, edit_entries)
+    result = encode(original, TextFacts.from_log(entry))
+    if hashlib.sha256(result).hexdigest() != entry["sha256_in"]:
+        raise RestoreError("rebuilt file does not match the logged sha256 of the original")
+    return gzip_bytes(result) if entry.get("compressed") else result
+
+
+def _invert(cleaned: str, entries: list[dict]) -> str:
+    ordered = sorted(entries, key=lambda e: (e["start"], e["end"]))
+    edits = [Edit(e["start"], e["end"], e["rule"], e.get("reason", ""), 1.0, e.get("replacement", ""))
+             for e in ordered]
+    try:
+        return E.invert(cleaned, edits, [e["text"] for e in ordered])
+    except ValueError as exc:
+        raise RestoreError(f"edits do not fit the cleaned output: {exc}") from None
+
+
+def _restore_jsonl(cleaned: str, edit_entries: list[dict], record_entries: dict[int, dict]) -> str:
+    lines = cleaned.split("\n")
+    by_line: dict[int, list[dict]] = {}
+    for entry in edit_entries:
+        by_line.setdefault(entry["line"], []).append(entry)
+    for number, entries in by_line.items():
+        line = lines[number - 1]
+        record = record_entries.get(number, {})
+        field = record.get("field", "text")
+        try:
+            start, end = _locate_literal(line, field)
+        except (RecordError, ValueError, IndexError) as exc:
+            raise RestoreError(f"line {number}: cannot find the text field ({exc})") from None
+        cleaned_literal = line[start:end]
+        original = _invert(json.loads(cleaned_literal), entries)
+        literal = record.get("literal") or literal_for(original, cleaned_literal)
+        lines[number - 1] = line[:start] + literal + line[end:]
+    return "\n".join(lines)
+
+
+def count_by_rule(entries) -> Counter:
+    return Counter(e["rule"] for e in entries if e.get("type") == "edit")

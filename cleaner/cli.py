@@ -1,0 +1,413 @@
+"""The ``cleaner`` command line: parse options, call the library, report.
+
+Exit codes: 0 success / nothing found, 1 findings (check) or some files
+failed, 2 usage or configuration error.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _options(**kwargs):
+    from .pipeline import Options
+
+    return Options(**{k: v for k, v in kwargs.items() if v is not None})
+
+
+def _common(func):
+    """Options shared by the commands that read a corpus."""
+    for decorator in reversed([
+        click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True)),
+        click.option("--lang", metavar="CODE", help="Language of the corpus (ISO 639-1, e.g. en). "
+                     "Default: detected per document."),
+        click.option("--text-field", default="text", show_default=True, help="JSONL field holding the text."),
+        click.option("--id-field", default="id", show_default=True, help="JSONL field holding the record id."),
+        click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.8, show_default=True,
+                     help="Word-5-gram Jaccard at or above which two documents are near-duplicates."),
+        click.option("--max-bytes", type=click.IntRange(1), default=512 * 1024 * 1024, show_default=True,
+                     help="Refuse files larger than this (bytes, after decompression)."),
+    ]):
+        func = decorator(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="cleaner")
+def main():
+    """Clean scraped text corpora: strip site chrome, page headers, spam and
+    foreign-language insertions, and find near-duplicate documents and
+    recycled passages. Every change goes to a JSONL change log from which
+    `cleaner restore` rebuilds the originals byte for byte.
+
+    Inputs: .txt, .html/.htm, .jsonl and .jsonl.gz files, directories
+    (searched recursively) and - for standard input.
+    """
+
+
+@main.command()
+@_common
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Write cleaned files here, mirroring the input tree (HTML becomes .txt). UTF-8 with LF "
+                   "unless --keep-encoding.")
+@click.option("--in-place", is_flag=True, help="Overwrite the inputs, keeping their encoding, BOM and newlines.")
+@click.option("--log", "log_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Change log (JSONL). Default: OUT/cleaner-log.jsonl with --out; "
+                   "cleaner-log-<time>.jsonl in the current folder with --in-place.")
+@click.option("--keep-encoding", is_flag=True, help="With --out: write each file in its original encoding, "
+              "BOM and newline style instead of UTF-8/LF.")
+@click.option("--dry-run", is_flag=True, help="Write nothing; list what would change.")
+@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of each change.")
+@click.option("--no-dedup", is_flag=True, help="Skip near-duplicate and recycled-passage detection.")
+@click.option("--force", is_flag=True, help="Overwrite existing output files and log.")
+@click.option("--format", "stdin_format", type=click.Choice(["txt", "html", "jsonl"]), default="txt",
+              show_default=True, help="Format of standard input (-).")
+def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_place, log_path, keep_encoding,
+          dry_run, show_diff, no_dedup, force, stdin_format):
+    """Clean files: remove chrome, headers, spam and foreign insertions.
+
+    \b
+    Examples:
+      cleaner clean corpus/ --out cleaned/          # cleaned copy + cleaned/cleaner-log.jsonl
+      cleaner clean page.html --dry-run             # what would be removed, nothing written
+      cleaner clean a.txt --diff                    # unified diff, nothing written
+      cleaner clean corpus/ --in-place --log ch.jsonl
+      cat a.txt | cleaner clean - > a.clean.txt
+    """
+    options = _options(lang=lang, text_field=text_field, id_field=id_field, threshold=threshold,
+                       max_bytes=max_bytes, dedup=not no_dedup)
+    if Path("-") in paths:
+        if len(paths) > 1 or in_place or out_dir:
+            _usage("- (standard input) cannot be combined with other paths, --out or --in-place")
+        return _clean_stdin(options, stdin_format, log_path, force)
+    if out_dir and in_place:
+        _usage("choose one of --out DIR and --in-place")
+    preview = dry_run or show_diff
+    writing = not preview and (out_dir is not None or in_place)
+    _check_paths(paths)
+    if writing and out_dir is not None:
+        _check_out_dir(out_dir, paths)
+    if writing and log_path is None:
+        stamp = _dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+        log_path = out_dir / "cleaner-log.jsonl" if out_dir else Path(f"cleaner-log-{stamp}.jsonl")
+    if log_path is not None and log_path.exists() and not force and not preview:
+        _usage(f"{log_path} exists (use --force to overwrite, or --log FILE)")
+
+    from . import changelog, output, pipeline
+
+    sources, errors = _read(paths, options)
+    run = _run(sources, options)
+    run.errors = errors
+    if writing and out_dir is not None and not force:
+        existing = [p for p in (output.output_path(f, out_dir) for f in run.files) if p.exists()]
+        if existing:
+            _usage(f"{existing[0]} exists (and {len(existing) - 1} more outputs); use --force to overwrite")
+    if writing and in_place:
+        for result in list(run.files):
+            if result.source.format == "html":
+                run.errors.append((str(result.source.path), "HTML can't be cleaned in place (its output is "
+                                   "text); use --out"))
+                run.files.remove(result)
+    _check_output_collisions(run, out_dir if writing else None)
+
+    log = changelog.LogWriter(log_path if not preview else None, "clean", {
+        "lang": lang, "threshold": threshold, "dedup": not no_dedup, "text_field": text_field,
+        "id_field": id_field, "in_place": in_place, "keep_encoding": keep_encoding})
+    with log:
+        for result in run.files:
+            out = None
+            if writing and (out_dir is not None or result.changed):
+                out = output.render(result, out_dir, keep_encoding)
+                output.write(out, like=result.source.path if in_place else None)
+            elif writing and in_place:  # unchanged in place: the input is its own output
+                out = output.render(result, None, True)
+            log.write(changelog.file_record(result, out, log_path.parent if log_path else None))
+            for record in changelog.unit_records(result):
+                log.write(record)
+            if preview:
+                _print_preview(result, show_diff)
+        for record in changelog.dedup_records(run):
+            log.write(record)
+            if preview:
+                click.echo(_finding_line(record))
+        for path, reason in run.errors:
+            log.write({"type": "error", "path": path, "reason": reason})
+        log.write(changelog.summary_record(run))
+
+    _report_errors(run.errors)
+    _summary(run, out_dir if writing else None, log_path if (writing or (log_path and not preview)) else None)
+    if not writing and not preview:
+        click.echo("nothing written: pass --out DIR or --in-place to write cleaned files "
+                   "(or --dry-run / --diff to preview)", err=True)
+    sys.exit(EXIT_FINDINGS if run.errors else EXIT_OK)
+
+
+@main.command()
+@_common
+@click.option("--log", "log_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the findings as a JSONL change log.")
+@click.option("--force", is_flag=True, help="Overwrite an existing log.")
+@click.option("--min-words", type=click.IntRange(5), default=12, show_default=True,
+              help="Shortest recycled passage reported, in words.")
+def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, force, min_words):
+    """Report near-duplicate documents and recycled passages (writes no text).
+
+    Documents are compared as they are, without cleaning, by MinHash over
+    word 5-grams; candidate pairs are verified with the exact Jaccard.
+    Each cluster keeps its first document (in path order) and reports the
+    others as duplicates of it. Exit 1 if anything is found.
+    """
+    if log_path is not None and log_path.exists() and not force:
+        _usage(f"{log_path} exists (use --force to overwrite)")
+    from . import changelog
+
+    options = _options(lang=lang, text_field=text_field, id_field=id_field, threshold=threshold,
+                       max_bytes=max_bytes, min_passage_words=min_words)
+    _check_paths(paths)
+    sources, errors = _read(paths, options)
+    run = _run(sources, options, clean=False)
+    run.errors = errors
+    with changelog.LogWriter(log_path, "dedup", {"threshold": threshold, "min_words": min_words}) as log:
+        for record in changelog.dedup_records(run):
+            log.write(record)
+            click.echo(_finding_line(record))
+        for path, reason in errors:
+            log.write({"type": "error", "path": path, "reason": reason})
+        log.write(changelog.summary_record(run))
+    _report_errors(errors)
+    _summary(run, None, log_path)
+    found = bool(run.duplicates or run.recycled)
+    sys.exit(EXIT_FINDINGS if found or errors else EXIT_OK)
+
+
+@main.command()
+@_common
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one `path:line: rule message` line per finding; json: one JSON object per line.")
+@click.option("--no-dedup", is_flag=True, help="Skip near-duplicate and recycled-passage detection.")
+def check(paths, lang, text_field, id_field, threshold, max_bytes, fmt, no_dedup):
+    """Report what `clean` would change, and near-duplicates; write nothing.
+
+    Prints one line per finding, `path:line: rule message`, and exits 1
+    if anything would change or a near-duplicate is found (for CI and
+    pre-commit).
+    """
+    from . import changelog
+
+    options = _options(lang=lang, text_field=text_field, id_field=id_field, threshold=threshold,
+                       max_bytes=max_bytes, dedup=not no_dedup)
+    _check_paths(paths)
+    sources, errors = _read(paths, options, quiet=True)
+    run = _run(sources, options, quiet=True)
+    findings = 0
+    for result in run.files:
+        for record in changelog.unit_records(result):
+            if record["type"] != "edit" or record["rule"] == "html-markup":
+                continue
+            findings += 1
+            click.echo(json.dumps(record, ensure_ascii=False) if fmt == "json" else _finding_line(record, result))
+    for record in changelog.dedup_records(run):
+        findings += 1
+        click.echo(json.dumps(record, ensure_ascii=False) if fmt == "json" else _finding_line(record))
+    for path, reason in errors:
+        click.echo(json.dumps({"type": "error", "path": path, "reason": reason}) if fmt == "json"
+                   else f"{path}: error {reason}")
+    sys.exit(EXIT_FINDINGS if findings or errors else EXIT_OK)
+
+
+@main.command()
+@click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Write the restored originals here, mirroring the input tree.")
+@click.option("--in-place", is_flag=True, help="Write the restored originals back to their original paths.")
+@click.option("--force", is_flag=True, help="Overwrite existing files under --out.")
+def restore(log_path, out_dir, in_place, force):
+    """Rebuild the original files from the cleaned output and its LOG.
+
+    Every rebuilt file is checked against the sha256 recorded in the log
+    before it is written; a mismatch is reported and nothing is written
+    for that file.
+    """
+    if bool(out_dir) == bool(in_place):
+        _usage("choose one of --out DIR and --in-place")
+    from .changelog import Restored, RestoreError, restore as do_restore
+
+    failed = restored = same = 0
+    try:
+        for item in do_restore(log_path, out_dir=out_dir, in_place=in_place, force=force):
+            if isinstance(item, Restored):
+                restored += 1
+                same += item.unchanged
+            else:
+                failed += 1
+                click.echo(f"{item[0]}: error {item[1]}", err=True)
+    except (RestoreError, ValueError) as exc:
+        _usage(str(exc))
+    click.echo(f"restored {restored} file(s) ({same} already original), {failed} failed", err=True)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _usage(message: str):
+    click.echo(f"cleaner: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _check_paths(paths) -> None:
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            _usage(f"{path}: no such file or directory")
+
+
+def _check_out_dir(out_dir: Path, paths) -> None:
+    out = out_dir.resolve()
+    for path in paths:
+        root = path.resolve()
+        if root.is_dir() and (out == root or root in out.parents):
+            _usage(f"--out {out_dir} is inside the input folder {path}; choose a folder outside it")
+        if out.exists() and out.is_file():
+            _usage(f"--out {out_dir} is a file")
+
+
+def _check_output_collisions(run, out_dir) -> None:
+    from .output import output_path
+
+    seen: dict[Path, str] = {}
+    for result in list(run.files):
+        target = output_path(result, out_dir) if out_dir else None
+        if target is None:
+            continue
+        if target in seen:
+            run.errors.append((str(result.source.path), f"its output {target} would overwrite that of {seen[target]}"))
+            run.files.remove(result)
+        else:
+            seen[target] = str(result.source.path)
+
+
+def _read(paths, options, quiet: bool = False):
+    from .pipeline import read_all
+
+    return read_all(list(paths), options)
+
+
+def _run(sources, options, clean: bool = True, quiet: bool = False):
+    from .pipeline import run
+
+    show = not quiet and sys.stderr.isatty() and len(sources) > 1
+    if not show:
+        return run(sources, options, clean=clean)
+    with click.progressbar(length=len(sources), label="cleaning" if clean else "reading",
+                           file=sys.stderr, show_pos=True) as bar:
+        return run(sources, options, clean=clean, progress=lambda _source: bar.update(1))
+
+
+def _finding_line(record: dict, result=None) -> str:
+    """`path:line: rule message` for an edit, duplicate or recycled record."""
+    where = record["path"] + (f"#{record['id']}" if record.get("id") is not None else "")
+    kind = record["type"]
+    if kind == "duplicate":
+        other = record["of_path"] + (f"#{record['of_id']}" if record.get("of_id") is not None else "")
+        return f"{where}:1: near-duplicate of {other} (similarity {record['similarity']:.2f})"
+    if kind == "recycled":
+        source = record["source_path"] + (f"#{record['source_id']}" if record.get("source_id") is not None else "")
+        return f"{where}:{_line_of(record, 'start')}: recycled-passage from {source} (similarity {record['similarity']:.2f})"
+    snippet = " ".join(record["text"].split())
+    if len(snippet) > 60:
+        snippet = snippet[:57] + "..."
+    line = 1
+    if result is not None:
+        line = _line_number(result, record)
+    return f"{where}:{line}: {record['rule']} {record['reason']}: {snippet!r}"
+
+
+def _line_of(record, key) -> int:
+    return 1 if record.get("line") is None else record["line"]
+
+
+def _line_number(result, record) -> int:
+    """Line of an edit in the file (JSONL: the record's line)."""
+    if record.get("line") is not None:
+        return record["line"]
+    source = result.units[0].unit.source
+    return source.count("\n", 0, record["start"]) + 1
+
+
+def _print_preview(result, show_diff: bool) -> None:
+    if not result.changed:
+        return
+    if show_diff:
+        for unit_result in result.units:
+            if not unit_result.changed:
+                continue
+            name = unit_result.unit.doc.key
+            before = unit_result.unit.doc.text.splitlines(keepends=True)
+            after = unit_result.cleaned.splitlines(keepends=True)
+            for line in difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"):
+                click.echo(line if line.endswith("\n") else line + "\n", nl=False)
+        return
+    counts = Counter(e.rule for u in result.units for e in u.edits if e.rule != "html-markup")
+    detail = ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items()))
+    click.echo(f"would change {result.source.path}: {detail}")
+
+
+def _report_errors(errors) -> None:
+    for path, reason in errors:
+        click.echo(f"{path}: error {reason}", err=True)
+
+
+def _summary(run, out_dir, log_path) -> None:
+    counts = run.edit_counts()
+    by_rule = ", ".join(f"{rule} {n}" for rule, n in counts.most_common()) or "none"
+    documents = sum(len(f.units) for f in run.files)
+    changed = sum(1 for f in run.files if f.changed)
+    parts = [f"{len(run.files)} file(s), {documents} document(s), {changed} changed",
+             f"removals: {by_rule}",
+             f"{len(run.duplicates)} near-duplicate(s), {len(run.recycled)} recycled passage(s)",
+             f"{len(run.errors)} error(s)"]
+    if out_dir is not None:
+        parts.append(f"wrote {out_dir}")
+    if log_path is not None:
+        parts.append(f"log {log_path}")
+    click.echo("; ".join(parts), err=True)
+
+
+def _clean_stdin(options, fmt: str, log_path, force: bool) -> None:
+    from . import changelog
+    from .io.readers import ReadError, read_source
+    from .io.encoding import encode
+    from .pipeline import run
+
+    if log_path is not None and log_path.exists() and not force:
+        _usage(f"{log_path} exists (use --force to overwrite)")
+    data = sys.stdin.buffer.read()
+    try:
+        source = read_source(Path(f"-.{fmt}"), "-", lang=options.lang, text_field=options.text_field,
+                             id_field=options.id_field, max_bytes=options.max_bytes, data=data)
+    except ReadError as exc:
+        click.echo(f"-: error {exc}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    result_run = run([source], options)
+    result = result_run.files[0]
+    text = result.output_text()
+    sys.stdout.buffer.write(encode(text, source.facts.__class__(source.facts.encoding, source.facts.bom,
+                                                                 source.facts.newline)))
+    sys.stdout.buffer.flush()
+    if log_path is not None:
+        with changelog.LogWriter(log_path, "clean", {"stdin": True}) as log:
+            log.write(changelog.file_record(result, None, None))
+            for record in changelog.unit_records(result):
+                log.write(record)
+            log.write(changelog.summary_record(result_run))
+    _summary(result_run, None, log_path)

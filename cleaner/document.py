@@ -1,0 +1,89 @@
+"""The two data types every part of cleaner shares: Document and Edit.
+
+Detectors never rewrite text. They look at ``Document.text`` and return
+``Edit`` records over its Unicode code-point offsets; ``cleaner.edits``
+applies them in one place, and the same records are the change log.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Line terminators we recognise: CRLF, lone CR, LF. (str.splitlines also splits
+# on form feeds and U+2028, which would shift offsets against a byte-level view.)
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Remove ``text[start:end]`` (or replace it with ``replacement``)."""
+
+    start: int
+    end: int
+    rule: str
+    reason: str
+    score: float = 1.0
+    replacement: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad edit span [{self.start}, {self.end})")
+
+
+@dataclass
+class Line:
+    """One line of a document: ``text`` excludes its terminator."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass
+class Document:
+    """A decoded document plus the facts needed to write it back exactly.
+
+    ``text`` is the decoded original with newlines normalised to LF; the
+    reader records the original newline style (and any exceptions) so that
+    restore can rebuild the bytes.
+    """
+
+    text: str
+    path: str = "-"
+    id: str | None = None
+    lang: str | None = None
+    format: str = "txt"
+    meta: dict = field(default_factory=dict)
+
+    def lines(self) -> list[Line]:
+        return split_lines(self.text)
+
+    @property
+    def key(self) -> str:
+        """A name for this document unique within a run: path, plus id for JSONL."""
+        if "key" in self.meta:  # set by the reader when a JSONL id repeats
+            return self.meta["key"]
+        return self.path if self.id is None else f"{self.path}#{self.id}"
+
+
+def split_lines(text: str) -> list[Line]:
+    """Split LF-normalised text into lines with their offsets (terminator excluded)."""
+    lines: list[Line] = []
+    pos = 0
+    for index, chunk in enumerate(text.split("\n")):
+        lines.append(Line(index, pos, pos + len(chunk), chunk))
+        pos += len(chunk) + 1
+    if lines and lines[-1].text == "" and text.endswith("\n"):
+        lines.pop()  # the empty string after a final newline is not a line
+    return lines
+
+
+def line_span(line: Line, text: str) -> tuple[int, int]:
+    """The span that removes a whole line including its newline."""
+    end = line.end + 1 if line.end < len(text) and text[line.end] == "\n" else line.end
+    return line.start, end

@@ -1,0 +1,198 @@
+"""Decode bytes to text without loss, and encode text back exactly.
+
+A decoding is accepted only if encoding the text again gives back the very
+same bytes; anything else is a ``DecodeError`` naming the reason, so no file
+is ever written from a lossy decoding.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+_BOMS = [  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+_NEWLINES = re.compile(r"\r\n|\r|\n")
+# Bytes 0x80-0x9F are C1 controls in latin-1 but printable in cp1252; real
+# text almost never holds C1 controls, so such "latin-1" is really cp1252.
+_C1 = re.compile(rb"[\x80-\x9f]")
+_SAMPLE = 256 * 1024  # chardet sees at most this much: enough, and bounded
+
+
+class DecodeError(ValueError):
+    """The bytes cannot be turned into text without losing data."""
+
+
+@dataclass
+class TextFacts:
+    """How a text was stored: what restore needs to rebuild the bytes."""
+
+    encoding: str = "utf-8"
+    bom: bool = False
+    newline: str | None = None  # dominant terminator: "\n", "\r\n", "\r" or None
+    # (line index, terminator) for lines whose terminator is not the dominant one
+    newline_exceptions: list[tuple[int, str]] = field(default_factory=list)
+
+    def to_log(self) -> dict:
+        out = {"encoding": self.encoding, "bom": self.bom, "newline": self.newline}
+        if self.newline_exceptions:
+            out["newline_exceptions"] = [list(x) for x in self.newline_exceptions]
+        return out
+
+    @classmethod
+    def from_log(cls, record: dict) -> "TextFacts":
+        return cls(
+            encoding=record.get("encoding", "utf-8"),
+            bom=bool(record.get("bom", False)),
+            newline=record.get("newline"),
+            newline_exceptions=[(int(i), t) for i, t in record.get("newline_exceptions", [])],
+        )
+
+
+UTF8_LF = TextFacts()
+
+
+def decode(data: bytes, declared: str | None = None) -> tuple[str, TextFacts]:
+    """Decode ``data`` to LF-normalised text plus the facts to re-encode it.
+
+    ``declared`` is an encoding named by the container (an HTML meta charset),
+    tried after BOMs and UTF-8 but before statistical detection.
+    """
+    encoding, bom_len = _sniff_bom(data)
+    body = data[bom_len:]
+    if encoding is None:
+        encoding = _guess(body, declared)
+    try:
+        raw = body.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise DecodeError(f"not valid {encoding}: {exc}") from None
+    if "\x00" in raw:
+        raise DecodeError(f"binary content (NUL characters after decoding as {encoding})")
+    text, newline, exceptions = _normalise_newlines(raw)
+    facts = TextFacts(encoding, bom_len > 0, newline, exceptions)
+    if encode(text, facts) != data:
+        raise DecodeError(f"decoding as {encoding} does not round-trip to the same bytes")
+    return text, facts
+
+
+def decode_as(data: bytes, facts: TextFacts) -> str:
+    """Decode bytes whose encoding is already known (a file cleaner wrote)."""
+    if facts.bom:
+        _, bom_len = _sniff_bom(data)
+        data = data[bom_len:]
+    try:
+        raw = data.decode(facts.encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise DecodeError(f"not valid {facts.encoding}: {exc}") from None
+    return _normalise_newlines(raw)[0]
+
+
+def encode(text: str, facts: TextFacts) -> bytes:
+    """The exact inverse of ``decode`` for LF-normalised ``text``."""
+    raw = _restore_newlines(text, facts.newline, facts.newline_exceptions)
+    data = raw.encode(facts.encoding)
+    if facts.bom:
+        data = _bom_for(facts.encoding) + data
+    return data
+
+
+def _sniff_bom(data: bytes) -> tuple[str | None, int]:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name, len(bom)
+    return None, 0
+
+
+def _bom_for(encoding: str) -> bytes:
+    for bom, name in _BOMS:
+        if name == encoding:
+            return bom
+    raise DecodeError(f"no byte-order mark for {encoding}")
+
+
+def _guess(body: bytes, declared: str | None) -> str:
+    if not body:
+        return "utf-8"
+    try:
+        body.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in body[:_SAMPLE]:
+        utf16 = _utf16_without_bom(body)
+        if utf16:
+            return utf16
+        raise DecodeError("binary content (NUL bytes)")
+    candidates = []
+    if declared:
+        candidates.append(declared)
+    import chardet  # imported here: only non-UTF-8 input pays for it
+
+    guess = chardet.detect(body[:_SAMPLE])
+    if guess.get("encoding"):
+        candidates.append(guess["encoding"])
+    for name in candidates:
+        name = canonical(name)
+        if name in ("iso8859-1", "ascii") and _C1.search(body):
+            name = "cp1252"
+        if name is None:
+            continue
+        try:
+            body.decode(name)
+            return name
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise DecodeError("not UTF-8 and no encoding could be detected that decodes it")
+
+
+def canonical(name: str) -> str | None:
+    """Python's canonical codec name for ``name``, or None if unknown."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _utf16_without_bom(body: bytes) -> str | None:
+    """UTF-16 text without a BOM shows NULs in every other byte for Latin text."""
+    sample = body[: min(len(body), 4096) & ~1]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
+        return "utf-16-le"
+    if even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _normalise_newlines(raw: str) -> tuple[str, str | None, list[tuple[int, str]]]:
+    terminators = _NEWLINES.findall(raw)
+    if not terminators:
+        return raw, None, []
+    dominant = Counter(terminators).most_common(1)[0][0]
+    exceptions = [(i, t) for i, t in enumerate(terminators) if t != dominant]
+    return _NEWLINES.sub("\n", raw), dominant, exceptions
+
+
+def _restore_newlines(text: str, newline: str | None, exceptions) -> str:
+    if newline in (None, "\n") and not exceptions:
+        return text
+    parts = text.split("\n")
+    terminators = [newline or "\n"] * (len(parts) - 1)
+    for index, term in exceptions:
+        if index < len(terminators):
+            terminators[index] = term
+    out = [parts[0]]
+    for term, part in zip(terminators, parts[1:]):
+        out.append(term)
+        out.append(part)
+    return "".join(out)

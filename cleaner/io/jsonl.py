@@ -1,0 +1,81 @@
+"""JSONL records: find the text field's literal so only it is rewritten.
+
+Cleaning a record replaces just the JSON string literal of its text field
+inside the original line; every other byte of the line stays as it was, and
+restore puts the original literal back.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from json.decoder import scanstring
+
+_DECODER = json.JSONDecoder()
+_WS = " \t\n\r"
+
+
+class RecordError(ValueError):
+    """A JSONL line that is not a usable record."""
+
+
+@dataclass
+class Record:
+    id: str | None
+    text: str
+    literal_start: int  # span of the text field's JSON string literal in the line
+    literal_end: int
+    field: str  # name of the text field
+    fields: dict
+
+
+def parse_record(line: str, text_field: str, id_field: str) -> Record:
+    """Parse one JSON object line, locating the literal of ``text_field``."""
+    try:
+        fields = json.loads(line)
+    except ValueError as exc:
+        raise RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(fields, dict):
+        raise RecordError("not a JSON object")
+    if text_field not in fields:
+        raise RecordError(f"no {text_field!r} field")
+    if not isinstance(fields[text_field], str):
+        raise RecordError(f"field {text_field!r} is not a string")
+    start, end = _locate_literal(line, text_field)
+    raw_id = fields.get(id_field)
+    ident = None if raw_id is None else (raw_id if isinstance(raw_id, str) else json.dumps(raw_id))
+    return Record(ident, fields[text_field], start, end, text_field, fields)
+
+
+def _skip_ws(line: str, i: int) -> int:
+    while i < len(line) and line[i] in _WS:
+        i += 1
+    return i
+
+
+def _locate_literal(line: str, key: str) -> tuple[int, int]:
+    """Offsets of the last top-level string value of ``key`` (json.loads keeps the last)."""
+    i = _skip_ws(line, 0) + 1  # past "{"
+    found: tuple[int, int] | None = None
+    while True:
+        i = _skip_ws(line, i)
+        if line[i] == "}":
+            break
+        name, i = scanstring(line, i + 1)
+        i = _skip_ws(line, i) + 1  # past ":"
+        i = _skip_ws(line, i)
+        value_start = i
+        _, i = _DECODER.raw_decode(line, i)
+        if name == key:
+            found = (value_start, i)
+        i = _skip_ws(line, i)
+        if line[i] == ",":
+            i += 1
+    if found is None:
+        raise RecordError(f"no {key!r} field")
+    return found
+
+
+def literal_for(value: str, like: str) -> str:
+    """A JSON literal for ``value`` in the style of literal ``like``."""
+    ascii_only = like.isascii() and not value.isascii()
+    return json.dumps(value, ensure_ascii=ascii_only or (like.isascii() and "\\u" in like))

@@ -1,0 +1,172 @@
+"""Find input files and read them into documents, losslessly.
+
+A whole-file problem (unreadable, binary, undecodable, too large) raises
+``ReadError`` with a one-line reason; a bad JSONL line is recorded on the
+file and the other records go on.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from ..document import Document, Edit
+from . import html as html_io
+from .encoding import DecodeError, TextFacts, decode
+from .jsonl import Record, RecordError, parse_record
+
+FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+# Folders a corpus tree holds that are never corpus documents.
+_SKIP_DIRS = {".git", ".hg", ".svn", ".cleaner_cache", "__pycache__", ".venv", "node_modules"}
+
+
+class ReadError(ValueError):
+    """A file that cannot be read as a document; the message says why."""
+
+
+@dataclass
+class Unit:
+    """One document of a file and how its text relates to the file's text.
+
+    Edits are logged over ``source``: the file's text for plain text, the
+    page source for HTML (``base`` holds the markup edits that turn it into
+    ``doc.text``), the record's text field for JSONL.
+    """
+
+    doc: Document
+    source: str
+    base: list[Edit] = field(default_factory=list)
+    line: int | None = None  # JSONL: 0-based line index in the file
+    record: Record | None = None
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    rel: str  # path relative to the argument it was found under: mirrored under --out
+    format: str  # txt, html or jsonl
+    compressed: bool
+    sha256: str  # of the bytes as stored (after gunzip for .jsonl.gz)
+    facts: TextFacts
+    text: str  # the decoded file, LF newlines
+    units: list[Unit]
+    record_errors: list[tuple[int, str]] = field(default_factory=list)  # (1-based line, reason)
+
+
+def format_of(path: Path) -> tuple[str | None, bool]:
+    """(format, gzip-compressed) from the file name; format None if unsupported."""
+    name = path.name.lower()
+    if name.endswith(".jsonl.gz"):
+        return "jsonl", True
+    return FORMATS.get(Path(name).suffix), False
+
+
+def discover(paths: list[Path]) -> Iterator[tuple[Path, str]]:
+    """Yield (file, relative path) for every supported file under ``paths``.
+
+    Directories are walked recursively in sorted order without following
+    symlinks (so a symlink loop cannot trap the walk); files named directly
+    are taken whatever their suffix.
+    """
+    for root in paths:
+        if root.is_dir():
+            for folder, dirs, files in os.walk(root):
+                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+                for name in sorted(files):
+                    file = Path(folder, name)
+                    if format_of(file)[0] is not None:
+                        yield file, file.relative_to(root).as_posix()
+        else:
+            yield root, root.name
+
+
+def read_source(
+    path: Path,
+    rel: str | None = None,
+    *,
+    lang: str | None = None,
+    text_field: str = "text",
+    id_field: str = "id",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    data: bytes | None = None,
+) -> SourceFile:
+    fmt, compressed = format_of(path)
+    fmt = fmt or "txt"
+    if data is None:
+        data = _read_bytes(path, max_bytes)
+    if compressed:
+        data = _gunzip(data, max_bytes)
+    if not data.strip():
+        raise ReadError("empty file" if not data else "file holds only whitespace")
+    declared = html_io.declared_encoding(data) if fmt == "html" else None
+    try:
+        text, facts = decode(data, declared)
+    except DecodeError as exc:
+        raise ReadError(str(exc)) from None
+    if not text.strip():
+        raise ReadError("file holds only whitespace")
+    source = SourceFile(path, rel or path.name, fmt, compressed, hashlib.sha256(data).hexdigest(), facts, text, [])
+    key = str(path)
+    if fmt == "txt":
+        source.units.append(Unit(Document(text, key, None, lang, fmt), text))
+    elif fmt == "html":
+        from ..edits import apply, resolve
+
+        base = resolve(html_io.extract(text))
+        source.units.append(Unit(Document(apply(text, base), key, None, lang, fmt), text, base))
+    else:
+        seen_ids: dict[str, int] = {}
+        for index, line in enumerate(text.split("\n")):
+            if not line.strip():
+                continue
+            try:
+                record = parse_record(line, text_field, id_field)
+            except RecordError as exc:
+                source.record_errors.append((index + 1, str(exc)))
+                continue
+            ident = record.id if record.id is not None else f"line-{index + 1}"
+            doc = Document(record.text, key, ident, lang, fmt)
+            if ident in seen_ids:
+                source.record_errors.append((index + 1, f"duplicate id {ident!r} (first on line {seen_ids[ident]})"))
+                doc.meta["key"] = f"{key}#{ident}@{index + 1}"
+            else:
+                seen_ids[ident] = index + 1
+            source.units.append(Unit(doc, record.text, [], index, record))
+    return source
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ReadError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)")
+        with path.open("rb") as handle:
+            return handle.read(max_bytes + 1)
+    except IsADirectoryError:
+        raise ReadError("is a directory") from None
+    except PermissionError:
+        raise ReadError("permission denied") from None
+    except FileNotFoundError:
+        raise ReadError("no such file") from None
+    except OSError as exc:
+        raise ReadError(exc.strerror or str(exc)) from None
+
+
+def _gunzip(data: bytes, max_bytes: int) -> bytes:
+    try:
+        decompressor = zlib.decompressobj(wbits=31)
+        out = decompressor.decompress(data, max_bytes + 1)
+        if len(out) > max_bytes:
+            raise ReadError(f"decompresses to over the {max_bytes:,}-byte limit (--max-bytes)")
+        if not decompressor.eof:
+            raise ReadError("truncated gzip stream")
+        if decompressor.unused_data:  # a multi-member gzip file: let gzip handle the rest
+            out = gzip.decompress(data)
+        return out
+    except (zlib.error, EOFError, gzip.BadGzipFile) as exc:
+        raise ReadError(f"not a valid gzip file ({exc})") from None

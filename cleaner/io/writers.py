@@ -1,0 +1,40 @@
+"""Atomic file writes: a reader never sees a half-written file."""
+from __future__ import annotations
+
+import gzip
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: Path, data: bytes, *, like: Path | None = None) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    ``like``: an existing file whose permission bits the result keeps
+    (used when replacing a file in place).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if like is not None and like.exists():
+            os.chmod(tmp, like.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Deterministic gzip (no timestamp), so equal content gives equal files."""
+    return gzip.compress(data, mtime=0)

@@ -1,0 +1,176 @@
+"""Run the detectors over documents and corpora.
+
+The stages: read files -> corpus pass (line counts) -> per-document
+detection -> resolve -> dedup over the cleaned texts. Nothing here writes
+files; ``cleaner.output`` and ``cleaner.changelog`` do that.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import edits as E
+from .document import Document, Edit
+from .io.jsonl import literal_for
+from .io.readers import DEFAULT_MAX_BYTES, ReadError, SourceFile, Unit, discover, read_source
+from .rules import RuleContext
+
+
+@dataclass
+class Options:
+    lang: str | None = None  # the corpus language; detected per document when None
+    text_field: str = "text"
+    id_field: str = "id"
+    max_bytes: int = DEFAULT_MAX_BYTES
+    dedup: bool = True
+    threshold: float = 0.8  # word-5-gram Jaccard for near-duplicate documents
+    min_passage_words: int = 12
+
+
+@dataclass
+class UnitResult:
+    unit: Unit
+    edits: list[Edit]  # resolved, over unit.source
+    cleaned: str  # the document's cleaned text
+    lang: str | None
+
+    @property
+    def changed(self) -> bool:
+        return any(e.rule != "html-markup" for e in self.edits)
+
+
+@dataclass
+class FileResult:
+    source: SourceFile
+    units: list[UnitResult]
+
+    def output_text(self) -> str:
+        """The cleaned file: text for txt/html, the records rewritten for JSONL."""
+        if self.source.format != "jsonl":
+            return self.units[0].cleaned if self.units else ""
+        lines = self.source.text.split("\n")
+        for result in self.units:
+            if result.edits:
+                line = lines[result.unit.line]
+                record = result.unit.record
+                old = line[record.literal_start:record.literal_end]
+                lines[result.unit.line] = (
+                    line[: record.literal_start] + literal_for(result.cleaned, old) + line[record.literal_end:]
+                )
+        return "\n".join(lines)
+
+    @property
+    def changed(self) -> bool:
+        return any(u.changed for u in self.units)
+
+
+@dataclass
+class Run:
+    files: list[FileResult] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), incl. bad JSONL lines
+    duplicates: list = field(default_factory=list)  # cleaner.dedup.DuplicateMatch
+    recycled: list = field(default_factory=list)  # cleaner.dedup.RecycledMatch
+    unit_by_key: dict[str, UnitResult] = field(default_factory=dict)
+
+    def edit_counts(self) -> Counter:
+        counts: Counter = Counter()
+        for result in self.files:
+            for unit in result.units:
+                counts.update(e.rule for e in unit.edits if e.rule != "html-markup")
+        return counts
+
+
+def clean_text(text: str, *, lang: str | None = None, ctx: RuleContext | None = None) -> tuple[str, list[Edit]]:
+    """Clean one plain text: returns (cleaned text, edits over ``text``).
+
+    The library entry point for notebooks: ``clean_text(open(p).read())``.
+    Newlines should be LF (``cleaner.io.encoding.decode`` normalises them).
+    """
+    doc = Document(text, lang=lang)
+    edits, _ = detect_edits(doc, ctx or RuleContext())
+    return E.apply(text, edits), edits
+
+
+def detect_edits(doc: Document, ctx: RuleContext) -> tuple[list[Edit], str | None]:
+    """Run every detector on ``doc``; return resolved edits and the language used."""
+    from .rules.registry import detect_all
+
+    lang, given = doc.lang, doc.lang is not None
+    if lang is None:
+        from .rules.language import detect_language
+
+        lang, _ = detect_language(doc.text)
+    ctx = RuleContext(lang=lang, lang_given=given, line_counts=ctx.line_counts, n_docs=ctx.n_docs)
+    proposed = E.resolve(detect_all(doc, ctx))
+    return E.resolve(proposed + E.tidy_blank_lines(doc.text, proposed)), lang
+
+
+def clean_unit(unit: Unit, ctx: RuleContext) -> UnitResult:
+    edits, lang = detect_edits(unit.doc, ctx)
+    cleaned = E.apply(unit.doc.text, edits)
+    if unit.base:
+        edits = E.compose(unit.source, unit.base, edits)
+    return UnitResult(unit, edits, cleaned, lang)
+
+
+def line_counts(units: Iterable[Unit]) -> Counter:
+    """In how many documents each normalised line occurs (site templates repeat)."""
+    from .rules.chrome import normalize_line
+
+    counts: Counter = Counter()
+    for unit in units:
+        counts.update({normalize_line(line) for line in unit.doc.text.split("\n") if line.strip()})
+    return counts
+
+
+def read_all(
+    paths: list[Path], options: Options, on_error: Callable[[str, str], None] | None = None
+) -> tuple[list[SourceFile], list[tuple[str, str]]]:
+    sources: list[SourceFile] = []
+    errors: list[tuple[str, str]] = []
+    for path, rel in discover(paths):
+        try:
+            source = read_source(
+                path, rel, lang=options.lang, text_field=options.text_field,
+                id_field=options.id_field, max_bytes=options.max_bytes,
+            )
+        except (ReadError, RecursionError) as exc:
+            errors.append((str(path), str(exc) or type(exc).__name__))
+            continue
+        for line_no, reason in source.record_errors:
+            errors.append((f"{path}:{line_no}", reason))
+        sources.append(source)
+    return sources, errors
+
+
+def run(
+    sources: list[SourceFile],
+    options: Options,
+    *,
+    clean: bool = True,
+    progress: Callable[[SourceFile], None] | None = None,
+) -> Run:
+    """Clean (unless ``clean`` is False) and deduplicate already-read files."""
+    result = Run()
+    units = [u for s in sources for u in s.units]
+    ctx = RuleContext(line_counts=line_counts(units) if clean else Counter(), n_docs=len(units))
+    for source in sources:
+        if clean:
+            unit_results = [clean_unit(u, ctx) for u in source.units]
+        else:
+            unit_results = [UnitResult(u, [], u.doc.text, u.doc.lang) for u in source.units]
+        file_result = FileResult(source, unit_results)
+        result.files.append(file_result)
+        for unit_result in unit_results:
+            result.unit_by_key[unit_result.unit.doc.key] = unit_result
+        if progress:
+            progress(source)
+    if options.dedup:
+        from .dedup import find_duplicates, find_recycled
+
+        docs = [(key, u.cleaned) for key, u in result.unit_by_key.items()]
+        result.duplicates = find_duplicates(docs, threshold=options.threshold)
+        result.recycled = find_recycled(docs, result.duplicates, min_words=options.min_passage_words)
+    return result

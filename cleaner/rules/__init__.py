@@ -1,0 +1,24 @@
+"""Detectors: each module looks at a Document and proposes Edits.
+
+A detector is ``detect(doc, ctx) -> list[Edit]``. It never changes text;
+``cleaner.edits`` resolves overlaps and applies edits in one place.
+Blank lines left behind by removed lines are tidied centrally
+(``cleaner.edits.tidy_blank_lines``), so detectors remove only what they
+mean (usually whole lines via ``cleaner.document.line_span``).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RuleContext:
+    """What a detector may know beyond the document itself."""
+
+    lang: str | None = None  # the document's language if given (--lang) or detected
+    lang_given: bool = False  # True when the user passed --lang
+    # Corpus-wide counts of normalised lines, for template chrome that repeats
+    # across a site's pages; empty when cleaning a single document.
+    line_counts: Counter = field(default_factory=Counter)
+    n_docs: int = 1

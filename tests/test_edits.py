@@ -1,0 +1,92 @@
+"""The one place edits are resolved, applied, inverted and composed."""
+from hypothesis import given, strategies as st
+
+from cleaner import edits as E
+from cleaner.document import Edit, line_span, split_lines
+from cleaner.io.html import extract
+
+
+def removed_texts(text, edits):
+    return [text[e.start:e.end] for e in edits]
+
+
+def test_resolve_drops_overlaps_keeping_the_longer_edit_at_one_start():
+    edits = E.resolve([Edit(5, 7, "markdown", "m"), Edit(0, 10, "spam-line", "s"), Edit(12, 14, "x", "y")])
+    assert [(e.start, e.end, e.rule) for e in edits] == [(0, 10, "spam-line"), (12, 14, "x")]
+
+
+def test_apply_and_invert_round_trip_with_replacements():
+    text = "Hello **bold** world\nAlso read: x\nEnd\n"
+    edits = E.resolve([Edit(6, 8, "markdown", "m"), Edit(12, 14, "markdown", "m"),
+                       Edit(21, 34, "link-bait", "l"), Edit(0, 5, "t", "t", 1.0, "Hi")])
+    cleaned = E.apply(text, edits)
+    assert cleaned == "Hi bold world\nEnd\n"
+    assert E.invert(cleaned, edits, removed_texts(text, edits)) == text
+
+
+def test_invert_refuses_cleaned_text_that_does_not_fit():
+    text = "abc def"
+    edits = [Edit(0, 3, "t", "t", 1.0, "XYZ")]
+    try:
+        E.invert("QQQ def", edits, ["abc"])
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("a cleaned text without the replacement must be refused")
+
+
+def test_tidy_blank_lines_collapses_runs_left_by_removals():
+    text = "\n\nTitle\n\nAlso read: x\n\nBody one.\n\n\n\nBody two.\n\n"
+    lines = split_lines(text)
+    spam = [Edit(*line_span(lines[4], text), "link-bait", "l")]
+    tidy = E.tidy_blank_lines(text, spam)
+    cleaned = E.apply(text, E.resolve(spam + tidy))
+    assert cleaned == "Title\n\nBody one.\n\nBody two.\n"
+    assert all(e.rule == "whitespace" for e in tidy)
+
+
+def test_tidy_blank_lines_is_idempotent_on_clean_text():
+    assert E.tidy_blank_lines("Title\n\nBody.\n", []) == []
+
+
+def test_to_original_maps_cleaned_offsets_back():
+    text = "0123456789"
+    edits = [Edit(2, 4, "x", "x"), Edit(6, 7, "y", "y", 1.0, "AB")]
+    cleaned = E.apply(text, edits)  # "01" "45" "AB" "789"
+    assert cleaned == "0145AB789"
+    assert text[E.to_original(edits, cleaned.index("4"))] == "4"
+    assert text[E.to_original(edits, cleaned.index("7"))] == "7"
+    assert E.to_original(edits, 2) == 4  # right after a removal: the kept text after it
+    assert E.to_original(edits, 2, as_end=True) == 2  # as an end: before the removal
+
+
+def test_compose_html_markup_with_text_edits_round_trips():
+    page = ("<html><body><nav><a href='/'>Home</a> | News</nav>\n<h1>Title</h1>"
+            "<p>Body &amp; <b>**more**</b> text.</p><p>Also read: elsewhere</p></body></html>")
+    base = E.resolve(extract(page))
+    text = E.apply(page, base)
+    assert text == "Home | News\nTitle\nBody & **more** text.\nAlso read: elsewhere\n"
+    lines = split_lines(text)
+    upper = E.resolve([Edit(*line_span(lines[0], text), "chrome-line", "nav"),
+                       Edit(*line_span(lines[3], text), "link-bait", "l"),
+                       Edit(text.index("**"), text.index("**") + 2, "markdown", "m"),
+                       Edit(text.rindex("**"), text.rindex("**") + 2, "markdown", "m")])
+    composed = E.compose(page, base, upper)
+    cleaned = E.apply(page, composed)
+    assert cleaned == "Title\nBody & more text.\n"
+    assert E.invert(cleaned, composed, removed_texts(page, composed)) == page
+    assert {"chrome-line", "link-bait", "markdown", "html-markup"} == {e.rule for e in composed}
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200), st.data())
+def test_random_edits_always_invert(text, data):
+    n = len(text)
+    raw = []
+    for _ in range(data.draw(st.integers(0, 6))):
+        a = data.draw(st.integers(0, n))
+        b = data.draw(st.integers(a, n))
+        repl = data.draw(st.sampled_from(["", "", " ", "\n", "X"]))
+        raw.append(Edit(a, b, "r", "r", 1.0, repl))
+    edits = E.resolve(raw)
+    cleaned = E.apply(text, edits)
+    assert E.invert(cleaned, edits, removed_texts(text, edits)) == text
