@@ -1,0 +1,312 @@
+"""Recycled passages: spans of one document found again in another.
+
+Method (steps 1-4 are numpy array work; 5-7 loop in Python over seeds, not shingles):
+
+1. Every document gets its positional word-5-gram hashes (:mod:`.shingles`).
+2. Index: all (hash, doc, position). A hash is kept when it occurs in at least
+   two and at most ``max_df`` documents; more common shingles are boilerplate
+   (site templates, stock phrases) and would only make noise and work.
+3. Every two occurrences of a kept hash in different documents give a match
+   point (target position t, source position s) for that document pair.
+   Pairs of documents in the same near-duplicate cluster are skipped.
+4. Match points on one diagonal (t - s) at consecutive t form *seeds*: runs
+   of text shared verbatim.
+5. Per document pair, seeds are chained in target order: a seed extends a
+   chain when the uncovered gap after the chain is at most ``max_gap`` tokens
+   (default 12) on both sides and the two gaps differ by at most
+   ``max_shift`` tokens (a reworded passage has words substituted, inserted
+   or deleted, which breaks the shared 5-grams every few words and shifts the
+   diagonal a little).
+6. Each chain is extended token by token past both ends (+1 per equal word,
+   -2 per different one, kept at the best score), which bridges a substituted
+   word near the edge of a passage; chains that then overlap on both sides are
+   merged.
+7. A chain is reported when it spans at least ``min_words`` tokens on both
+   sides, its matched words number at least ``min_cover * min_words``, and
+   ``similarity`` (the share of the target span's distinct 5-grams that occur
+   in the source span) is at least ``min_similarity`` (default 0.25: two
+   chance hits of a stock phrase a few words apart are not a passage). Spans
+   run from the first to the last token's characters on both sides.
+
+Direction: for a pair of documents the one that comes *later* in ``docs`` is
+reported as the target (``key``: the one that recycled the text) and the
+earlier one as the source. Each passage is reported once per document pair,
+so a paragraph found in an article and in its two copies gives three records.
+
+Documents with fewer than 5 tokens have no 5-gram and take no part; passages
+shorter than 5 tokens can therefore never be found.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .shingles import SHINGLE_WIDTH, TokenHasher, shingle_hashes, token_spans, tokenize
+
+W = SHINGLE_WIDTH
+
+
+@dataclass(frozen=True)
+class RecycledMatch:
+    """``key[start:end]`` is found again in ``source_key[source_start:source_end]``.
+
+    Offsets are code-point offsets into each document's text, end exclusive.
+    ``similarity`` is the share of the target span's word 5-grams that occur in
+    the source span (1.0 for a verbatim copy).
+    """
+
+    key: str
+    start: int
+    end: int
+    source_key: str
+    source_start: int
+    source_end: int
+    similarity: float
+
+
+def _group_starts(sorted_values: np.ndarray) -> np.ndarray:
+    if len(sorted_values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1]])
+
+
+def _index_entries(shingles: Sequence[np.ndarray], max_df: int):
+    """(hash, doc, pos) of the shingles found in 2..max_df documents, sorted by hash, doc, pos."""
+    lens = np.fromiter((len(s) for s in shingles), dtype=np.int64, count=len(shingles))
+    if lens.sum() == 0:
+        z = np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.uint64), z, z
+    h = np.concatenate(shingles)
+    doc = np.repeat(np.arange(len(shingles), dtype=np.int64), lens)
+    pos = np.arange(len(h), dtype=np.int64) - np.repeat(np.cumsum(lens) - lens, lens)
+    # a plain sort on the hash first (fast) keeps only hashes seen twice or more,
+    # usually a small part; only those are sorted by (hash, doc, pos)
+    order = np.argsort(h)
+    hs = h[order]
+    rep = np.zeros(len(hs), dtype=bool)
+    same = hs[1:] == hs[:-1]
+    rep[1:] |= same
+    rep[:-1] |= same
+    order = order[rep]
+    h, doc, pos = h[order], doc[order], pos[order]
+    order = np.lexsort((pos, doc, h))
+    h, doc, pos = h[order], doc[order], pos[order]
+    if len(h) == 0:
+        return h, doc, pos
+    starts = _group_starts(h)
+    sizes = np.diff(np.r_[starts, len(h)])
+    new_doc = np.r_[True, (doc[1:] != doc[:-1]) | (h[1:] != h[:-1])]
+    df = np.add.reduceat(new_doc.astype(np.int64), starts)
+    keep = np.repeat((df >= 2) & (df <= max_df), sizes)
+    return h[keep], doc[keep], pos[keep]
+
+
+def _match_points(h, doc, pos, cluster: np.ndarray, n_docs: int):
+    """All (pair key, target pos, source pos) for occurrences of one hash in two docs."""
+    starts = _group_starts(h)
+    if len(starts) == 0:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, z
+    sizes = np.diff(np.r_[starts, len(h)])
+    idx = np.arange(len(h), dtype=np.int64)
+    after = np.repeat(starts + sizes, sizes) - idx - 1     # later entries of the same hash
+    total = int(after.sum())
+    i = np.repeat(idx, after)
+    first = np.repeat(np.cumsum(after) - after, after)
+    j = i + 1 + (np.arange(total, dtype=np.int64) - first)
+    # entries are sorted by doc within a hash: doc[i] <= doc[j]
+    ok = (doc[i] != doc[j]) & (cluster[doc[i]] != cluster[doc[j]])
+    i, j = i[ok], j[ok]
+    key = doc[j] * n_docs + doc[i]          # target = later doc, source = earlier doc
+    return key, pos[j], pos[i]
+
+
+def _seeds(key, t, s):
+    """Maximal verbatim runs: (key, t0, t1, s0, s1, count), t1/s1 = last shingle start."""
+    d = t - s
+    order = np.lexsort((t, d, key))
+    key, t, d = key[order], t[order], d[order]
+    brk = np.r_[True, (key[1:] != key[:-1]) | (d[1:] != d[:-1]) | (t[1:] != t[:-1] + 1)]
+    st = np.flatnonzero(brk)
+    en = np.r_[st[1:], len(t)] - 1
+    t0, t1, dd = t[st], t[en], d[st]
+    return key[st], t0, t1, t0 - dd, t1 - dd
+
+
+def _chain(seeds: list[tuple[int, int, int, int]], max_gap: int, max_shift: int):
+    """Chain seeds (t0, t_end, s0, s_end; token ends exclusive) sorted by t0."""
+    done, open_ = [], []
+    for a0, ae, b0, be in seeds:
+        still = []
+        for c in open_:
+            (done if c[1] + max_gap < a0 else still).append(c)
+        open_ = still
+        best, best_score = None, None
+        for c in open_:
+            gt, gs = a0 - c[1], b0 - c[3]
+            if -W < gt <= max_gap and -W < gs <= max_gap and abs(gt - gs) <= max_shift:
+                score = 2 * abs(gt - gs) + max(gt, gs)
+                if best is None or score < best_score:
+                    best, best_score = c, score
+        if best is None:
+            open_.append([a0, ae, b0, be, [(a0, ae)]])
+        else:
+            best[1] = max(best[1], ae)
+            best[2] = min(best[2], b0)
+            best[3] = max(best[3], be)
+            best[4].append((a0, ae))
+    return done + open_
+
+
+def _covered(intervals: list[tuple[int, int]]) -> int:
+    tot, cur_s, cur_e = 0, None, None
+    for s, e in sorted(intervals):
+        if cur_e is None or s > cur_e:
+            if cur_e is not None:
+                tot += cur_e - cur_s
+            cur_s, cur_e = s, e
+        else:
+            cur_e = max(cur_e, e)
+    if cur_e is not None:
+        tot += cur_e - cur_s
+    return tot
+
+
+def _extend(tt: list, st: list, a: int, b: int, step: int, xdrop: int = 3) -> tuple[int, int]:
+    """Ungapped extension past a chain end, token by token (+1 same, -2 different).
+
+    Starts at target index ``a`` / source index ``b`` and walks by ``step``
+    (+1 right, -1 left); stops when the score falls ``xdrop`` below its best.
+    Returns (tokens to extend by, matching tokens among them) at the best score,
+    so a single substituted word followed by matching words is bridged.
+    """
+    score = best = matched = best_len = best_matched = 0
+    i, nt, ns = 0, len(tt), len(st)
+    while 0 <= a < nt and 0 <= b < ns:
+        if tt[a] == st[b]:
+            score += 1
+            matched += 1
+        else:
+            score -= 2
+        i += 1
+        a += step
+        b += step
+        if score > best:
+            best, best_len, best_matched = score, i, matched
+        elif best - score > xdrop:
+            break
+    return best_len, best_matched
+
+
+def _merge_overlapping(found: list[list[int]]) -> list[list[int]]:
+    """Merge chains whose target and source spans both overlap (after extension)."""
+    found.sort()
+    merged: list[list[int]] = []
+    for c in found:
+        for m in merged:
+            if c[0] < m[1] and m[0] < c[1] and c[2] < m[3] and m[2] < c[3]:
+                m[0], m[1] = min(m[0], c[0]), max(m[1], c[1])
+                m[2], m[3] = min(m[2], c[2]), max(m[3], c[3])
+                m[4] += c[4]
+                break
+        else:
+            merged.append(c)
+    return merged
+
+
+def _containment(tgt: np.ndarray, src: np.ndarray) -> float:
+    """Share of the distinct hashes of ``tgt`` found in ``src`` (small spans: sets)."""
+    a = set(tgt.tolist())
+    if not a:
+        return 0.0
+    return len(a.intersection(src.tolist())) / len(a)
+
+
+def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
+                  min_words: int = 12, *, max_df: int = 20, max_gap: int = 12,
+                  max_shift: int = 4, min_cover: float = 0.75,
+                  min_similarity: float = 0.25) -> list[RecycledMatch]:
+    """Passages of at least ``min_words`` tokens shared by two documents.
+
+    ``docs`` are (key, text) in a stable order; ``duplicates`` are the
+    :class:`DuplicateMatch` records of :func:`find_duplicates`: documents of
+    one cluster are not compared with each other. Results are ordered by
+    target position in ``docs``, then target start, then source position.
+    """
+    keys = [k for k, _ in docs]
+    n = len(keys)
+    if len(set(keys)) != n:
+        raise ValueError("document keys must be unique")
+    index = {k: i for i, k in enumerate(keys)}
+    cluster = np.arange(n, dtype=np.int64)
+    for m in duplicates:
+        if m.key in index and m.of_key in index:
+            cluster[index[m.key]] = n + m.cluster
+            cluster[index[m.of_key]] = n + m.cluster
+    hasher = TokenHasher()
+    shingles, tokens = [], []
+    for _, text in docs:
+        th = hasher.hash_tokens(tokenize(text))
+        tokens.append(th)
+        # a text of < W tokens has no 5-gram positions: it takes no part
+        shingles.append(shingle_hashes(th) if len(th) >= W else np.zeros(0, dtype=np.uint64))
+
+    h, doc, pos = _index_entries(shingles, max_df)
+    key, t, s = _match_points(h, doc, pos, cluster, n)
+    if len(key) == 0:
+        return []
+    skey, t0, t1, s0, s1 = _seeds(key, t, s)
+    # cheap filter: document pairs sharing no more than one 5-gram
+    ukeys, inv = np.unique(skey, return_inverse=True)
+    cover = np.bincount(inv, weights=(t1 - t0 + W)).astype(np.int64)
+    good = cover[inv] > W
+    skey, t0, t1, s0, s1 = skey[good], t0[good], t1[good], s0[good], s1[good]
+    order = np.lexsort((s0, t0, skey))
+    skey, t0, t1, s0, s1 = skey[order], t0[order], t1[order], s0[order], s1[order]
+
+    spans: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def span_of(d: int):
+        if d not in spans:
+            spans[d] = token_spans(docs[d][1])
+        return spans[d]
+
+    lists: dict[int, list[int]] = {}
+
+    def token_lists(d: int) -> list[int]:
+        if d not in lists:
+            lists[d] = tokens[d].tolist()
+        return lists[d]
+
+    out = []
+    starts = _group_starts(skey)
+    ends = np.r_[starts[1:], len(skey)]
+    for g0, g1 in zip(starts.tolist(), ends.tolist()):
+        k = int(skey[g0])
+        tgt, src = divmod(k, n)
+        seeds = list(zip(t0[g0:g1].tolist(), (t1[g0:g1] + W).tolist(),
+                         s0[g0:g1].tolist(), (s1[g0:g1] + W).tolist()))
+        tt, st = token_lists(tgt), token_lists(src)
+        found = []
+        for a0, ae, b0, be, parts in _chain(seeds, max_gap, max_shift):
+            covered = _covered(parts)
+            if covered <= W:  # a lone 5-gram is chance
+                continue
+            right, m_right = _extend(tt, st, ae, be, 1)
+            left, m_left = _extend(tt, st, a0 - 1, b0 - 1, -1)
+            found.append([a0 - left, ae + right, b0 - left, be + right, covered + m_left + m_right])
+        for a0, ae, b0, be, covered in _merge_overlapping(found):
+            if ae - a0 < min_words or be - b0 < min_words or covered < min_cover * min_words:
+                continue
+            sim = _containment(shingles[tgt][a0:ae - W + 1], shingles[src][b0:be - W + 1])
+            if sim < min_similarity:
+                continue
+            ts, te = span_of(tgt)
+            ss, se = span_of(src)
+            out.append(RecycledMatch(keys[tgt], int(ts[a0]), int(te[ae - 1]),
+                                     keys[src], int(ss[b0]), int(se[be - 1]), round(sim, 6)))
+    out.sort(key=lambda r: (index[r.key], r.start, index[r.source_key], r.source_start))
+    return out
+

@@ -1,0 +1,117 @@
+"""Word tokens and word-5-gram shingles, hashed to 64-bit integers with numpy.
+
+Tokens are ``re.findall(r"\\w+", text.lower())`` (the definition the eval truth
+uses). Each distinct token is hashed once (blake2b, 8 bytes, so the values are
+stable across runs and machines); the hash of a shingle is then a polynomial of
+its token hashes computed for every position at once with numpy array
+arithmetic (uint64 wraps around, which is the intended modulo 2**64), finished
+with the MurmurHash3 64-bit finaliser. No Python code runs per shingle.
+
+A text with fewer tokens than the shingle width has a single shingle made of
+all of its tokens; a text without tokens has no shingles.
+"""
+from __future__ import annotations
+
+import re
+from hashlib import blake2b
+
+import numpy as np
+
+TOKEN_RE = re.compile(r"\w+")
+SHINGLE_WIDTH = 5
+
+_U64 = np.uint64
+_MULT = _U64(0x9E3779B97F4A7C15)  # odd multiplier of the polynomial (golden ratio)
+_LEN_TAG = 0xD6E8FEB86659FD93      # mixed with the number of tokens of a shingle
+
+
+def fmix64(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser, element-wise (a bijection on uint64)."""
+    v = values ^ (values >> _U64(33))
+    v = v * _U64(0xFF51AFD7ED558CCD)
+    v = v ^ (v >> _U64(33))
+    v = v * _U64(0xC4CEB9FE1A85EC53)
+    return v ^ (v >> _U64(33))
+
+
+def tokenize(text: str) -> list[str]:
+    """The lower-cased word tokens of ``text``."""
+    return TOKEN_RE.findall(text.lower())
+
+
+def token_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Code-point ``(starts, ends)`` in ``text`` of the tokens of :func:`tokenize`.
+
+    Tokens are found in ``text.lower()`` exactly as :func:`tokenize` does. When
+    lower-casing changes the length (e.g. U+0130 becomes two code points) the
+    offsets are mapped back to the original string.
+    """
+    low = text.lower()
+    # The pieces between tokens (re.split) and the tokens themselves (findall)
+    # alternate, so the offsets are cumulative sums of their lengths: no Python
+    # object per match.
+    toks = TOKEN_RE.findall(low)
+    if not toks:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.copy()
+    gaps = TOKEN_RE.split(low)
+    tok_len = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
+    gap_len = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
+    ends = np.cumsum(gap_len[:-1] + tok_len)
+    starts = ends - tok_len
+    if len(low) != len(text):
+        # index in `low` -> index of the original character that produced it
+        lens = np.fromiter((len(c.lower()) for c in text), dtype=np.int64, count=len(text))
+        back = np.repeat(np.arange(len(text), dtype=np.int64), lens)
+        starts = back[starts]
+        ends = back[ends - 1] + 1
+    return starts, ends
+
+
+class TokenHasher(dict):
+    """Memo of token -> stable 64-bit hash; share one across a corpus."""
+
+    def __missing__(self, token: str) -> int:
+        value = int.from_bytes(blake2b(token.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+        self[token] = value
+        return value
+
+    def hash_tokens(self, tokens: list[str]) -> np.ndarray:
+        return np.fromiter(map(self.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+
+
+def shingle_hashes(token_hashes: np.ndarray, width: int = SHINGLE_WIDTH) -> np.ndarray:
+    """Hash of the shingle starting at each token position.
+
+    Returns ``len(token_hashes) - width + 1`` values in position order; a text
+    of 1..width-1 tokens gives one value (its all-token shingle), an empty one
+    none.
+    """
+    n = len(token_hashes)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    k = min(width, n)
+    m = n - k + 1
+    acc = np.full(m, _LEN_TAG ^ k, dtype=np.uint64)
+    for i in range(k):
+        acc = acc * _MULT + token_hashes[i:i + m]
+    return fmix64(acc)
+
+
+def text_shingles(text: str, hasher: TokenHasher | None = None, width: int = SHINGLE_WIDTH) -> np.ndarray:
+    """Positional shingle hashes of ``text`` (see :func:`shingle_hashes`)."""
+    hasher = TokenHasher() if hasher is None else hasher
+    return shingle_hashes(hasher.hash_tokens(tokenize(text)), width)
+
+
+def shingle_set(hashes: np.ndarray) -> np.ndarray:
+    """The sorted distinct shingle hashes (the set the Jaccard is taken over)."""
+    return np.unique(hashes)
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard of two sorted distinct hash arrays (0.0 when both are empty)."""
+    if len(a) == 0 and len(b) == 0:
+        return 0.0
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return inter / (len(a) + len(b) - inter)
