@@ -18,6 +18,9 @@ from .io.readers import DEFAULT_MAX_BYTES, ReadError, SourceFile, Unit, discover
 from .rules import RuleContext
 
 
+MAX_ROUNDS = 3  # detection passes per document (see detect_edits)
+
+
 @dataclass
 class Options:
     lang: str | None = None  # the corpus language; detected per document when None
@@ -103,8 +106,19 @@ def detect_edits(doc: Document, ctx: RuleContext) -> tuple[list[Edit], str | Non
 
         lang, _ = detect_language(doc.text)
     ctx = RuleContext(lang=lang, lang_given=given, line_counts=ctx.line_counts, n_docs=ctx.n_docs)
-    proposed = E.resolve(detect_all(doc, ctx))
-    return E.resolve(proposed + E.tidy_blank_lines(doc.text, proposed)), lang
+    edits: list[Edit] = []
+    text = doc.text
+    # Removing a line can expose another (chrome hiding a repeated title): look
+    # again at the cleaned text until nothing more is proposed, so that
+    # cleaning cleaned output changes nothing.
+    for _ in range(MAX_ROUNDS):
+        proposed = E.resolve(detect_all(Document(text, doc.path, doc.id, lang, doc.format), ctx))
+        if not proposed:
+            break
+        round_edits = E.resolve(proposed + E.tidy_blank_lines(text, proposed))
+        edits = E.compose(doc.text, edits, round_edits) if edits else round_edits
+        text = E.apply(doc.text, edits)
+    return edits, lang
 
 
 def clean_unit(unit: Unit, ctx: RuleContext) -> UnitResult:
