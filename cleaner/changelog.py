@@ -114,18 +114,30 @@ def dedup_records(run) -> Iterator[dict]:
     units = run.unit_by_key
     for match in run.duplicates:
         doc, of = units[match.key].unit.doc, units[match.of_key].unit.doc
-        yield {"type": "duplicate", "path": doc.path, "id": doc.id, "cluster": match.cluster,
+        yield {"type": "duplicate", "path": doc.path, "id": doc.id, "line": _line_in_file(units[match.key], 0),
+               "cluster": match.cluster,
                "of_path": of.path, "of_id": of.id, "similarity": round(match.similarity, 4),
                "action": "reported"}
     for match in run.recycled:
         target, source = units[match.key], units[match.source_key]
+        start = E.to_original(target.edits, match.start)
+        source_start = E.to_original(source.edits, match.source_start)
         yield {"type": "recycled", "path": target.unit.doc.path, "id": target.unit.doc.id,
-               "start": E.to_original(target.edits, match.start),
+               "line": _line_in_file(target, start), "source_line": _line_in_file(source, source_start),
+               "start": start,
                "end": E.to_original(target.edits, match.end, as_end=True),
                "source_path": source.unit.doc.path, "source_id": source.unit.doc.id,
-               "source_start": E.to_original(source.edits, match.source_start),
+               "source_start": source_start,
                "source_end": E.to_original(source.edits, match.source_end, as_end=True),
                "similarity": round(match.similarity, 4), "action": "reported"}
+
+
+def _line_in_file(unit_result, offset: int) -> int:
+    """1-based line of ``offset`` in the file (a JSONL record's own line)."""
+    unit = unit_result.unit
+    if unit.line is not None:
+        return unit.line + 1
+    return unit.source.count("\n", 0, offset) + 1
 
 
 def summary_record(run) -> dict:

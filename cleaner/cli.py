@@ -207,7 +207,7 @@ def check(paths, lang, text_field, id_field, threshold, max_bytes, fmt, no_dedup
     options = _options(lang=lang, text_field=text_field, id_field=id_field, threshold=threshold,
                        max_bytes=max_bytes, dedup=not no_dedup)
     _check_paths(paths)
-    sources, errors = _read(paths, options, quiet=True)
+    sources, errors = _read(paths, options)
     run = _run(sources, options, quiet=True)
     findings = 0
     for result in run.files:
@@ -296,7 +296,7 @@ def _check_output_collisions(run, out_dir) -> None:
             seen[target] = str(result.source.path)
 
 
-def _read(paths, options, quiet: bool = False):
+def _read(paths, options):
     from .pipeline import read_all
 
     return read_all(list(paths), options)
@@ -319,10 +319,11 @@ def _finding_line(record: dict, result=None) -> str:
     kind = record["type"]
     if kind == "duplicate":
         other = record["of_path"] + (f"#{record['of_id']}" if record.get("of_id") is not None else "")
-        return f"{where}:1: near-duplicate of {other} (similarity {record['similarity']:.2f})"
+        return f"{where}:{record.get('line', 1)}: near-duplicate of {other} (similarity {record['similarity']:.2f})"
     if kind == "recycled":
         source = record["source_path"] + (f"#{record['source_id']}" if record.get("source_id") is not None else "")
-        return f"{where}:{_line_of(record, 'start')}: recycled-passage from {source} (similarity {record['similarity']:.2f})"
+        return (f"{where}:{record.get('line', 1)}: recycled-passage from {source}:{record.get('source_line', 1)} "
+                f"(similarity {record['similarity']:.2f})")
     snippet = " ".join(record["text"].split())
     if len(snippet) > 60:
         snippet = snippet[:57] + "..."
@@ -330,10 +331,6 @@ def _finding_line(record: dict, result=None) -> str:
     if result is not None:
         line = _line_number(result, record)
     return f"{where}:{line}: {record['rule']} {record['reason']}: {snippet!r}"
-
-
-def _line_of(record, key) -> int:
-    return 1 if record.get("line") is None else record["line"]
 
 
 def _line_number(result, record) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from collections import Counter
 
 from ..document import Document, Edit, line_span
@@ -84,6 +85,7 @@ def letter_count(text: str) -> int:
     return sum(1 for ch in text if ch.isalpha())
 
 
+@lru_cache(maxsize=65536)
 def _script(ch: str) -> str:
     """A coarse script name for a letter: the first word of its Unicode name."""
     name = unicodedata.name(ch, "")
