@@ -112,7 +112,9 @@ def detect_edits(doc: Document, ctx: RuleContext) -> tuple[list[Edit], str | Non
     # again at the cleaned text until nothing more is proposed, so that
     # cleaning cleaned output changes nothing.
     for _ in range(MAX_ROUNDS):
-        proposed = E.resolve(detect_all(Document(text, doc.path, doc.id, lang, doc.format), ctx))
+        # Reader facts (HTML structure) hold offsets of the first text only.
+        meta = doc.meta if not edits else {}
+        proposed = E.resolve(detect_all(Document(text, doc.path, doc.id, lang, doc.format, meta), ctx))
         if not proposed:
             break
         round_edits = E.resolve(proposed + E.tidy_blank_lines(text, proposed))

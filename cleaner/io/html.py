@@ -25,6 +25,24 @@ _BLOCK = {
     "header", "hr", "html", "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table",
     "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul",
 }
+# Containers whose text is page furniture, by tag or by a word of their class/id.
+_CHROME_TAGS = {"nav": "navigation", "footer": "page footer", "aside": "sidebar", "form": "form",
+                "button": "button", "figcaption": "image caption"}
+_CHROME_WORDS = {
+    "nav": "navigation", "navbar": "navigation", "navigation": "navigation", "menu": "menu",
+    "breadcrumb": "breadcrumb", "breadcrumbs": "breadcrumb", "share": "share buttons", "sharing": "share buttons",
+    "social": "social links", "related": "related links", "cookie": "cookie notice", "cookies": "cookie notice",
+    "consent": "cookie notice", "footer": "page footer", "sidebar": "sidebar",
+    "newsletter": "newsletter box", "subscribe": "newsletter box", "banner": "banner", "popup": "pop-up",
+    "modal": "pop-up", "advert": "advertisement", "advertisement": "advertisement", "ads": "advertisement",
+    "promo": "promotion", "comments": "comments", "pagination": "pagination", "tags": "tag list",
+    "caption": "image caption", "wp-caption-text": "image caption",
+}
+# A page-level header (outside <article>/<main>) is the site's masthead.
+_PAGE_HEADER_WORDS = {"header", "masthead", "topbar", "top-bar"}
+_CLASS_WORDS = re.compile(r"[a-z0-9]+")
+# A container holding more than this share of the page's text is a wrapper, not furniture.
+MAX_CHROME_SHARE = 0.4
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 _CHARREF = re.compile(r"&#[xX][0-9a-fA-F]+;?|&#[0-9]+;?|&[a-zA-Z][a-zA-Z0-9]*;?")
 _WS_OR_WORD = re.compile(r"\s+|\S+")
@@ -46,8 +64,12 @@ class _Tokens(HTMLParser):
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
         # ("text", start, end) | ("ref", start, end, decoded) | ("block",)
         self.pieces: list[tuple] = []
-        self.skip_depth = 0
         self.skip_stack: list[str] = []
+        # Open elements: (tag, id of the chrome container it opens or None).
+        self.open: list[tuple[str, int | None]] = []
+        self.chrome_reasons: list[str] = []  # container id -> why it is furniture
+        self.active: tuple[int, ...] = ()  # chrome containers around the current position
+        self.in_content = 0  # open <article>/<main> elements
 
     def _pos(self) -> int:
         line, col = self.getpos()
@@ -56,8 +78,31 @@ class _Tokens(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in _BLOCK:
             self.pieces.append(("block",))
-        if tag in _SKIP and tag not in _VOID:
+        if tag in _VOID:
+            return
+        if tag in _SKIP:
             self.skip_stack.append(tag)
+        reason = self._chrome_reason(tag, attrs)
+        container = None
+        if reason:
+            container = len(self.chrome_reasons)
+            self.chrome_reasons.append(reason)
+            self.active = self.active + (container,)
+        if tag in ("article", "main"):
+            self.in_content += 1
+        self.open.append((tag, container))
+
+    def _chrome_reason(self, tag: str, attrs) -> str | None:
+        if tag in _CHROME_TAGS:
+            return f"<{tag}>: {_CHROME_TAGS[tag]}"
+        names = " ".join(v for k, v in attrs if k in ("class", "id", "role") and v).lower()
+        words = set(_CLASS_WORDS.findall(names)) | set(names.split())
+        for word in sorted(words):
+            if word in _CHROME_WORDS:
+                return f"<{tag} {word}>: {_CHROME_WORDS[word]}"
+        if not self.in_content and (tag == "header" or words & _PAGE_HEADER_WORDS):
+            return f"<{tag}>: page header"
+        return None
 
     def handle_startendtag(self, tag, attrs):
         if tag in _BLOCK:
@@ -67,6 +112,15 @@ class _Tokens(HTMLParser):
         if tag in self.skip_stack:
             while self.skip_stack and self.skip_stack.pop() != tag:
                 pass
+        if any(open_tag == tag for open_tag, _ in self.open):  # close it and what it left open
+            while self.open:
+                open_tag, container = self.open.pop()
+                if container is not None:
+                    self.active = tuple(c for c in self.active if c != container)
+                if open_tag in ("article", "main"):
+                    self.in_content -= 1
+                if open_tag == tag:
+                    break
         if tag in _BLOCK:
             self.pieces.append(("block",))
 
@@ -74,7 +128,7 @@ class _Tokens(HTMLParser):
         if self.skip_stack or not data:
             return
         start = self._pos()
-        self.pieces.append(("text", start, start + len(data)))
+        self.pieces.append(("text", start, start + len(data), self.active))
 
     def _ref(self):
         if self.skip_stack:
@@ -85,9 +139,9 @@ class _Tokens(HTMLParser):
             return
         decoded = html.unescape(match.group())
         if decoded == match.group():
-            self.pieces.append(("text", start, match.end()))
+            self.pieces.append(("text", start, match.end(), self.active))
         else:
-            self.pieces.append(("ref", start, match.end(), decoded))
+            self.pieces.append(("ref", start, match.end(), decoded, self.active))
 
     def handle_entityref(self, name):
         self._ref()
@@ -98,24 +152,32 @@ class _Tokens(HTMLParser):
 
 def extract(source: str) -> list[Edit]:
     """Edits turning HTML ``source`` into its visible text, one block a line."""
+    return extract_with_chrome(source)[0]
+
+
+def extract_with_chrome(source: str) -> tuple[list[Edit], list[tuple[int, int, str]]]:
+    """Like ``extract``, plus the spans of the text (offsets in the extracted
+    text) that sit inside page furniture: ``(start, end, reason)``."""
     parser = _Tokens(source)
     parser.feed(source)
     parser.close()
 
-    # Visible units in source order: (start, end, replacement or None to copy).
-    units: list[tuple[int, int, str | None] | str] = []
+    # Visible units in source order: (start, end, replacement or None to copy, containers) or a separator.
+    units: list = []
     for piece in parser.pieces:
         if piece[0] == "block":
             units.append("\n")
         elif piece[0] == "ref":
-            decoded = piece[3]
-            units.append(" " if decoded.isspace() and decoded != "\xa0" else (piece[1], piece[2], decoded))
+            _, start, end, decoded, active = piece
+            units.append(" " if decoded.isspace() and decoded != "\xa0" else (start, end, decoded, active))
         else:
-            _, start, end = piece
+            _, start, end, active = piece
             for match in _WS_OR_WORD.finditer(source, start, end):
-                units.append(" " if match.group().isspace() else (match.start(), match.end(), None))
+                units.append(" " if match.group().isspace() else (match.start(), match.end(), None, active))
 
     edits: list[Edit] = []
+    placed: list[tuple[int, int, tuple[int, ...]]] = []  # (text start, text end, containers)
+    text_len = 0
     emitted_end = 0  # source offset just after the last emitted unit
     pending = ""  # separator owed before the next emitted unit
     started = False
@@ -124,14 +186,33 @@ def extract(source: str) -> list[Edit]:
             if started and (unit == "\n" or not pending):
                 pending = unit
             continue
-        start, end, replacement = unit
+        start, end, replacement, active = unit
         separator = pending if started else ""
         if source[emitted_end:start] != separator:
             edits.append(Edit(emitted_end, start, RULE, "markup and layout whitespace", 1.0, separator))
         if replacement is not None:
             edits.append(Edit(start, end, RULE, "character reference", 1.0, replacement))
+        text_len += len(separator)
+        length = len(replacement) if replacement is not None else end - start
+        placed.append((text_len, text_len + length, active))
+        text_len += length
         emitted_end, pending, started = end, "", True
     tail = "\n" if started else ""
     if source[emitted_end:] != tail:
         edits.append(Edit(emitted_end, len(source), RULE, "markup and layout whitespace", 1.0, tail))
-    return edits
+    return edits, _chrome_spans(placed, parser.chrome_reasons, text_len)
+
+
+def _chrome_spans(placed, reasons: list[str], total: int) -> list[tuple[int, int, str]]:
+    """Text spans inside furniture, ignoring containers that wrap much of the page."""
+    size = [0] * len(reasons)
+    for start, end, active in placed:
+        for container in active:
+            size[container] += end - start
+    wrappers = {c for c, n in enumerate(size) if n > MAX_CHROME_SHARE * total}
+    spans = []
+    for start, end, active in placed:
+        inner = [c for c in active if c not in wrappers]
+        if inner:
+            spans.append((start, end, reasons[inner[-1]]))
+    return spans

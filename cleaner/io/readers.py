@@ -117,8 +117,10 @@ def read_source(
     elif fmt == "html":
         from ..edits import apply, resolve
 
-        base = resolve(html_io.extract(text))
-        source.units.append(Unit(Document(apply(text, base), key, None, lang, fmt), text, base))
+        markup, chrome_spans = html_io.extract_with_chrome(text)
+        base = resolve(markup)
+        doc = Document(apply(text, base), key, None, lang, fmt, {"chrome_spans": chrome_spans})
+        source.units.append(Unit(doc, text, base))
     else:
         seen_ids: dict[str, int] = {}
         for index, line in enumerate(text.split("\n")):

@@ -4,11 +4,12 @@ from __future__ import annotations
 from typing import Callable
 
 from ..document import Document, Edit
-from . import RuleContext, chrome, headers, language, normalize, spam
+from . import RuleContext, chrome, headers, language, normalize, spam, structure
 
 Detector = Callable[[Document, RuleContext], list[Edit]]
 
 DETECTORS: list[tuple[str, Detector]] = [
+    ("structure", structure.detect),
     ("headers", headers.detect),
     ("chrome", chrome.detect),
     ("spam", spam.detect),

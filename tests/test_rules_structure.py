@@ -1,0 +1,51 @@
+"""HTML page furniture (nav, footer, share bars, cookie notices) found from the page structure."""
+from cleaner import edits as E
+from cleaner.io.html import extract_with_chrome
+from cleaner.document import Document
+from cleaner.rules import RuleContext
+from cleaner.rules.structure import detect
+
+BODY = ("<p>The council approved the budget on Tuesday after a long debate about schools, roads and "
+        "public transport, and the mayor promised stable taxes.</p>" * 3)
+
+
+def clean_page(page: str) -> str:
+    markup, spans = extract_with_chrome(page)
+    base = E.resolve(markup)
+    text = E.apply(page, base)
+    doc = Document(text, format="html", meta={"chrome_spans": spans})
+    return E.apply(text, E.resolve(detect(doc, RuleContext())))
+
+
+def test_navigation_footer_share_and_cookie_blocks_go():
+    page = ("<html><body><header class='site-header'><a>Daily Bugle</a></header>"
+            "<nav><ul><li>Home</li><li>World</li></ul></nav>"
+            "<main><article><h1>Budget passes</h1>" + BODY +
+            "<ul class='share-bar'><li>Share on Facebook</li></ul>"
+            "<div id='cookie-notice'><p>We use cookies.</p><button>Accept</button></div>"
+            "</article></main><footer><p>&copy; 2024 Bugle</p></footer></body></html>")
+    text = clean_page(page)
+    assert text.splitlines()[0] == "Budget passes"
+    for chrome in ["Daily Bugle", "Home", "World", "Share on Facebook", "We use cookies.", "Accept", "© 2024 Bugle"]:
+        assert chrome not in text.splitlines()
+    assert text.count("The council approved the budget") == 3
+
+
+def test_a_wrapper_with_a_chrome_word_does_not_take_the_article():
+    page = "<body><div class='page has-sidebar'><h1>Budget passes</h1>" + BODY + "</div></body>"
+    text = clean_page(page)
+    assert "Budget passes" in text and text.count("The council approved") == 3
+
+
+def test_header_inside_the_article_is_kept():
+    page = "<body><article><header><h1>Budget passes</h1></header>" + BODY + "</article></body>"
+    assert clean_page(page).startswith("Budget passes\n")
+
+
+def test_mixed_line_with_article_text_is_kept():
+    page = "<body><p>Read the <span class='social'>@bugle</span> report on the budget vote today.</p>" + BODY
+    assert "Read the @bugle report on the budget vote today." in clean_page(page)
+
+
+def test_plain_text_documents_have_no_structure_edits():
+    assert detect(Document("Home\nWorld\n"), RuleContext()) == []
