@@ -383,7 +383,7 @@ def _summary(run, out_dir, log_path) -> None:
 def _clean_stdin(options, fmt: str, log_path, force: bool) -> None:
     from . import changelog
     from .io.readers import ReadError, read_source
-    from .io.encoding import encode
+    from .io.encoding import TextFacts, encode
     from .pipeline import run
 
     if log_path is not None and log_path.exists() and not force:
@@ -398,8 +398,8 @@ def _clean_stdin(options, fmt: str, log_path, force: bool) -> None:
     result_run = run([source], options)
     result = result_run.files[0]
     text = result.output_text()
-    sys.stdout.buffer.write(encode(text, source.facts.__class__(source.facts.encoding, source.facts.bom,
-                                                                 source.facts.newline)))
+    # Standard output keeps the input's encoding and newline style, like --in-place.
+    sys.stdout.buffer.write(encode(text, TextFacts(source.facts.encoding, source.facts.bom, source.facts.newline)))
     sys.stdout.buffer.flush()
     if log_path is not None:
         with changelog.LogWriter(log_path, "clean", {"stdin": True}) as log:
