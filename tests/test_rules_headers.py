@@ -99,3 +99,125 @@ def test_samples_headers():
     assert "The MEK Represents Hope for a Democratic Iran" not in s4
     assert run("000") == {}
     assert run("003") == {}
+
+
+# ------------------------------------------------- bylines, mastheads, section nav
+
+from cleaner.rules.headers import byline_rule, is_section_nav  # noqa: E402
+
+BODY = ("On Monday the council voted to rebuild the old library on higher ground, "
+        "ending a debate that had run for most of the year.\n")
+
+
+def test_byline_shapes():
+    for line in ["By Jane Doe", "by Jane Doe and John Roe", "By Jane Doe | March 3, 2021",
+                 "Jane Doe, Staff Writer · 5 min read", "Posted on 25 April 2024 by Staff Writer",
+                 "Published March 3, 2021 by Jane Doe", "By Jane Doe on March 3, 2021", "8 min read"]:
+        assert byline_rule(line) == "byline", line
+    for line in ["Updated 3 hours ago", "Posted 2 days ago", "yesterday"]:
+        assert byline_rule(line) == "dateline", line
+    for line in ["By the way, nobody asked", "Photos taken by the river", "Jane Doe",
+                 "Growth by Numbers: A Decade in Review", "Support for the Resistance Grown by Millions",
+                 "Stand by me.", "By Jane Doe?", "World | Middle East | Opinion"]:
+        assert byline_rule(line) is None, line
+
+
+def test_section_nav_shapes():
+    assert is_section_nav("World | Middle East | Opinion")
+    assert is_section_nav("News › Politics › Europe")
+    assert is_section_nav("Sport • Football • Premier League")
+    assert not is_section_nav("News | Politics")  # two items: only with a clear title below
+    assert not is_section_nav("Profits rose 3% / year over five years | and more")
+    assert not is_section_nav("Why the war in Ukraine changed everything | Opinion | Analysis")
+
+
+def test_masthead_section_nav_and_byline_around_title():
+    text = ("Northbridge Review\n"
+            "World | Middle East | Opinion\n\n"
+            "Library Council Votes to Rebuild on Higher Ground After the Flood\n"
+            "Posted on 25 April 2024 by Staff Writer\n\n" + BODY)
+    got = removed(text)
+    assert got == {"Northbridge Review": "masthead", "World | Middle East | Opinion": "breadcrumb",
+                   "Posted on 25 April 2024 by Staff Writer": "byline"}
+
+
+def test_two_item_nav_and_menu_words_above_a_clear_title():
+    text = ("Subscribe\nNews | Local\n"
+            "Library Council Votes to Rebuild on Higher Ground After the Flood\n"
+            "By Jane Doe | March 3, 2021\n" + BODY)
+    got = removed(text)
+    assert got == {"Subscribe": "masthead", "News | Local": "breadcrumb",
+                   "By Jane Doe | March 3, 2021": "byline"}
+
+
+def test_byline_with_reading_time_and_relative_date_below_title():
+    text = ("Library Council Votes to Rebuild on Higher Ground\n"
+            "Jane Doe, Staff Writer · 5 min read\n"
+            "Updated 3 hours ago\n\n" + BODY)
+    got = removed(text)
+    assert got == {"Jane Doe, Staff Writer · 5 min read": "byline", "Updated 3 hours ago": "dateline"}
+
+
+def test_standfirst_sentence_under_title_stays():
+    text = ("Northbridge Review\n"
+            "Library Council Votes to Rebuild on Higher Ground\n"
+            "The vote ends a long debate.\n\n" + BODY)
+    got = removed(text)
+    assert got == {"Northbridge Review": "masthead"}
+    text = ("Library Council Votes to Rebuild on Higher Ground\n"
+            "By Jane Doe\n"
+            "The town will borrow the money over twenty years.\n\n" + BODY)
+    assert removed(text) == {"By Jane Doe": "byline"}
+
+
+def test_no_masthead_without_a_clear_title():
+    # The first line is the title: a longer sentence-case deck under it does not make it chrome.
+    text = ("Why Cities Plant Trees\n"
+            "A look at how urban forests cool the streets\n\n" + BODY)
+    assert removed(text) == {}
+    # Short lines followed by a heading-like question, not a title: nothing goes.
+    text = ("Field Notes\nIntroduction\nWhat does a tree cost?\n" + BODY)
+    assert removed(text) == {}
+    # No body after the header: no masthead.
+    text = "Northbridge Review\nLibrary Council Votes to Rebuild on Higher Ground\n"
+    assert removed(text) == {}
+
+
+def test_title_only_document_keeps_its_title():
+    for text in ["Library Council Votes to Rebuild on Higher Ground\n", "Northbridge Review\n",
+                 "By Any Means Necessary\n", "World | Middle East | Opinion\n"]:
+        got = removed(text)
+        assert text.strip() not in got or got[text.strip()] == "breadcrumb", (text, got)
+    assert removed("Library Council Votes to Rebuild on Higher Ground\n") == {}
+    assert removed("By Any Means Necessary\n") == {}
+
+
+def test_short_section_heading_in_body_stays():
+    text = ("Library Council Votes to Rebuild on Higher Ground\n"
+            "By Jane Doe\n\n" + BODY + "\nWhat Comes Next\n\n"
+            "The council will choose an architect in the spring and hopes to open the new "
+            "building within three years.\n\nBy the numbers\n\nBy Jane Doe\n")
+    got = removed(text)
+    assert got == {"By Jane Doe": "byline"}
+    edits = detect(Document(text), RuleContext())
+    assert len(edits) == 1 and edits[0].start < text.index("On Monday")
+
+
+def test_byline_above_body_after_page_menus():
+    menu = "".join(f"Menu item {i}\n" for i in range(12))
+    text = (menu + "Library Council Votes to Rebuild on Higher Ground\n"
+            "By Jane Doe | March 3, 2021\n\n" + BODY)
+    got = removed(text)
+    assert got == {"By Jane Doe | March 3, 2021": "byline"}
+    # without a title-like line above the body, nothing is taken there
+    text = menu + "By Jane Doe | March 3, 2021\n\n" + BODY
+    assert "By Jane Doe | March 3, 2021" not in removed(text)
+
+
+def test_sample_104_header():
+    path = next(SAMPLES.glob("104_*.txt"))
+    got = removed(path.read_text(encoding="utf-8"))
+    assert got["Northbridge Review"] == "masthead"
+    assert got["World | Middle East | Opinion"] == "breadcrumb"
+    assert got["Posted on 25 April 2024 by Staff Writer"] == "byline"
+    assert not any(k.startswith("Ongoing Successes") for k in got)

@@ -8,10 +8,18 @@ twice), and an image caption. This module finds that block and proposes:
 * ``breadcrumb``: site navigation ("Home > News > ...", "HomeNewsTitle"),
 * ``repeated-title``: later exact or near-exact copies of the title,
 * ``caption``: short non-sentence lines or long photo captions directly
-  under the title, only when the block shows other page chrome.
+  under the title, only when the block shows other page chrome,
+* ``byline``: author, date and reading-time lines ("By Jane Doe | March 3,
+  2021", "Posted on 25 April 2024 by Staff Writer", "5 min read"); relative
+  dates ("Updated 3 hours ago") go as ``dateline``,
+* ``masthead``: short non-sentence lines (a site name, a menu word) above a
+  clear title that is followed by the body; separated items there
+  ("World | Middle East | Opinion") go as ``breadcrumb``.
 
 The header block ends at the first body paragraph: a line ending like a
-sentence with 10 or more words, or any line of 60 or more words.
+sentence with 10 or more words, or any line of 60 or more words. When page
+menus fill the top block, bylines and datelines are also looked for in the
+few lines right above the first body paragraph, if a title-like line is there.
 """
 from __future__ import annotations
 
@@ -22,6 +30,7 @@ from ..document import Document, Edit, Line, line_span
 from . import RuleContext
 
 MAX_HEADER_LINES = 10  # non-blank lines examined at the top
+ARTICLE_HEADER_LINES = 6  # non-blank lines examined right above the first body paragraph
 
 # ---------------------------------------------------------------- datelines
 
@@ -145,6 +154,139 @@ def breadcrumb_score(text: str, following: list[str]) -> float:
     return 0.0
 
 
+# ------------------------------------------------------------------ bylines
+
+# Name particles that may sit between the capitalised words of a name.
+_NAME_PARTICLES = {"de", "da", "das", "do", "dos", "del", "della", "di", "du", "van", "von",
+                   "der", "den", "ter", "la", "le", "bin", "ibn", "al", "el", "y", "e"}
+_NAME_WORD = re.compile(r"^(?:[^\W\d_]\.)+$|^[^\W\d_][\w'’.\-]*$")
+_BY = re.compile(r"^(?:(?P<pre>.*?)\s+)?by\s+(?P<names>\S.*)$", re.IGNORECASE | re.DOTALL)
+_BY_PREFIX = {"posted", "published", "written", "words", "story", "text", "report", "reporting",
+              "photos", "photo", "updated", "article", "edited", "reviewed", "compiled", "and",
+              "analysis", "opinion", "commentary", "interview"}
+_TIME_UNIT = r"(?:sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|weeks?|wks?|months?|years?|yrs?)"
+_RELATIVE_TIME = re.compile(
+    r"^(?:(?:last\s+)?(?:updated|posted|published|modified|edited)(?:\s+on)?\s*:?\s*)?"
+    r"(?:(?:\d+|an?|one|two|three|few)\s*" + _TIME_UNIT + r"\s+ago|just\s+now|yesterday|today)$",
+    re.IGNORECASE,
+)
+_READ_TIME = re.compile(
+    r"^(?:(?:estimated\s+)?reading\s+time\s*:?\s*)?\d+\s*[-–]?\s*(?:min(?:ute)?s?|mins?)\.?"
+    r"(?:\s+(?:read|reading(?:\s+time)?|to\s+read|read\s+time))?$",
+    re.IGNORECASE,
+)
+# Pieces of a byline: "By Jane Doe | March 3, 2021", "Jane Doe, Staff Writer · 5 min read".
+_BYLINE_SPLIT = re.compile(r"\s+[|·•—–\-/]\s+|\s*[|·•]\s*")
+
+
+def _is_name(text: str) -> bool:
+    """A person's name, a team or a job title: 1-5 capitalised words."""
+    words = text.split()
+    if not 1 <= len(words) <= 6:
+        return False
+    capitals = 0
+    for i, word in enumerate(words):
+        if word.casefold() in _NAME_PARTICLES and 0 < i < len(words) - 1:
+            continue
+        if word in ("&",) and 0 < i < len(words) - 1:
+            continue
+        if not _NAME_WORD.match(word) or not word[0].isupper():
+            return False
+        capitals += 1
+    return 1 <= capitals <= 5
+
+
+def _is_names(text: str) -> bool:
+    """One or more names: "Jane Doe", "Jane Doe and John Roe", "Jane Doe, Staff Writer"."""
+    parts = [p.strip() for p in re.split(r",|\s+and\s+|\s+&\s+|\s+und\s+|\s+et\s+", text)]
+    parts = [p for p in parts if p]
+    return bool(parts) and len(parts) <= 4 and all(_is_name(p) for p in parts)
+
+
+def _is_date(text: str) -> bool:
+    return is_dateline(text, allow_numeric=True) or bool(_RELATIVE_TIME.match(text))
+
+
+def _segment_kind(seg: str) -> str | None:
+    """Classify one separated piece of a candidate byline."""
+    seg = seg.strip(" ,;:")
+    if not seg:
+        return "empty"
+    if _RELATIVE_TIME.match(seg):
+        return "date"
+    if is_dateline(seg, allow_numeric=True):
+        return "date"
+    if _READ_TIME.match(seg):
+        return "readtime"
+    m = _BY.match(seg)
+    if m:
+        pre, names = (m.group("pre") or "").strip(" ,"), m.group("names").strip(" ,")
+        # "by Jane Doe on March 3, 2021" / "by Jane Doe, March 3, 2021"
+        tail = re.match(r"^(?P<n>.*?)(?:\s+on\s+|\s*,\s*)(?P<d>[^,]*\d.*)$", names)
+        if tail and _is_date(tail.group("d").strip()) and _is_names(tail.group("n")):
+            names = tail.group("n")
+        pre_ok = (not pre or _is_date(pre)
+                  or all(w.casefold().strip(":") in _BY_PREFIX for w in pre.split()))
+        if pre_ok and _is_names(names):
+            return "by"
+        return None
+    if _is_names(seg):
+        return "name"
+    # "Jane Doe, March 3, 2021": a name, then a date after the first comma
+    head, _, rest = seg.partition(",")
+    if rest and _is_names(head) and _is_date(rest.strip()):
+        return "name+date"
+    return None
+
+
+def byline_rule(text: str) -> str | None:
+    """"byline" for an author/date/reading-time line, "dateline" for a relative date, else None."""
+    s = text.strip()
+    if not s or len(s) > 120 or _words(s) > 16:
+        return None
+    if s.endswith(("!", "?", ":")):
+        return None
+    if _RELATIVE_TIME.match(s):
+        return "dateline"
+    kinds = set()
+    for seg in _BYLINE_SPLIT.split(s):
+        kind = _segment_kind(seg)
+        if kind is None:
+            return None
+        kinds.add(kind)
+    kinds.discard("empty")
+    if kinds & {"by", "readtime", "name+date"}:
+        return "byline"
+    if "name" in kinds and "date" in kinds:
+        return "byline"
+    return None
+
+
+# --------------------------------------------------------- section navigation
+
+_NAV_SPLIT = re.compile(r"\s+(?:\||/|>|»|›|·|•|::|>>|→)\s+|\s*[|»›·•→]\s*")
+
+
+def nav_parts(text: str) -> list[str]:
+    """The items of a separated navigation line ("World | Middle East | Opinion"), else []."""
+    s = text.strip()
+    if not s or len(s) > 120 or _SENTENCE_END.search(s) or s.endswith(":"):
+        return []
+    parts = [p.strip() for p in _NAV_SPLIT.split(s)]
+    if len(parts) < 2 or any(not p for p in parts[1:-1]):
+        return []
+    parts = [p for p in parts if p]
+    if len(parts) < 2 or any(_words(p) > 4 or p.endswith(",") for p in parts):
+        return []
+    return parts
+
+
+def is_section_nav(text: str) -> bool:
+    """Three or more short capitalised items joined by separators: navigation on its own."""
+    parts = nav_parts(text)
+    return len(parts) >= 3 and all(_words(p) <= 3 and (p[0].isupper() or p[0].isdigit()) for p in parts)
+
+
 # ---------------------------------------------------------------- the block
 
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’»)\]]*\s*$")
@@ -167,16 +309,23 @@ def is_body(text: str) -> bool:
     return n >= 10 and bool(_SENTENCE_END.search(text)) and not _QUOTED.match(text)
 
 
-def _header_lines(lines: list[Line]) -> list[Line]:
-    """The non-blank lines before the body starts (at most MAX_HEADER_LINES)."""
+def _scan_header(lines: list[Line]) -> tuple[list[Line], bool]:
+    """The header block and whether a body paragraph follows it directly."""
     block: list[Line] = []
     for line in lines:
         if line.blank:
             continue
-        if is_body(line.text) or len(block) >= MAX_HEADER_LINES:
-            break
+        if is_body(line.text):
+            return block, True
+        if len(block) >= MAX_HEADER_LINES:
+            return block, False
         block.append(line)
-    return block
+    return block, False
+
+
+def _header_lines(lines: list[Line]) -> list[Line]:
+    """The non-blank lines before the body starts (at most MAX_HEADER_LINES)."""
+    return _scan_header(lines)[0]
 
 
 def _same_title(a: str, b: str) -> bool:
@@ -211,54 +360,190 @@ def caption_score(text: str, chrome_seen: bool) -> float:
     return 0.0 if cues == 0 else 0.5 + 0.1 * cues
 
 
+def _short_chrome(text: str) -> bool:
+    """A short non-sentence line: a site name, a menu word, a section label."""
+    s = text.strip()
+    return (0 < _words(s) <= 8 and len(s) <= 80 and not _SENTENCE_END.search(s)
+            and not s.endswith(":") and not _QUOTED.match(s) and not _LIST_ITEM.match(s))
+
+
+def _title_like(text: str) -> bool:
+    """Could the line be an article title (a headline, not a sentence or a label)?"""
+    s = text.strip()
+    n = _words(s)
+    if not 4 <= n <= 30 or len(s) > 250:
+        return False
+    if s.endswith((".", ":", ";", ",")) or _QUOTED.match(s) or _LIST_ITEM.match(s):
+        return False
+    if nav_parts(s):
+        return False
+    return s[0].isupper() or s[0].isdigit() or s[0] in "'\"“‘«„"
+
+
+_MINOR_WORDS = set("""
+a an the and or but nor for of on in at to by with from as per via vs vs. into onto over than
+de la le les des du el los las y e et und der die das den von zu di il lo gli da del
+""".split())
+
+
+def _title_case(text: str) -> bool:
+    """Are (nearly) all the major words capitalised, as in "Leaders Meet in Brussels"?"""
+    major = [w for w in re.findall(r"[^\W\d_][\w'’\-]*", text) if w.casefold() not in _MINOR_WORDS]
+    if len(major) < 2:
+        return bool(major) and major[0][0].isupper()
+    caps = sum(1 for w in major if w[0].isupper())
+    return caps / len(major) >= 0.8
+
+
+def _masthead_line(text: str) -> bool:
+    """May this line above a clear title be page chrome rather than a short title?"""
+    if not _short_chrome(text):
+        return False
+    if nav_parts(text) or _words(text) <= 3:
+        return True
+    return not _title_case(text)
+
+
+def _after_title_ok(text: str) -> bool:
+    """A line that may sit between a title and the body: a standfirst or a caption."""
+    return bool(_SENTENCE_END.search(text)) or caption_score(text, True) > 0
+
+
+def _clear_title(block: list[Line], pos: int, pending: list[int], marks: dict, confirmed: bool) -> bool:
+    """Is ``block[pos]`` clearly the title, so that the short lines above it are chrome?
+
+    It must be title-like (unless a breadcrumb or a repeat confirms it), longer
+    than every pending line above it, and followed by the body with at most a
+    standfirst or a caption in between.
+    """
+    text = block[pos].text
+    if not confirmed:
+        if not (_title_like(text) and _title_case(text)) or text.rstrip().endswith(("?", "!")):
+            return False
+        if _words(text) <= max(_words(block[p].text) for p in pending):
+            return False
+    rest = [block[p].text for p in range(pos + 1, len(block)) if p not in marks]
+    return all(_after_title_ok(r) for r in rest)
+
+
+def _scan(block: list[Line], body_follows: bool, allow_masthead: bool):
+    """Mark chrome lines in the header block; return (marks, title position)."""
+    marks: dict[int, tuple[str, str, float]] = {}
+    pending: list[int] = []  # short lines that are chrome if a clear title follows
+    title_pos: int | None = None
+    confirmed = False  # a breadcrumb ends with the title, or the title repeats
+    for pos, line in enumerate(block):
+        text = line.text
+        if title_pos is None:
+            if is_dateline(text, allow_numeric=pos == 0):
+                marks[pos] = ("dateline", "date line above the article", 0.95)
+                continue
+            following = [l.text for l in block[pos + 1:pos + 4]]
+            crumb = breadcrumb_score(text, following)
+            if crumb:
+                marks[pos] = ("breadcrumb", "site navigation trail above the title", crumb)
+                confirmed = confirmed or _ends_with_title(text, following[:1])
+                continue
+            rule = byline_rule(text)
+            if rule:
+                marks[pos] = (rule, f"{rule} above the title", 0.85)
+                continue
+            if is_section_nav(text):
+                marks[pos] = ("breadcrumb", "section navigation above the title", 0.8)
+                continue
+            if allow_masthead and body_follows and _masthead_line(text):
+                pending.append(pos)
+                continue
+            title_pos = pos
+            continue
+        if _same_title(text, block[title_pos].text):
+            marks[pos] = ("repeated-title", "the title repeated", 0.95)
+            confirmed = True
+            continue
+        if is_dateline(text):
+            marks[pos] = ("dateline", "date line in the article header", 0.9)
+            continue
+        rule = byline_rule(text)
+        if rule:
+            marks[pos] = (rule, f"{rule} in the article header", 0.85)
+            continue
+    if pending:
+        if title_pos is None or not _clear_title(block, title_pos, pending, marks, confirmed):
+            return None  # no clear title below the short lines: scan without mastheads
+        for pos in pending:
+            if nav_parts(block[pos].text):
+                marks[pos] = ("breadcrumb", "section navigation above the title", 0.75)
+            else:
+                marks[pos] = ("masthead", "site name or menu line above the title", 0.7)
+    if title_pos is None:
+        # No title: keep only what stands on its own without one.
+        marks = {p: m for p, m in marks.items() if m[0] in ("dateline", "breadcrumb")}
+    return marks, title_pos
+
+
+def _article_header(lines: list[Line], block: list[Line]) -> list[tuple[Line, tuple[str, str, float]]]:
+    """Bylines and datelines in the article header right above the first body paragraph.
+
+    Scraped pages often put menus first, so the title, byline and date sit
+    after the top block. Only the lines directly before the body (and after
+    the top block) are looked at, and only when a title-like line is among them.
+    """
+    seen = {line.index for line in block}
+    window: list[Line] = []
+    for line in lines:
+        if line.blank:
+            continue
+        if is_body(line.text):
+            break
+        window.append(line)
+    else:
+        return []  # no body paragraph at all
+    window = [l for l in window[-ARTICLE_HEADER_LINES:] if l.index not in seen]
+    found = []
+    has_title = False
+    for line in window:
+        rule = "dateline" if is_dateline(line.text) else byline_rule(line.text)
+        if rule:
+            found.append((line, (rule, f"{rule} above the article body", 0.8)))
+        elif _title_like(line.text) and not _SENTENCE_END.search(line.text):
+            has_title = True
+    return found if has_title else []
+
+
 def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     lines = doc.lines()
-    block = _header_lines(lines)
+    block, body_follows = _scan_header(lines)
     if not block:
         return []
+    scanned = _scan(block, body_follows, allow_masthead=True) or _scan(block, body_follows, False)
+    marks, title_pos = scanned
+
+    if not body_follows:
+        marks_after = _article_header(lines, block)
+    else:
+        marks_after = []
+
     edits: list[Edit] = []
 
     def remove(line: Line, rule: str, reason: str, score: float) -> None:
         start, end = line_span(line, doc.text)
         edits.append(Edit(start, end, rule, reason, round(score, 3)))
 
-    title: Line | None = None
-    last_title_pos = -1
-    chrome_seen = False
-    for pos, line in enumerate(block):
-        text = line.text
-        if title is None:
-            if is_dateline(text, allow_numeric=pos == 0):
-                remove(line, "dateline", "date line above the article", 0.95)
-                chrome_seen = True
-                continue
-            following = [l.text for l in block[pos + 1:pos + 4]]
-            crumb = breadcrumb_score(text, following)
-            if crumb:
-                remove(line, "breadcrumb", "site navigation trail above the title", crumb)
-                chrome_seen = True
-                continue
-            title = line
-            last_title_pos = pos
-            continue
-        if _same_title(text, title.text):
-            remove(line, "repeated-title", "the title repeated", 0.95)
-            chrome_seen = True
-            last_title_pos = pos
-            continue
-        if is_dateline(text):
-            remove(line, "dateline", "date line in the article header", 0.9)
-            chrome_seen = True
-            continue
-    if title is None:
+    for pos in sorted(marks):
+        remove(block[pos], *marks[pos])
+    for line, mark in marks_after:
+        remove(line, *mark)
+    if title_pos is None:
         return edits
 
     # Captions: the run of caption-like lines right after the title block.
-    for line in block[last_title_pos + 1:]:
-        if any(e.start == line.start for e in edits):
+    chrome_seen = bool(marks)
+    last_title_pos = max([title_pos] + [p for p, m in marks.items() if m[0] == "repeated-title"])
+    for pos in range(last_title_pos + 1, len(block)):
+        if pos in marks:
             continue
-        score = caption_score(line.text, chrome_seen)
+        score = caption_score(block[pos].text, chrome_seen)
         if not score:
             break
-        remove(line, "caption", "image caption under the title", score)
+        remove(block[pos], "caption", "image caption under the title", score)
     return edits
