@@ -245,3 +245,52 @@ def test_help_and_usage_errors_in_a_real_subprocess(tmp_path):
                              capture_output=True, text=True)
     assert missing.returncode == 2
     assert missing.stderr.strip() == f"cleaner: error: {tmp_path / 'nope.txt'}: no such file or directory"
+
+
+def test_keep_encoding_writes_cp1252_crlf_under_out(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    original = CHROME_TEXT.replace("budget", "budget – “final”").replace("\n", "\r\n").encode("cp1252")
+    (src / "a.txt").write_bytes(original)
+    assert invoke("clean", src, "--out", tmp_path / "out", "--keep-encoding", "--no-dedup").exit_code == 0
+    data = (tmp_path / "out" / "a.txt").read_bytes()
+    assert "– “final”".encode("cp1252") in data and b"\r\n" in data
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert invoke("restore", tmp_path / "out" / "cleaner-log.jsonl", "--out", tmp_path / "back").exit_code == 0
+    assert (tmp_path / "back" / "a.txt").read_bytes() == original
+
+
+def test_jsonl_gz_is_cleaned_to_jsonl_gz_and_restored(tmp_path):
+    import gzip
+
+    src = tmp_path / "in"
+    src.mkdir()
+    payload = (json.dumps({"id": "a", "text": CHROME_TEXT}) + "\n").encode("utf-8")
+    (src / "docs.jsonl.gz").write_bytes(gzip.compress(payload))
+    assert invoke("clean", src, "--out", tmp_path / "out", "--no-dedup").exit_code == 0
+    record = json.loads(gzip.decompress((tmp_path / "out" / "docs.jsonl.gz").read_bytes()))
+    assert "Also read" not in record["text"] and "The city council approved" in record["text"]
+    assert invoke("restore", tmp_path / "out" / "cleaner-log.jsonl", "--out", tmp_path / "back").exit_code == 0
+    assert gzip.decompress((tmp_path / "back" / "docs.jsonl.gz").read_bytes()) == payload
+
+
+def test_dedup_log_records_clusters_and_passages(tmp_path):
+    body = (SAMPLES / "004_73bdcea1bd1f12d8.txt").read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(body, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(body + "\nShare this:\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text((SAMPLES / "105_recycled_passages.txt").read_text(encoding="utf-8"),
+                                    encoding="utf-8")
+    log = tmp_path / "dedup.jsonl"
+    result = invoke("dedup", tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt", "--log", log)
+    assert result.exit_code == 1
+    records = log_records(log)
+    duplicate = next(r for r in records if r["type"] == "duplicate")
+    assert duplicate["path"].endswith("b.txt") and duplicate["of_path"].endswith("a.txt")
+    recycled = [r for r in records if r["type"] == "recycled"]
+    assert recycled and all(r["path"].endswith("c.txt") for r in recycled)
+    c_text = (tmp_path / "c.txt").read_text(encoding="utf-8")
+    verbatim = [r for r in recycled if r["source_path"].endswith("a.txt") and r["similarity"] == 1.0]
+    assert len(verbatim) >= 2  # 105 copies two paragraphs of 004 word for word
+    for r in verbatim:  # both spans point at the same words in their own documents
+        assert c_text[r["start"]:r["end"]].split() == body[r["source_start"]:r["source_end"]].split()
