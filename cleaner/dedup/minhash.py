@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from .shingles import TokenHasher, jaccard, shingle_set, text_shingles
 
@@ -64,6 +63,8 @@ class SimilarPair:
 
 def permutations(num_perm: int = 128, seed: int = DEFAULT_SEED) -> np.ndarray:
     """The (2, num_perm) uint32 affine parameters datasketch uses for this seed."""
+    from datasketch import MinHash  # imported when hashing: it pulls in scipy
+
     return MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
 
 
@@ -110,6 +111,8 @@ def lsh_params(threshold: float, num_perm: int, max_miss: float = 1e-4) -> tuple
 def candidate_pairs(sigs: Sequence[np.ndarray | None], num_perm: int, seed: int,
                     params: tuple[int, int]) -> set[tuple[int, int]]:
     """Pairs (i, j), i < j, that share at least one LSH band (None = skip the doc)."""
+    from datasketch import LeanMinHash, MinHashLSH
+
     lsh = MinHashLSH(num_perm=num_perm, params=params)
     pairs: set[tuple[int, int]] = set()
     for j, sig in enumerate(sigs):
