@@ -25,10 +25,36 @@ def _options(**kwargs):
     return Options(**{k: v for k, v in kwargs.items() if v is not None})
 
 
+def _load_config(ctx: click.Context, _param, value):
+    """Eager: [tool.cleaner] settings become this command's defaults (flags still win)."""
+    from .config import default_map, find_pyproject, load
+
+    path = Path(value) if value else find_pyproject(Path.cwd())
+    if path is not None:
+        table = load(path, required=value is not None)
+        if table:
+            ctx.default_map = {**(ctx.default_map or {}), **default_map(table, main.commands)[ctx.info_name]}
+    return value
+
+
+def _remember(ctx: click.Context, param, value):
+    """Keep file-selection options in ctx.meta (read by _read), not as arguments."""
+    ctx.meta[param.name] = value
+    return value
+
+
 def _common(func):
     """Options shared by the commands that read a corpus."""
     for decorator in reversed([
         click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True)),
+        click.option("--config", type=click.Path(dir_okay=False), is_eager=True, expose_value=False,
+                     callback=_load_config, help="Read settings from this TOML file's [tool.cleaner] table. "
+                     "Default: the nearest pyproject.toml."),
+        click.option("--exclude", multiple=True, metavar="REGEX", expose_value=False, callback=_remember,
+                     help="Skip files whose path matches this regular expression (repeatable) when walking "
+                          "folders."),
+        click.option("--force-exclude", is_flag=True, expose_value=False, callback=_remember,
+                     help="Apply --exclude to files named on the command line too (as pre-commit passes them)."),
         click.option("--lang", metavar="CODE", help="Language of the corpus (ISO 639-1, e.g. en). "
                      "Default: detected per document."),
         click.option("--text-field", default="text", show_default=True, help="JSONL field holding the text."),
@@ -195,34 +221,111 @@ def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, for
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one `path:line: rule message` line per finding; json: one JSON object per line.")
 @click.option("--no-dedup", is_flag=True, help="Skip near-duplicate and recycled-passage detection.")
-def check(paths, lang, text_field, id_field, threshold, max_bytes, fmt, no_dedup):
+@click.option("--fix", is_flag=True, help="Clean the files in place instead (keeping encoding, BOM and "
+              "newlines; HTML is only checked); exit 1 if anything changed. The change log goes to "
+              ".cleaner_cache/logs/.")
+@click.option("--index/--no-index", "use_index", default=None,
+              help="Compare with the whole corpus through the incremental index in .cleaner_cache/ "
+                   "(default: on inside a git repository or where `cleaner index` was run), or only "
+                   "among the given files.")
+@click.option("--index-file", type=click.Path(path_type=Path, dir_okay=False),
+              help="A committed index (from `cleaner index --write`) to start from when the cache is empty. "
+                   "Never modified.")
+def check(paths, lang, text_field, id_field, threshold, max_bytes, fmt, no_dedup, fix, use_index, index_file):
     """Report what `clean` would change, and near-duplicates; write nothing.
 
     Prints one line per finding, `path:line: rule message`, and exits 1
     if anything would change or a near-duplicate is found (for CI and
-    pre-commit).
+    pre-commit). Inside a git repository, near-duplicates and recycled
+    passages are looked for across every tracked document, not only among
+    the given files.
     """
     from . import changelog
+    from .index import CACHE_DIR, git_root
 
-    options = _options(lang=lang, text_field=text_field, id_field=id_field, threshold=threshold,
-                       max_bytes=max_bytes, dedup=not no_dedup)
     _check_paths(paths)
+    root = git_root(Path.cwd())
+    in_git = root is not None
+    root = root or Path.cwd()
+    if use_index is None:
+        use_index = in_git or (root / CACHE_DIR).is_dir()
+    corpus_wide = use_index and not no_dedup and not fix
+    options = _options(lang=lang, text_field=text_field, id_field=id_field, threshold=threshold,
+                       max_bytes=max_bytes, dedup=not (no_dedup or fix or corpus_wide))
     sources, errors = _read(paths, options)
     run = _run(sources, options, quiet=True)
+    run.errors = errors
+    if fix:
+        sys.exit(_fix_in_place(run, root, fmt))
+
+    def emit(record, result=None):
+        click.echo(json.dumps(record, ensure_ascii=False) if fmt == "json" else _finding_line(record, result))
+
     findings = 0
     for result in run.files:
         for record in changelog.unit_records(result):
-            if record["type"] != "edit" or record["rule"] == "html-markup":
-                continue
-            findings += 1
-            click.echo(json.dumps(record, ensure_ascii=False) if fmt == "json" else _finding_line(record, result))
-    for record in changelog.dedup_records(run):
+            if record["type"] == "edit" and record["rule"] != "html-markup":
+                findings += 1
+                emit(record, result)
+    if corpus_wide:
+        from .index import corpus_findings
+
+        units = [u for source in sources for u in source.units]
+        dedup_records = corpus_findings(units, threshold, root=root, git=in_git, seed_file=index_file,
+                                        progress=_index_progress())
+    else:
+        dedup_records = list(changelog.dedup_records(run))
+    for record in dedup_records:
         findings += 1
-        click.echo(json.dumps(record, ensure_ascii=False) if fmt == "json" else _finding_line(record))
+        emit(record)
     for path, reason in errors:
         click.echo(json.dumps({"type": "error", "path": path, "reason": reason}) if fmt == "json"
                    else f"{path}: error {reason}")
     sys.exit(EXIT_FINDINGS if findings or errors else EXIT_OK)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.8, show_default=True,
+              help="Near-duplicate threshold the index is built for (must match `check`'s).")
+@click.option("--write", "write_to", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write a compact copy of the index to this file, to commit for CI "
+                   "(`check --index-file`).")
+def index(paths, threshold, write_to):
+    """Build or refresh the corpus index in .cleaner_cache/.
+
+    Inside a git repository the corpus is every tracked .txt/.html/.jsonl
+    file (PATHS are ignored); elsewhere it is the files under PATHS. Only
+    new or changed files are hashed.
+    """
+    from .index import CorpusIndex, git_root, read_docs, refresh, list_corpus, write_index_file, content_key
+    from .io.readers import discover
+
+    root = git_root(Path.cwd())
+    in_git = root is not None
+    root = root or Path.cwd()
+    index_db = CorpusIndex.for_root(root, threshold)
+    try:
+        if in_git:
+            corpus = list_corpus(root, True, index_db)
+        else:
+            if not paths:
+                _usage("outside a git repository, name the folders or files to index")
+            corpus = []
+            for file, _ in discover(list(paths)):
+                try:
+                    rel = file.resolve().relative_to(root.resolve()).as_posix()
+                except ValueError:
+                    _usage(f"{file} is outside the current folder {root}")
+                corpus.append((rel, content_key(file.read_bytes())))
+        hashed = refresh(index_db, corpus, lambda p: read_docs(root / p), _index_progress())
+        documents = index_db.db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+        if write_to is not None:
+            write_index_file(index_db, write_to)
+    finally:
+        index_db.close()
+    click.echo(f"indexed {len(corpus)} file(s), {documents} document(s); hashed {hashed} new or changed "
+               f"file(s); index {index_db.path}" + (f"; wrote {write_to}" if write_to else ""), err=True)
 
 
 @main.command()
@@ -297,9 +400,12 @@ def _check_output_collisions(run, out_dir) -> None:
 
 
 def _read(paths, options):
+    from .config import compile_excludes
     from .pipeline import read_all
 
-    return read_all(list(paths), options)
+    meta = click.get_current_context().meta
+    excludes = compile_excludes(meta.get("exclude"))
+    return read_all(list(paths), options, exclude=excludes, force_exclude=bool(meta.get("force_exclude")))
 
 
 def _run(sources, options, clean: bool = True, quiet: bool = False):
@@ -313,6 +419,51 @@ def _run(sources, options, clean: bool = True, quiet: bool = False):
         return run(sources, options, clean=clean, progress=lambda _source: bar.update(1))
 
 
+def _index_progress():
+    """A progress callback for index builds, shown on a terminal only."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        click.echo(f"\rindexing {done}/{total} files", err=True, nl=done >= total)
+
+    return show
+
+
+def _fix_in_place(run, root: Path, fmt: str) -> int:
+    """`check --fix`: write cleaned files back in place, logged; exit 1 if any changed."""
+    import datetime as dt
+
+    from . import changelog, output
+    from .index import prepare_cache
+
+    changed = [r for r in run.files if r.changed and r.source.format != "html"]
+    unfixable = [r for r in run.files if r.changed and r.source.format == "html"]
+    if changed:
+        logs = prepare_cache(root) / "logs"
+        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+        log_path = logs / f"fix-{stamp}.jsonl"
+        with changelog.LogWriter(log_path, "check --fix", {}) as log:
+            for result in changed:
+                out = output.render(result, None, True)
+                output.write(out, like=result.source.path)
+                log.write(changelog.file_record(result, out, log_path.parent))
+                for record in changelog.unit_records(result):
+                    log.write(record)
+            log.write(changelog.summary_record(run))
+        for result in changed:
+            rules = sorted({e.rule for u in result.units for e in u.edits})
+            click.echo(f"fixed {result.source.path}: {', '.join(rules)}")
+        click.echo(f"log {log_path} (cleaner restore LOG --in-place undoes it)", err=True)
+    for result in unfixable:
+        for record in changelog.unit_records(result):
+            if record["type"] == "edit" and record["rule"] != "html-markup":
+                click.echo(_finding_line(record, result))
+    for path, reason in run.errors:
+        click.echo(f"{path}: error {reason}")
+    return EXIT_FINDINGS if changed or unfixable or run.errors else EXIT_OK
+
+
 def _finding_line(record: dict, result=None) -> str:
     """`path:line: rule message` for an edit, duplicate or recycled record."""
     where = record["path"] + (f"#{record['id']}" if record.get("id") is not None else "")
@@ -324,7 +475,7 @@ def _finding_line(record: dict, result=None) -> str:
         source = record["source_path"] + (f"#{record['source_id']}" if record.get("source_id") is not None else "")
         return (f"{where}:{record.get('line', 1)}: recycled-passage from {source}:{record.get('source_line', 1)} "
                 f"(similarity {record['similarity']:.2f})")
-    snippet = " ".join(record["text"].split())
+    snippet = " ".join(record["text"].split()) or record["text"]  # whitespace edits show their whitespace
     if len(snippet) > 60:
         snippet = snippet[:57] + "..."
     line = 1

@@ -142,11 +142,12 @@ def line_counts(units: Iterable[Unit]) -> Counter:
 
 
 def read_all(
-    paths: list[Path], options: Options, on_error: Callable[[str, str], None] | None = None
+    paths: list[Path], options: Options, *, exclude=(), force_exclude: bool = False
 ) -> tuple[list[SourceFile], list[tuple[str, str]]]:
+    """Read every input file; ``exclude`` regexes skip walked files (and named ones with ``force_exclude``)."""
     sources: list[SourceFile] = []
     errors: list[tuple[str, str]] = []
-    for path, rel in discover(paths):
+    for path, rel in discover(paths, exclude=exclude, force_exclude=force_exclude):
         try:
             source = read_source(
                 path, rel, lang=options.lang, text_field=options.text_field,

@@ -66,22 +66,27 @@ def format_of(path: Path) -> tuple[str | None, bool]:
     return FORMATS.get(Path(name).suffix), False
 
 
-def discover(paths: list[Path]) -> Iterator[tuple[Path, str]]:
+def discover(paths: list[Path], *, exclude=(), force_exclude: bool = False) -> Iterator[tuple[Path, str]]:
     """Yield (file, relative path) for every supported file under ``paths``.
 
     Directories are walked recursively in sorted order without following
     symlinks (so a symlink loop cannot trap the walk); files named directly
-    are taken whatever their suffix.
+    are taken whatever their suffix. ``exclude`` holds compiled regexes
+    searched in posix paths: walked files matching one are skipped, and so
+    are named files when ``force_exclude``.
     """
+    def skipped(path: Path) -> bool:
+        return any(p.search(path.as_posix()) for p in exclude)
+
     for root in paths:
         if root.is_dir():
             for folder, dirs, files in os.walk(root):
                 dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
                 for name in sorted(files):
                     file = Path(folder, name)
-                    if format_of(file)[0] is not None:
+                    if format_of(file)[0] is not None and not skipped(file):
                         yield file, file.relative_to(root).as_posix()
-        else:
+        elif not (force_exclude and skipped(root)):
             yield root, root.name
 
 
