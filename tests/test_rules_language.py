@@ -47,9 +47,39 @@ def test_short_foreign_lines_and_quotes_stay():
     keep = ["Vive la résistance!", "Mujahedin-e Khalq", "Jönköping, Sweden", "Zan, Zendegi, Azadi",
             "Protesters chanted “Zan, Zendegi, Azadi” — woman, life, freedom — outside the embassy on Saturday.",
             "Bazaar merchants, known as bazaari, closed their shops for a third day in a row.",
-            "Das ist gut.", "Ich bin ein Berliner"]
+            "Das ist gut.", "“Ich bin ein Berliner”", "Velayat-e faqih", "Raison d'être", "Allahu Akbar",
+            "Sepah-e Pasdaran", "Maryam Rajavi", "Camp Liberty, Baghdad", "Evin Prison, Tehran",
+            "**Economic pressure**", "## Women's rights", "- Kurdistan province", "3. The nuclear file",
+            "Tuesday 3 October 2023", "1979–1988", "$1.2bn", "Updated: 14:32 GMT", "4 min read",
+            "Linksys Velop Wi-Fi 6 Mesh Router", "1 tsp nutmeg", "Apple’s latest 12.9-inch iPad Pro drops to $799",
+            "The Majlis approved the budget after weeks of heated debate.", "Background", "Reaction in Washington"]
     text = "\n\n".join(EN + keep) + "\n"
     assert removed(text) == set()
+
+
+def test_short_foreign_sentences_removed():
+    short = ["Wir haben uns sehr wohl gefühlt.", "El aeródromo no tiene instalaciones.",
+             "Man har anledning att vara pessimistisk.", "Chi è il ministro delle finanze russo?",
+             "Le musée a fermé ses portes en 1964.", "Всего скачано содержания: 207.022 гигабайт",
+             "而馴養的雙峰駝是無法喝鹹水的。", "Lei brasileira não proíbe a gravidez pós-menopausa"]
+    text = "\n\n".join(EN[:2] + short + EN[2:]) + "\n"
+    assert removed(text) == set(short)
+    edits = detect(Document(text), RuleContext())
+    assert all(e.rule == "foreign-language" and "short line" in e.reason and 0 < e.score < 1 for e in edits)
+
+
+def test_short_lines_in_a_non_english_document():
+    fr = [FR, "Les syndicats ont appelé à une nouvelle grève pour la semaine prochaine dans toute la région.",
+          "Le gouvernement a promis de présenter un nouveau projet de loi avant la fin de l'année."]
+    keep = ["Ebrahim Raisi", "Jönköping, Sweden", "12.03.2024", "Mujahedin-e Khalq (MEK)"]
+    text = "\n\n".join(fr + keep + ["We had a wonderful time in the old town."]) + "\n"
+    got = removed(text, RuleContext(lang="fr", lang_given=True))
+    assert got == {"We had a wonderful time in the old town."}
+
+
+def test_host_function_words_keep_a_short_line():
+    # English function words ("to", "the") in a line the model calls foreign: host prose.
+    assert removed("\n\n".join(EN + ["Samsung Galaxy Tab drops to the lowest price"]) + "\n") == set()
 
 
 def test_same_language_groups():

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from cleaner.document import Document
 from cleaner.rules import RuleContext
-from cleaner.rules.spam import detect, spam_score
+from cleaner.rules.spam import detect, sms_evidence, spam_score
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 BODY = "The council approved the new budget on Tuesday after a long debate about schools and roads."
@@ -18,11 +18,16 @@ def test_prefixed_link_bait_in_several_languages():
              "See also - The mayor's reply", "Related » Why rents keep rising", "Read more:Winter is coming",
              "Lire aussi : La réforme des retraites", "Leia também: O novo governo",
              "Lesen Sie auch | Die Bahn streikt wieder", "Leer también - El precio del pan",
-             "Leggi anche: Il ritorno del re", "Topic to read : Connect with amazing women in Paris for free!",
-             "Read also", "Lire aussi"]
+             "Leggi anche: Il ritorno del re", "Topic to read : Connect with amazing women in Paris for free!"]
     got = removed(lines)
     for line in lines:
         assert got.get(line) == "link-bait", line
+
+
+def test_prefix_alone_is_the_pages_own_label():
+    # "Don't Miss" / "Leggi anche" on their own line head the page's own
+    # teaser block: not an insertion (the chrome stage may judge them).
+    assert removed(["Don't Miss", "Leggi anche", "Read also", "Lire aussi :"]) == {}
 
 
 def test_spam_lines():
@@ -70,3 +75,53 @@ def test_samples_spam():
 def test_weak_prefix_with_dash_needs_a_headline():
     assert removed(['More - 22 "Legend Of Zelda" Tattoos That Will Blow You Away']) != {}
     assert removed(["More - or less - what the committee had expected, officials said."]) == {}
+
+
+ARTICLE = [
+    "The city council approved a new plan on Tuesday to rebuild the harbour wall damaged in last winter's storms.",
+    "Engineers told the council that the harbour wall would cost about four million euros to repair.",
+    "Fishermen said the storms had kept their boats in the harbour for weeks and asked the council to hurry.",
+    "The mayor said work on the wall would begin in spring and the harbour would stay open during repairs.",
+]
+
+
+def removed_in_article(lines: list[str]) -> dict[str, str]:
+    text = "\n\n".join(ARTICLE[:2] + lines + ARTICLE[2:]) + "\n"
+    return {text[e.start:e.end].strip(): e.rule for e in detect(Document(text), RuleContext(lang="en"))}
+
+
+def test_off_topic_scam_message_with_weak_cues():
+    sms = ["Thanks for your order. Your mobile will be charged £4.50 each week. Reply STOP to end the service.",
+           "You have 1 new voicemail waiting. Please call 08712400200 from a landline today.",
+           "Kit Strip - you have been billed 150p. Netcollex Ltd. PO Box 1013 IG11 OJA"]
+    got = removed_in_article(sms)
+    assert got == {s: "spam-line" for s in sms}
+
+
+def test_on_topic_line_with_scam_words_stays():
+    # many SMS-scam words, but about the article's own subject
+    keep = ["Fishermen can call the harbour office free of charge and claim a storm voucher for the repairs."]
+    assert removed_in_article(keep) == {}
+
+
+def test_off_topic_bare_headline():
+    lines = ["People Try Durian Ice Cream For The Very First Time",  # strict click-bait case
+             "17 Celebrities Holding Signs, Ranked",  # ordinary title case with a count
+             "Dad's Reaction To His Daughter's Prom Dress Is Absolutely Priceless"]
+    got = removed_in_article(lines)
+    assert got == {line: "link-bait" for line in lines}
+
+
+def test_headings_names_and_link_like_sentences_stay():
+    keep = ["Reaction in Washington", "**Economic pressure**", "## Why it matters", "The road ahead",
+            "Harbour Wall Repairs Will Begin In Spring", "By Hamid Yazdan Panah", "Maryam Rajavi",
+            "Written by Sarah Collins", "• Isfahan, Shiraz and Tabriz", "- 1,500 arrests", "1979–1988",
+            "See also the commission's earlier findings, published in June.",
+            "Related coverage is available in our archive.", "More details are expected later this week.",
+            "WILL THEY BASH THE BILLIONAIRES?", "Don't Miss"]
+    assert removed_in_article(keep) == {}
+
+
+def test_sms_evidence_counts_distinct_cues():
+    assert sms_evidence("URGENT! Call 09066350750 from your landline to claim your £900 cash prize") >= 5
+    assert sms_evidence("The council will call a vote on the harbour plan next week.") <= 1

@@ -16,6 +16,7 @@ from collections import Counter
 
 from ..document import Document, Edit, line_span
 from . import RuleContext
+from .lexicon import function_words, stopwords_for, words
 
 RULE = "foreign-language"
 
@@ -177,6 +178,82 @@ def foreign_verdict(text: str, host: str) -> tuple[str, float] | None:
     return lang, foreign_mass
 
 
+# Short lines (below the length ``judgeable`` asks for) are judged only
+# when they read like a sentence and the model is sure.
+SHORT_MIN_WORDS = 3
+SHORT_MIN_LETTERS = 10
+SHORT_MIN_TOP = 0.6
+SHORT_MIN_NO_SPACE = 8  # CJK/Thai letters in a line with no spaces
+_QUOTES = "\"'“”„«»‘’‹›「」『』"
+_MARKUP = re.compile(r"^\s*(#{1,6}\s|\*\*|__|[-*•·–]\s|\d{1,3}[.)]\s|>)")
+_SENTENCE_END = re.compile(r"[.?:;。？！؟…]['\"”’»)]*$")
+
+
+def _short_candidate(text: str, host_script: str | None) -> bool:
+    """Cheap shape tests that rule a short line out before any model call.
+
+    Kept: headings and list items (markup), quoted phrases, slogans
+    ("Vive la résistance!"), name-like lines where every word is
+    capitalised ("Mujahedin-e Khalq", "Jönköping, Sweden"), and lines with
+    fewer than three words.
+    """
+    s = text.strip()
+    if not s or _MARKUP.match(s) or s[0] in _QUOTES:
+        return False
+    if letter_count(s) < SHORT_MIN_LETTERS and _no_space_script_share(s) <= 0.5:
+        return False
+    if _no_space_script_share(s) > 0.5:
+        return letter_count(s) >= SHORT_MIN_NO_SPACE and bool(_SENTENCE_END.search(s))
+    toks = words(s)
+    if len(toks) < SHORT_MIN_WORDS:
+        return False
+    if s.endswith("!") and len(toks) < 5:
+        return False  # a short exclamation: a slogan or chant, usually quoted
+    cased = [w for w in toks if w[0].lower() != w[0].upper()]
+    if cased and all(w[0].isupper() for w in cased):
+        return False  # every word capitalised: a name, title or product
+    return True
+
+
+def short_foreign_verdict(text: str, host: str, host_script: str | None) -> tuple[str, float] | None:
+    """``(language, score)`` for a short line that is a sentence in another
+    language than ``host``; None when unsure.
+
+    Besides a confident model (top guess foreign, host near zero), a line
+    in the host's script must carry function words of the guessed language
+    and none of the host's own, or read as a sentence (ends with sentence
+    punctuation, mostly lower-case words).
+    """
+    s = text.strip()
+    if not _short_candidate(s, host_script):
+        return None
+    pred = _predict(s, k=10)
+    if not pred:
+        return None
+    lang, top = pred[0]
+    if same_language(lang, host) or top < SHORT_MIN_TOP:
+        return None
+    host_score = sum(sc for code, sc in pred if same_language(code, host))
+    foreign_mass = sum(sc for code, sc in pred if not same_language(code, host))
+    if host_score > MAX_HOST_SCORE or foreign_mass < MIN_FOREIGN_MASS:
+        return None
+    if _main_script(s) != host_script:
+        return lang, round(min(0.95, top), 3)
+    toks = words(s)
+    host_stop = stopwords_for(host)
+    own = set(function_words(toks, lang))
+    if any(w not in own for w in function_words(toks, host)):
+        return None  # the host's own function words: a name or title in host prose
+    theirs = [w for w in own if w not in host_stop]
+    if not host_stop and not stopwords_for(lang):
+        return None  # no word lists to check against
+    lower = sum(1 for w in toks[1:] if w[0].islower())
+    sentence = bool(_SENTENCE_END.search(s)) and lower >= max(1, (len(toks) - 1) // 2)
+    if theirs or sentence:
+        return lang, round(min(0.9, top), 3)
+    return None
+
+
 def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     host = normalize_lang(ctx.lang) if ctx.lang else detect_language(doc.text)[0]
     if host is None:
@@ -184,14 +261,17 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     host_script = _main_script(doc.text)
     edits: list[Edit] = []
     for line in doc.lines():
-        if not judgeable(line.text, host_script):
-            continue
-        verdict = foreign_verdict(line.text, host)
+        if judgeable(line.text, host_script):
+            verdict = foreign_verdict(line.text, host)
+            what = "paragraph"
+        else:
+            verdict = short_foreign_verdict(line.text, host, host_script)
+            what = "short line"
         if verdict is None:
             continue
         lang, score = verdict
         start, end = line_span(line, doc.text)
         edits.append(Edit(start, end, RULE,
-                          f"paragraph in '{lang}' inside a '{host}' document",
+                          f"{what} in '{lang}' inside a '{host}' document",
                           round(min(1.0, score), 3)))
     return edits

@@ -4,12 +4,16 @@ Three kinds:
 
 * ``link-bait``: a "read this too" prefix followed by a separator and a
   headline ("Also read : ...", "Lesen Sie auch - ...", "Related | ...").
-  The prefix alone on its line goes too. A sentence that merely starts
-  with "Read more about ..." has no separator and stays.
+  A sentence that merely starts with "Read more about ..." has no
+  separator and stays; so does the prefix alone on its line (a page's own
+  section label, not an insertion).
 * ``spam-line``: dating, casino, pharmacy, loan, crypto, follower-selling
-  and premium-SMS lines, scored from a few weighted cues.
+  and premium-SMS lines, scored from a few weighted cues; weaker cues
+  suffice when the line is off-topic (shares almost no content words
+  with the rest of the document).
 * ``link-bait`` (bare): a headline in all-words-capitalised click-bait
-  style ("22 Things That Will Make You ...") standing alone in the body.
+  style ("22 Things That Will Make You ...") standing alone in the body,
+  more surely so when it is off-topic.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ import re
 
 from ..document import Document, Edit, line_span
 from . import RuleContext
+from .lexicon import TopicModel, words
 
 # "Read this too" prefixes, several languages. Matched case-insensitively at
 # the start of a line, before a separator.
@@ -50,8 +55,8 @@ _PREFIXES = [
     r"читайте также", r"читайте еще", r"смотрите также", r"관련 ?기사", r"함께 볼 ?만한 기사",
     r"ayrıca oku", r"ayrıca bakınız", r"czytaj też", r"czytaj także", r"zobacz też",
 ]
-# Prefixes that are ordinary words and need a clear separator; the others may
-# also stand alone on their line.
+# Prefixes that are ordinary words (kept for reference: all prefixes need a
+# separator and a headline after it).
 _WEAK = {r"more", r"watch", r"listen", r"related", r"popular(?: now)?", r"trending(?: now)?",
          r"sponsored", r"advertisement", r"relacionad[oa]s?", r"recommended(?: for you| reading)?",
          r"empfohlen", r"correlati", r"weiterlesen", r"click here", r"top stories?"}
@@ -62,11 +67,6 @@ _PREFIX_RE = re.compile(
     r"(?P<sep>" + _SEP + r")(?P<rest>\S.*)?$",
     re.IGNORECASE,
 )
-_BARE_PREFIX_RE = re.compile(
-    r"^\s*(?P<prefix>" + "|".join(p for p in _PREFIXES if p not in _WEAK) + r")\s*[:：.…]*\s*$",
-    re.IGNORECASE,
-)
-
 # Spam cues: (pattern, weight). A line scoring >= 1.0 is spam.
 _CUES = [
     # dating
@@ -146,13 +146,36 @@ _SENTENCE_END = re.compile(r"[.!?…:;]['\"”’)]*$")
 _LIST_ITEM = re.compile(r"^\s*([-*•·–]|\d{1,3}[.)])\s+\S")
 
 
+# Vocabulary of premium-SMS, prize and subscription scams. One such word
+# proves nothing ("call", "free" and "mobile" are everyday words); several
+# in a line that shares nothing with the article do.
+_SMS_WORDS = frozenset("""
+    free txt text texts call claim prize won win urgent mobile mobiles reply stop cash award awarded
+    guaranteed ringtone ringtones tone tones nokia camera offer service customer landline voucher
+    vouchers entry draw chat sexy subscription subscriber network bonus credit collect collection
+    delivery unsubscribe latest winner selected congratulations msg msgs sms premium wallpaper
+    wallpapers games music phone bid bids auction quiz luck cost costs min mins club rental pobox
+    box holiday ur txting mob""".split())
+# Money, premium rates, shortcodes and service numbers, each counted once.
+_SMS_SHAPES = [re.compile(p) for p in (
+    r"[£€$]\s?\d", r"\b\d+(?:\.\d+)?p\b", r"(?<![\d.,:/-])\b\d{5}\b(?![\d.,:/-])",
+    r"\b0\d{3} ?\d{3} ?\d{3,4}\b|\b0\d{9,}\b", r"\b[A-Z]{3,}\b.{0,12}\bto \d{4,}",
+)]
+
+
+def sms_evidence(text: str) -> int:
+    """Distinct scam-SMS words plus money/number shapes found in ``text``."""
+    found = {w.lower() for w in words(text)} & _SMS_WORDS
+    return len(found) + sum(1 for rx in _SMS_SHAPES if rx.search(text))
+
+
 def _linkbait(text: str) -> tuple[str, float] | None:
     m = _PREFIX_RE.match(text)
     if m:
         rest = (m.group("rest") or "").strip()
         sep = m.group("sep").strip()
         if not rest:
-            return "link-bait prefix with nothing after it", 0.8
+            return None  # a label alone ("Read also:"): the page's own, not an insertion
         words = rest.split()
         # A dash after a weak prefix in running text ("More - or less ...") is
         # too weak alone: ask for a headline-sized rest.
@@ -163,8 +186,6 @@ def _linkbait(text: str) -> tuple[str, float] | None:
             if not headline:
                 return None
         return f"'{m.group('prefix')}' link-bait line", 0.95
-    if _BARE_PREFIX_RE.match(text):
-        return "bare link-bait prefix line", 0.85
     return None
 
 
@@ -190,17 +211,63 @@ def _clickbait_style(text: str) -> bool:
     return bool(minor) and all(w[0].isupper() for w in minor)
 
 
-def _bare_clickbait(text: str) -> float:
-    """How much ``text`` looks like a bare click-bait headline (0..1)."""
-    if not _clickbait_style(text):
-        return 0.0
+_NAMEISH = re.compile(r"^(by|written by|reporting by|photo|image|credit|source)\b", re.IGNORECASE)
+
+
+def _headline_case(text: str) -> bool:
+    """Capitalised like a headline: every word but the minor ones starts
+    upper-case (looser than ``_clickbait_style``)."""
     s = text.strip()
-    score = 0.6
-    if _BAIT_WORDS.search(s):
-        score += 0.2
-    if re.match(r"^\d+\s", s):
-        score += 0.15
+    if s.endswith((".", "!", ";", "…", "?")) or _LIST_ITEM.match(s) or re.search(r"[:/|_@()]", s):
+        return False
+    toks = words(s)
+    if len(toks) < 4 or len(toks) > 22 or _NAMEISH.match(s):
+        return False
+    if sum(1 for w in toks if w.isupper() and len(w) > 1) > 0.5 * len(toks):
+        return False
+    major = [w for w in toks if w.lower() not in _MINOR_WORDS]
+    return bool(major) and all(w[0].isupper() for w in major)
+
+
+def _bare_clickbait(text: str, overlap: float | None = None) -> float:
+    """How much ``text`` looks like a bare click-bait headline (0..1).
+
+    ``overlap``: the share of its content words found elsewhere in the
+    document (None: too few to say). An off-topic headline between the
+    paragraphs of an article is an insertion even without bait words.
+    """
+    s = text.strip()
+    strict = _clickbait_style(s)
+    if not strict and not _headline_case(s):
+        return 0.0
+    bait = bool(_BAIT_WORDS.search(s))
+    number = bool(re.match(r"^\d+\s", s))
+    off_topic = overlap is not None and overlap <= OFF_TOPIC
+    if strict:
+        score = 0.6 + 0.2 * bait + 0.15 * number + 0.2 * off_topic
+    else:
+        # Ordinary title case: only off-topic lines with bait words or a
+        # leading count ("17 People Holding Signs, Ranked").
+        if not (off_topic and (bait or number) and len(words(s)) >= (4 if number else 5)):
+            return 0.0
+        score = 0.8
     return min(score, 0.95)
+
+
+# A line whose content words are at most this share shared with the rest of
+# the document is off-topic.
+OFF_TOPIC = 0.3
+OFF_TOPIC_STRICT = 0.12
+
+
+def _suspect(text: str) -> bool:
+    """Lines that may be insertions: left out of "the rest of the document"
+    when judging whether another line is on topic."""
+    s = text.strip()
+    if not s:
+        return False
+    return (bool(_PREFIX_RE.match(s)) or sms_evidence(s) >= 3 or spam_score(s) >= 0.4
+            or _clickbait_style(s) or _headline_case(s))
 
 
 def _first_text_line(lines) -> int | None:
@@ -215,6 +282,15 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     first = _first_text_line(lines)
     edits: list[Edit] = []
     styled = sum(1 for line in lines if line.index != first and _clickbait_style(line.text))
+    topic: TopicModel | None = None
+
+    def overlap(line) -> float | None:
+        nonlocal topic
+        if topic is None:  # built lazily: most documents need no topic at all
+            suspects = {l.index for l in lines if _suspect(l.text)}
+            topic = TopicModel([l.text for l in lines], ctx.lang, exclude=suspects)
+        return topic.overlap(line.index)
+
     for line in lines:
         text = line.text.strip()
         if not text or len(text) > 600:
@@ -225,17 +301,35 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
             start, end = line_span(line, doc.text)
             edits.append(Edit(start, end, "link-bait", reason, score))
             continue
-        if len(text.split()) <= 60:
+        n_words = len(text.split())
+        if n_words <= 60:
             score = spam_score(text)
+            reason = "spam or scam advertising line"
+            if score < 1.0 and n_words >= 5 and line.index != first:
+                evidence = sms_evidence(text)
+                if evidence >= 2 or score >= 0.4:
+                    ov = overlap(line)
+                    if ov is not None and (
+                        (evidence >= 3 and ov <= OFF_TOPIC)
+                        or ((evidence >= 2 or score >= 0.4) and ov <= OFF_TOPIC_STRICT)
+                    ):
+                        score = max(score, 1.0)
+                        reason = f"off-topic line with {evidence} scam-message cues"
             if score >= 1.0:
                 start, end = line_span(line, doc.text)
-                edits.append(Edit(start, end, "spam-line", "spam or scam advertising line",
+                edits.append(Edit(start, end, "spam-line", reason,
                                   round(min(0.99, 0.6 + 0.2 * score), 3)))
                 continue
-        if line.index == first or _LIST_ITEM.match(line.text) or styled > 2:
-            continue  # a title, or a document whose headings all use this style
-        bait = _bare_clickbait(text)
+        if line.index == first or _LIST_ITEM.match(line.text):
+            continue  # a title, or a list item
+        if not (_clickbait_style(text) or _headline_case(text)):
+            continue
+        ov = overlap(line)
+        if styled > 2 and not (ov is not None and ov <= OFF_TOPIC_STRICT):
+            continue  # a document whose own headings use this style
+        bait = _bare_clickbait(text, ov)
         if bait >= 0.75:
             start, end = line_span(line, doc.text)
-            edits.append(Edit(start, end, "link-bait", "stand-alone click-bait headline", round(bait, 3)))
+            why = "off-topic click-bait headline" if ov is not None and ov <= OFF_TOPIC else "stand-alone click-bait headline"
+            edits.append(Edit(start, end, "link-bait", why, round(bait, 3)))
     return edits
