@@ -1,7 +1,9 @@
 """The pre-commit hooks, run by the real pre-commit in a real git repository.
 
-`pre-commit try-repo` installs this project from its working tree into a
-hook environment, exactly as a corpus repository would get it.
+The corpus repository's .pre-commit-config.yaml names a git snapshot of
+this project's working tree as its hook repository, so pre-commit clones it
+and installs it into a hook environment (once per test module), exactly as
+a corpus repository would get it from a release.
 """
 import os
 import shutil
@@ -30,13 +32,31 @@ FOOTER = "\nWhat's Your Reaction?\n"
 
 
 @pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory):
+    """A committed snapshot of this project's working tree: (path, rev)."""
+    snapshot = tmp_path_factory.mktemp("hook-repo")
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.split(b"\0")
+    for name in filter(None, listed):
+        source = ROOT / os.fsdecode(name)
+        if source.is_file():
+            target = snapshot / os.fsdecode(name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    for args in (["init", "-q", "-b", "main"], ["add", "."],
+                 ["-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-q", "-m", "snapshot"]):
+        git(snapshot, *args)
+    return snapshot, git(snapshot, "rev-parse", "HEAD").stdout.strip()
+
+
+@pytest.fixture(scope="module")
 def hook_home(tmp_path_factory):
     """One pre-commit cache for the module: the hook environment is built once."""
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
 @pytest.fixture
-def repo(tmp_path):
+def repo(tmp_path, hook_repo):
     path = tmp_path / "corpus"
     path.mkdir()
     git(path, "init", "-q", "-b", "main")
@@ -44,6 +64,10 @@ def repo(tmp_path):
     git(path, "config", "user.name", "Curator")
     for sample in ["000_18f99bd4d07bc900.txt", "004_73bdcea1bd1f12d8.txt"]:
         shutil.copy(SAMPLES / sample, path / sample)
+    source, rev = hook_repo
+    (path / ".pre-commit-config.yaml").write_text(
+        f"repos:\n- repo: {source}\n  rev: {rev}\n  hooks:\n  - id: cleaner-check\n  - id: cleaner-fix\n",
+        encoding="utf-8")
     git(path, "add", ".")
     git(path, "commit", "-q", "-m", "corpus")
     return path
@@ -54,8 +78,9 @@ def git(cwd: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def hook(repo: Path, home: Path, hook_id: str) -> subprocess.CompletedProcess:
+    """`pre-commit run HOOK` on the staged files, as `git commit` would."""
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
-    return subprocess.run([PRE_COMMIT, "try-repo", str(ROOT), hook_id, "--verbose"], cwd=repo, env=env,
+    return subprocess.run([PRE_COMMIT, "run", hook_id, "--verbose"], cwd=repo, env=env,
                           capture_output=True, text=True, timeout=1800)
 
 

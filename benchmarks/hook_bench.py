@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""The pre-commit path at corpus scale: cold index build and a warm one-file check.
+
+Builds a git repository of N documents (default 10,000, from
+../shared/eval/make_scale_corpus.py, one .txt file each), commits them, then
+times, each in a fresh process:
+
+  1. `cleaner index`            cold: hashes every document (one core)
+  2. `cleaner check NEW.txt`    warm: one new staged file vs the whole corpus
+  3. `cleaner check COPY.txt`   warm: a staged near-duplicate of a committed file
+  4. `pre-commit run` of the local cleaner-check hook on the staged files
+
+Usage: python benchmarks/hook_bench.py [--docs 10000] [--work /tmp/hook_bench]
+Targets (issue 4): warm check <= 1.0 s wall; cold index <= 60 s for 10,000 docs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+EVAL = HERE.parent.parent / "shared" / "eval"
+
+
+def run(cmd, cwd, env=None) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
+    return time.perf_counter() - start, proc
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/hook_bench"))
+    args = parser.parse_args()
+
+    cleaner = [sys.executable, "-m", "cleaner"]
+    corpus = args.work / "corpus"
+    repo = args.work / "repo"
+    if not (corpus / "manifest.json").exists():
+        subprocess.run([sys.executable, str(EVAL / "make_scale_corpus.py"), "--docs", str(args.docs),
+                        "--out", str(corpus), "--format", "txt", "--no-truth"], check=True)
+    if repo.exists():
+        shutil.rmtree(repo)
+    shutil.copytree(corpus / "docs", repo / "docs")
+    files = sorted((repo / "docs").rglob("*.txt"))
+    new_doc = files[-1].read_text(encoding="utf-8")
+    for path in files[-2:]:  # held back: committed later as new files
+        path.unlink()
+    for cmd in (["git", "init", "-q", "-b", "main"], ["git", "config", "user.email", "b@example.org"],
+                ["git", "config", "user.name", "bench"], ["git", "add", "."], ["git", "commit", "-q", "-m", "corpus"]):
+        subprocess.run(cmd, cwd=repo, check=True)
+    print(f"repository: {len(files) - 2} committed documents in {repo}")
+
+    cold, proc = run(cleaner + ["index"], repo)
+    print(f"cold  cleaner index: {cold:7.2f} s  ({proc.stderr.strip()})")
+    assert proc.returncode == 0, proc.stderr
+
+    (repo / "new.txt").write_text(new_doc, encoding="utf-8")
+    first = files[0].read_text(encoding="utf-8")
+    (repo / "copy.txt").write_text("Skip to main content\n\n" + first.replace(" the ", " a ", 2), encoding="utf-8")
+    subprocess.run(["git", "add", "new.txt", "copy.txt"], cwd=repo, check=True)
+
+    results = {"docs": len(files) - 2, "cold_index_s": round(cold, 2)}
+    for name in ("new.txt", "copy.txt"):
+        times = []
+        for _ in range(3):
+            took, proc = run(cleaner + ["check", name], repo)
+            times.append(took)
+        print(f"warm  cleaner check {name}: best {min(times):.3f} s, median {sorted(times)[1]:.3f} s "
+              f"(exit {proc.returncode}; {len(proc.stdout.splitlines())} findings)")
+        for line in proc.stdout.splitlines():
+            if "near-duplicate" in line or "recycled" in line:
+                print("      ", line)
+        results[f"warm_check_{name}_s"] = round(sorted(times)[1], 3)
+
+    config = repo / ".pre-commit-config.yaml"
+    config.write_text(
+        "repos:\n- repo: local\n  hooks:\n  - id: cleaner-check\n    name: cleaner check\n"
+        f"    entry: {sys.executable} -m cleaner check --force-exclude\n    language: system\n"
+        "    files: '\\.(txt|html?|jsonl)$'\n    require_serial: true\n", encoding="utf-8")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(args.work / "pre-commit-home")}
+    took, proc = run(["pre-commit", "run", "cleaner-check"], repo, env)
+    print(f"warm  pre-commit run cleaner-check (2 staged files): {took:.3f} s (exit {proc.returncode})")
+    results["precommit_run_s"] = round(took, 3)
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
