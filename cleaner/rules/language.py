@@ -16,7 +16,7 @@ from collections import Counter
 
 from ..document import Document, Edit, line_span
 from . import RuleContext
-from .lexicon import function_words, stopwords_for, words
+from .lexicon import ALL_STOPWORDS, STOPWORDS, function_words, stopwords_for, words
 
 RULE = "foreign-language"
 
@@ -62,8 +62,16 @@ def _predict(text: str, k: int = 1) -> list[tuple[str, float]]:
     text = " ".join(text.split())  # the model wants one line
     if not text:
         return []
-    results = _get_detector().detect(text, model="lite", k=k)
-    return [(r["lang"], float(r["score"])) for r in results]
+    return list(_predict_top(text)[:k])
+
+
+@lru_cache(maxsize=16384)
+def _predict_top(text: str) -> tuple[tuple[str, float], ...]:
+    """The model's ten best guesses for one line, cached: the document vote,
+    the per-line verdicts and the later detection rounds (on the cleaned
+    text) ask about the same lines."""
+    results = _get_detector().detect(text, model="lite", k=10)
+    return tuple((r["lang"], float(r["score"])) for r in results)
 
 
 def normalize_lang(code: str | None) -> str | None:
@@ -254,6 +262,25 @@ def short_foreign_verdict(text: str, host: str, host_script: str | None) -> tupl
     return None
 
 
+@lru_cache(maxsize=64)
+def _exclusive_function_words(host: str) -> frozenset[str]:
+    """The host's function words that no other listed language shares."""
+    own = stopwords_for(host)
+    others = frozenset().union(*(v for k, v in STOPWORDS.items() if v is not own))
+    return own - others
+
+
+def host_prose(text: str, host: str) -> bool:
+    """Cheap test, before any model call: the line is full of function
+    words only the host language has ("the", "which", "und", "dans")."""
+    exclusive = _exclusive_function_words(host)
+    if not exclusive:
+        return False
+    toks = [w.lower() for w in words(text)]
+    hits = sum(1 for w in toks if w in exclusive)
+    return hits >= 2 and hits >= 0.12 * len(toks)
+
+
 def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     host = normalize_lang(ctx.lang) if ctx.lang else detect_language(doc.text)[0]
     if host is None:
@@ -261,6 +288,8 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     host_script = _main_script(doc.text)
     edits: list[Edit] = []
     for line in doc.lines():
+        if line.blank or host_prose(line.text, host):
+            continue
         if judgeable(line.text, host_script):
             verdict = foreign_verdict(line.text, host)
             what = "paragraph"

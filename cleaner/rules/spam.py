@@ -260,13 +260,14 @@ OFF_TOPIC = 0.3
 OFF_TOPIC_STRICT = 0.12
 
 
-def _suspect(text: str) -> bool:
-    """Lines that may be insertions: left out of "the rest of the document"
-    when judging whether another line is on topic."""
+def _suspect(text: str, score: float) -> bool:
+    """Lines that may be insertions (``score``: their spam score): left out
+    of "the rest of the document" when judging whether another line is on
+    topic."""
     s = text.strip()
     if not s:
         return False
-    return (bool(_PREFIX_RE.match(s)) or sms_evidence(s) >= 3 or spam_score(s) >= 0.4
+    return (score >= 0.4 or bool(_PREFIX_RE.match(s)) or sms_evidence(s) >= 3
             or _clickbait_style(s) or _headline_case(s))
 
 
@@ -283,11 +284,18 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     edits: list[Edit] = []
     styled = sum(1 for line in lines if line.index != first and _clickbait_style(line.text))
     topic: TopicModel | None = None
+    scores: dict[int, float] = {}  # spam_score per line index, computed once
+
+    def score_of(line) -> float:
+        if line.index not in scores:
+            text = line.text.strip()
+            scores[line.index] = spam_score(text) if text and len(text.split()) <= 60 else 0.0
+        return scores[line.index]
 
     def overlap(line) -> float | None:
         nonlocal topic
         if topic is None:  # built lazily: most documents need no topic at all
-            suspects = {l.index for l in lines if _suspect(l.text)}
+            suspects = {l.index for l in lines if _suspect(l.text, score_of(l))}
             topic = TopicModel([l.text for l in lines], ctx.lang, exclude=suspects)
         return topic.overlap(line.index)
 
@@ -303,7 +311,7 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
             continue
         n_words = len(text.split())
         if n_words <= 60:
-            score = spam_score(text)
+            score = score_of(line)
             reason = "spam or scam advertising line"
             if score < 1.0 and n_words >= 5 and line.index != first:
                 evidence = sms_evidence(text)
