@@ -77,6 +77,9 @@ def file_record(result, output, log_dir: Path | None) -> dict:
         "lang": result.units[0].lang if source.format != "jsonl" and result.units else None,
         "changed": result.changed,
     }
+    if getattr(result, "dropped", False):
+        # a near-duplicate left out of the output: the log keeps its text for restore
+        record.update({"dropped": True, "original": source.text})
     if output:
         record.update({"out_encoding": output.facts.encoding, "out_bom": output.facts.bom,
                        "out_newline": output.facts.newline})
@@ -88,7 +91,8 @@ def unit_records(result) -> Iterator[dict]:
     source = result.source
     for unit_result in result.units:
         unit = unit_result.unit
-        if not unit_result.edits:
+        dropped = getattr(unit_result, "dropped", False) and unit.line is not None
+        if not unit_result.edits and not dropped:
             continue
         where = {"path": str(source.path), "id": unit.doc.id}
         if unit.line is not None:
@@ -99,6 +103,8 @@ def unit_records(result) -> Iterator[dict]:
             cleaned_literal = literal_for(unit_result.cleaned, original_literal)
             if literal_for(unit.source, cleaned_literal) != original_literal:
                 record["literal"] = original_literal  # a style json.dumps does not reproduce
+            if dropped:  # left out of the output JSONL: restore puts the original line back
+                record["dropped_line"] = line
             yield record
         for edit in unit_result.edits:
             entry = {"type": "edit", **where, "rule": edit.rule, "reason": edit.reason,
@@ -113,11 +119,15 @@ def dedup_records(run) -> Iterator[dict]:
     """``duplicate`` and ``recycled`` records, offsets mapped to the original texts."""
     units = run.unit_by_key
     for match in run.duplicates:
-        doc, of = units[match.key].unit.doc, units[match.of_key].unit.doc
-        yield {"type": "duplicate", "path": doc.path, "id": doc.id, "line": _line_in_file(units[match.key], 0),
+        unit = units[match.key]
+        doc, of = unit.unit.doc, units[match.of_key].unit.doc
+        kept = units[match.kept_key or match.of_key].unit.doc
+        yield {"type": "duplicate", "path": doc.path, "id": doc.id, "line": _line_in_file(unit, 0),
                "cluster": match.cluster,
                "of_path": of.path, "of_id": of.id, "similarity": round(match.similarity, 4),
-               "action": "reported"}
+               "kept_path": kept.path, "kept_id": kept.id,
+               "kept_similarity": round(match.kept_similarity if match.kept_key else match.similarity, 4),
+               "action": "dropped" if getattr(unit, "dropped", False) else "reported"}
     for match in run.recycled:
         target, source = units[match.key], units[match.source_key]
         start = E.to_original(target.edits, match.start)
@@ -228,6 +238,11 @@ def _stored_sha(path: Path, entry: dict) -> str | None:
 
 
 def _rebuild(entry: dict, edit_entries: list[dict], record_entries: dict[int, dict], log_dir: Path) -> bytes:
+    if entry.get("dropped") and "original" in entry:  # a near-duplicate left out of the output
+        result = encode(entry["original"], TextFacts.from_log(entry))
+        if hashlib.sha256(result).hexdigest() != entry["sha256_in"]:
+            raise RestoreError("logged text of the dropped file does not match its logged sha256")
+        return gzip_bytes(result) if entry.get("compressed") else result
     if entry.get("output") is None:
         raise RestoreError("no cleaned output was written for this file")
     out_path = Path(entry["output"])
@@ -268,9 +283,13 @@ def _invert(cleaned: str, entries: list[dict]) -> str:
 
 def _restore_jsonl(cleaned: str, edit_entries: list[dict], record_entries: dict[int, dict]) -> str:
     lines = cleaned.split("\n")
+    dropped = sorted(n for n, r in record_entries.items() if "dropped_line" in r)
+    for number in dropped:  # near-duplicate records left out of the output, back in their place
+        lines.insert(number - 1, record_entries[number]["dropped_line"])
     by_line: dict[int, list[dict]] = {}
     for entry in edit_entries:
-        by_line.setdefault(entry["line"], []).append(entry)
+        if entry["line"] not in dropped:
+            by_line.setdefault(entry["line"], []).append(entry)
     for number, entries in by_line.items():
         line = lines[number - 1]
         record = record_entries.get(number, {})

@@ -95,11 +95,17 @@ def main():
 @click.option("--dry-run", is_flag=True, help="Write nothing; list what would change.")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of each change.")
 @click.option("--no-dedup", is_flag=True, help="Skip near-duplicate and recycled-passage detection.")
+@click.option("--keep", type=click.Choice(["longest", "first"]), default="longest", show_default=True,
+              help="Which copy of a near-duplicate cluster is kept: the longest cleaned text or the first "
+                   "in path order.")
+@click.option("--drop-duplicates", is_flag=True, help="With --out: leave the other copies out of the output "
+              "(a txt/html file is not written, a JSONL record is left out); the log records them as "
+              "dropped and restore brings them back.")
 @click.option("--force", is_flag=True, help="Overwrite existing output files and log.")
 @click.option("--format", "stdin_format", type=click.Choice(["txt", "html", "jsonl"]), default="txt",
               show_default=True, help="Format of standard input (-).")
 def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_place, log_path, keep_encoding,
-          dry_run, show_diff, no_dedup, force, stdin_format):
+          dry_run, show_diff, no_dedup, keep, drop_duplicates, force, stdin_format):
     """Clean files: remove chrome, headers, spam and foreign insertions.
 
     \b
@@ -110,8 +116,10 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
       cleaner clean corpus/ --in-place --log ch.jsonl
       cat a.txt | cleaner clean - > a.clean.txt
     """
+    if drop_duplicates and (no_dedup or in_place or Path("-") in paths):
+        _usage("--drop-duplicates works with --out (not with --in-place, standard input or --no-dedup)")
     options = _options(lang=lang, text_field=text_field, id_field=id_field, threshold=threshold,
-                       max_bytes=max_bytes, dedup=not no_dedup)
+                       max_bytes=max_bytes, dedup=not no_dedup, keep=keep, drop_duplicates=drop_duplicates)
     if Path("-") in paths:
         if len(paths) > 1 or in_place or out_dir:
             _usage("- (standard input) cannot be combined with other paths, --out or --in-place")
@@ -135,7 +143,7 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
     run = _run(sources, options)
     run.errors = errors
     if writing and out_dir is not None and not force:
-        existing = [p for p in (output.output_path(f, out_dir) for f in run.files) if p.exists()]
+        existing = [p for p in (output.output_path(f, out_dir) for f in run.files if not f.dropped) if p.exists()]
         if existing:
             _usage(f"{existing[0]} exists (and {len(existing) - 1} more outputs); use --force to overwrite")
     if writing and in_place:
@@ -148,11 +156,14 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
 
     log = changelog.LogWriter(log_path if not preview else None, "clean", {
         "lang": lang, "threshold": threshold, "dedup": not no_dedup, "text_field": text_field,
-        "id_field": id_field, "in_place": in_place, "keep_encoding": keep_encoding})
+        "id_field": id_field, "in_place": in_place, "keep_encoding": keep_encoding, "keep": keep,
+        "drop_duplicates": drop_duplicates})
     with log:
         for result in run.files:
             out = None
-            if writing and (out_dir is not None or result.changed):
+            if result.dropped:  # a near-duplicate left out (--drop-duplicates): the log keeps it
+                pass
+            elif writing and (out_dir is not None or result.changed):
                 out = output.render(result, out_dir, keep_encoding)
                 output.write(out, like=result.source.path if in_place else None)
             elif writing and in_place:  # unchanged in place: the input is its own output
@@ -185,25 +196,29 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
 @click.option("--force", is_flag=True, help="Overwrite an existing log.")
 @click.option("--min-words", type=click.IntRange(5), default=12, show_default=True,
               help="Shortest recycled passage reported, in words.")
-def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, force, min_words):
+@click.option("--keep", type=click.Choice(["longest", "first"]), default="longest", show_default=True,
+              help="Which copy of a near-duplicate cluster is kept: the longest text or the first in path order.")
+def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, force, min_words, keep):
     """Report near-duplicate documents and recycled passages (writes no text).
 
     Documents are compared as they are, without cleaning, by MinHash over
     word 5-grams; candidate pairs are verified with the exact Jaccard.
-    Each cluster keeps its first document (in path order) and reports the
-    others as duplicates of it. Exit 1 if anything is found.
+    Each cluster keeps its longest document (or its first in path order,
+    --keep first); every other member is reported with the member it was
+    verified against and the kept one. Exit 1 if anything is found.
     """
     if log_path is not None and log_path.exists() and not force:
         _usage(f"{log_path} exists (use --force to overwrite)")
     from . import changelog
 
     options = _options(lang=lang, text_field=text_field, id_field=id_field, threshold=threshold,
-                       max_bytes=max_bytes, min_passage_words=min_words)
+                       max_bytes=max_bytes, min_passage_words=min_words, keep=keep)
     _check_paths(paths)
     sources, errors = _read(paths, options)
     run = _run(sources, options, clean=False)
     run.errors = errors
-    with changelog.LogWriter(log_path, "dedup", {"threshold": threshold, "min_words": min_words}) as log:
+    with changelog.LogWriter(log_path, "dedup", {"threshold": threshold, "min_words": min_words,
+                                                 "keep": keep}) as log:
         for record in changelog.dedup_records(run):
             log.write(record)
             click.echo(_finding_line(record))

@@ -30,6 +30,8 @@ class Options:
     dedup: bool = True
     threshold: float = 0.8  # word-5-gram Jaccard for near-duplicate documents
     min_passage_words: int = 12
+    keep: str = "longest"  # which copy of a near-duplicate cluster is kept: "longest" or "first"
+    drop_duplicates: bool = False  # leave the other copies out of the cleaned output (logged as dropped)
 
 
 @dataclass
@@ -38,6 +40,7 @@ class UnitResult:
     edits: list[Edit]  # resolved, over unit.source
     cleaned: str  # the document's cleaned text
     lang: str | None
+    dropped: bool = False  # a near-duplicate left out of the output (--drop-duplicates)
 
     @property
     def changed(self) -> bool:
@@ -54,15 +57,25 @@ class FileResult:
         if self.source.format != "jsonl":
             return self.units[0].cleaned if self.units else ""
         lines = self.source.text.split("\n")
+        dropped = set()
         for result in self.units:
-            if result.edits:
+            if result.dropped:
+                dropped.add(result.unit.line)
+            elif result.edits:
                 line = lines[result.unit.line]
                 record = result.unit.record
                 old = line[record.literal_start:record.literal_end]
                 lines[result.unit.line] = (
                     line[: record.literal_start] + literal_for(result.cleaned, old) + line[record.literal_end:]
                 )
+        if dropped:
+            lines = [line for number, line in enumerate(lines) if number not in dropped]
         return "\n".join(lines)
+
+    @property
+    def dropped(self) -> bool:
+        """A txt/html file that is a dropped near-duplicate: no output is written."""
+        return self.source.format != "jsonl" and any(u.dropped for u in self.units)
 
     @property
     def changed(self) -> bool:
@@ -185,9 +198,14 @@ def run(
         if progress:
             progress(source)
     if options.dedup:
-        from .dedup import find_duplicates, find_recycled
+        from .dedup import find_duplicates, find_recycled, prepare
 
         docs = [(key, u.cleaned) for key, u in result.unit_by_key.items()]
-        result.duplicates = find_duplicates(docs, threshold=options.threshold)
-        result.recycled = find_recycled(docs, result.duplicates, min_words=options.min_passage_words)
+        corpus = prepare([text for _, text in docs])
+        result.duplicates = find_duplicates(docs, threshold=options.threshold, keep=options.keep, corpus=corpus)
+        result.recycled = find_recycled(docs, result.duplicates, min_words=options.min_passage_words,
+                                        corpus=corpus)
+        if options.drop_duplicates:
+            for match in result.duplicates:
+                result.unit_by_key[match.key].dropped = True
     return result

@@ -224,7 +224,7 @@ def test_dedup_reports_a_republished_copy(tmp_path):
                                     + "\nShare this:\n", encoding="utf-8")
     (tmp_path / "c.txt").write_text((SAMPLES / "000_18f99bd4d07bc900.txt").read_text(encoding="utf-8"),
                                     encoding="utf-8")
-    result = invoke("dedup", tmp_path)
+    result = invoke("dedup", tmp_path, "--keep", "first")  # the longer copy b would be kept by default
     assert result.exit_code == 1
     assert f"{tmp_path / 'b.txt'}:1: near-duplicate of {tmp_path / 'a.txt'}" in result.output
     assert "c.txt:1: near-duplicate" not in result.output
@@ -282,7 +282,8 @@ def test_dedup_log_records_clusters_and_passages(tmp_path):
     (tmp_path / "c.txt").write_text((SAMPLES / "105_recycled_passages.txt").read_text(encoding="utf-8"),
                                     encoding="utf-8")
     log = tmp_path / "dedup.jsonl"
-    result = invoke("dedup", tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt", "--log", log)
+    result = invoke("dedup", tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt", "--log", log,
+                    "--keep", "first")
     assert result.exit_code == 1
     records = log_records(log)
     duplicate = next(r for r in records if r["type"] == "duplicate")

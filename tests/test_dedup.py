@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.dedup import DuplicateMatch, RecycledMatch, find_duplicates, find_recycled, similar_pairs
-from cleaner.dedup.minhash import lsh_params, permutations, signature
+from cleaner.dedup import prepare
+from cleaner.dedup.minhash import banded_pairs, candidate_pairs, lsh_params, permutations, signature, signatures
 from cleaner.dedup.shingles import TokenHasher, shingle_set, text_shingles, token_spans, tokenize
 
 SAMPLES = sorted((Path(__file__).resolve().parent.parent / "samples").glob("00[0-4]_*.txt"))
@@ -79,8 +80,11 @@ def test_near_duplicate_with_word_edits_and_header_lines(rng, vocab):
     other = _article(rng, vocab)
     expected = _ref_jaccard(original, copy)
     assert expected >= 0.8  # the fixture itself is a near-duplicate
-    got = find_duplicates([("a", original), ("b", other), ("c", copy)])
-    assert got == [DuplicateMatch("c", "a", 0, pytest.approx(expected, abs=1e-9))]
+    got = find_duplicates([("a", original), ("b", other), ("c", copy)], keep="first")
+    sim = pytest.approx(expected, abs=1e-9)
+    assert got == [DuplicateMatch("c", "a", 0, sim, "a", sim)]
+    # by default the longest text is kept: the copy with its header and footer lines
+    assert find_duplicates([("a", original), ("b", other), ("c", copy)]) == [DuplicateMatch("a", "c", 0, sim, "c", sim)]
 
 
 def test_unrelated_documents_are_not_paired(rng, vocab):
@@ -95,28 +99,44 @@ def test_exact_copy_has_similarity_one(rng, vocab):
     assert (m.key, m.of_key, m.similarity) == ("y", "x", 1.0)
 
 
-def test_representative_is_first_in_docs_order(rng, vocab):
+def test_keep_first_keeps_the_first_in_docs_order(rng, vocab):
     base = _article(rng, vocab)
     v1 = _substitute(rng, vocab, base, 0.005)
     v2 = _substitute(rng, vocab, base, 0.005)
     other = _article(rng, vocab)
-    got = find_duplicates([("other", other), ("v2", v2), ("base", base), ("v1", v1)])
+    got = find_duplicates([("other", other), ("v2", v2), ("base", base), ("v1", v1)], keep="first")
     assert {m.key for m in got} == {"base", "v1"}
-    assert {m.of_key for m in got} == {"v2"}
+    assert {m.kept_key for m in got} == {"v2"}
     assert {m.cluster for m in got} == {0}
     # and the other way round
-    got = find_duplicates([("v1", v1), ("base", base), ("v2", v2)])
-    assert [(m.key, m.of_key) for m in got] == [("base", "v1"), ("v2", "v1")]
+    got = find_duplicates([("v1", v1), ("base", base), ("v2", v2)], keep="first")
+    assert [(m.key, m.kept_key) for m in got] == [("base", "v1"), ("v2", "v1")]
 
 
-def test_chain_member_reports_its_own_similarity_to_the_representative(rng, vocab):
-    # J(a, b) = J(b, c) = 0.90 but J(a, c) = 0.82: one cluster at 0.85, honest J for c
+def test_keep_longest_by_default_ties_to_the_earlier(rng, vocab):
+    base = _article(rng, vocab)
+    longer = base + "\n\n" + _sentence(rng, vocab, 12)
+    docs = [("base", base), ("longer", longer), ("copy", base)]
+    got = find_duplicates(docs)
+    assert [(m.key, m.kept_key) for m in got] == [("base", "longer"), ("copy", "longer")]
+    assert all(m.similarity >= 0.8 for m in got)
+    # equal lengths: the earlier document is kept
+    got = find_duplicates([("x", base), ("y", base)])
+    assert [(m.key, m.of_key, m.kept_key, m.similarity) for m in got] == [("y", "x", "x", 1.0)]
+    with pytest.raises(ValueError):
+        find_duplicates(docs, keep="shortest")
+
+
+def test_chain_member_is_reported_against_the_member_it_was_verified_with(rng, vocab):
+    # J(a, b) = J(b, c) = 0.90 but J(a, c) = 0.82: one cluster at 0.85; c was
+    # verified against b, and its honest J to the kept a is given as well
     words = [rng.choice(vocab) for _ in range(660)]
     a, b, c = (" ".join(words[i:i + 600]) for i in (0, 30, 60))
     assert _ref_jaccard(a, c) < 0.85 <= _ref_jaccard(a, b)
-    got = find_duplicates([("a", a), ("b", b), ("c", c)], threshold=0.85)
-    assert [(m.key, m.of_key) for m in got] == [("b", "a"), ("c", "a")]
-    assert got[1].similarity == pytest.approx(_ref_jaccard(a, c), abs=1e-9)
+    got = find_duplicates([("a", a), ("b", b), ("c", c)], threshold=0.85, keep="first")
+    assert [(m.key, m.of_key, m.kept_key) for m in got] == [("b", "a", "a"), ("c", "b", "a")]
+    assert got[1].similarity == pytest.approx(_ref_jaccard(b, c), abs=1e-9) and got[1].similarity >= 0.85
+    assert got[1].kept_similarity == pytest.approx(_ref_jaccard(a, c), abs=1e-9)
 
 
 def test_candidates_below_the_threshold_are_rejected_by_exact_jaccard(rng, vocab):
@@ -140,7 +160,7 @@ def test_duplicate_keys_are_rejected():
 
 def test_empty_and_tiny_documents(rng, vocab):
     got = find_duplicates([("e1", ""), ("e2", "  ...  "), ("t1", "Short text here"), ("t2", "short TEXT, here!")])
-    assert [(m.key, m.of_key, m.similarity) for m in got] == [("t2", "t1", 1.0)]
+    assert [(m.key, m.of_key, m.similarity) for m in got] == [("t1", "t2", 1.0)]  # t2 is longer
 
 
 # ---------------------------------------------------------------- signatures and LSH
@@ -150,6 +170,51 @@ def test_signature_matches_datasketch_update_batch():
     ref = MinHash(num_perm=64, seed=3, scheme="affine32", hashfunc=lambda h: h & 0xFFFFFFFF)
     ref.update_batch(hashes.tolist())
     assert np.array_equal(signature(hashes, permutations(64, 3)), ref.hashvalues)
+
+
+def test_corpus_signatures_match_datasketch_per_document(rng, vocab):
+    from datasketch import MinHash
+    texts = [_article(rng, vocab, paragraphs=rng.randint(1, 40)) for _ in range(30)] + ["", "two words", "x " * 3000]
+    corpus = prepare(texts)
+    sigs = signatures(corpus, permutations(128, 1), block_rows=512)
+    for i in range(len(texts)):
+        ref = MinHash(num_perm=128, seed=1, scheme="affine32", hashfunc=lambda h: h & 0xFFFFFFFF)
+        if len(corpus.shingle_set(i)):
+            ref.update_batch(corpus.shingle_set(i).tolist())
+            assert np.array_equal(sigs[i], ref.hashvalues), i
+        else:
+            assert (sigs[i] == np.iinfo(np.uint32).max).all()
+
+
+def test_banding_proposes_the_pairs_datasketch_lsh_proposes(rng, vocab):
+    base = [_article(rng, vocab, paragraphs=3) for _ in range(15)]
+    texts = [_substitute(rng, vocab, rng.choice(base), rng.choice([0.0, 0.02, 0.05, 0.1, 0.3])) for _ in range(60)]
+    corpus = prepare(texts)
+    sigs = signatures(corpus, permutations(128, 1))
+    for params in [(25, 5), (16, 8), (9, 13)]:
+        ours = {tuple(p) for p in banded_pairs(sigs, params).tolist()}
+        assert ours == candidate_pairs(list(sigs), 128, 1, params)
+
+
+def test_corpus_tokens_are_the_regex_tokens():
+    texts = ["İstanbul İİ x", "Straße ÉCOLE naïve 東京 ١٢٣ foo_bar ǅ ẞ K Ω don’t", "", "a", "\x00 a\x00b c",
+             "one two three four five six"]
+    corpus = prepare(texts)
+    seen: dict[str, int] = {}
+    for i, text in enumerate(texts):
+        toks = tokenize(text)
+        assert len(corpus.tokens(i)) == len(toks)
+        for tok, h in zip(toks, corpus.tokens(i).tolist()):
+            assert seen.setdefault(tok, h) == h
+    assert len(set(seen.values())) == len(seen)
+    assert corpus.n_shingles().tolist() == [max(len(tokenize(t)) - 4, 1) if tokenize(t) else 0 for t in texts]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=40), min_size=1, max_size=6))
+def test_corpus_token_counts_match_the_regex(texts):
+    corpus = prepare(texts)
+    assert [len(corpus.tokens(i)) for i in range(len(texts))] == [len(tokenize(t)) for t in texts]
 
 
 def test_lsh_bands_keep_pairs_at_the_threshold():

@@ -1,10 +1,10 @@
 """Near-duplicate documents and recycled passages (pure functions over texts).
 
 ``find_duplicates(docs)`` groups documents whose word-5-gram sets have a
-Jaccard >= threshold (MinHash + LSH to propose pairs, exact Jaccard to keep
-them, connected components to group them). The representative of a cluster
-is its first document in ``docs`` order; every other member is reported
-against it.
+Jaccard >= threshold (MinHash + LSH banding to propose pairs, exact Jaccard
+to keep them, connected components to group them). Each cluster keeps its
+longest text (or its first, ``keep="first"``); every other member is
+reported against the member it was verified against, and the kept one.
 
 ``find_recycled(docs, duplicates)`` finds passages of >= ``min_words`` words
 shared, verbatim or lightly reworded, by documents that are not in the same
@@ -13,11 +13,14 @@ the source.
 
 ``docs`` are ``(key, text)`` pairs in a stable order; offsets are Python str
 (code point) offsets, end exclusive. The pipeline maps keys to files.
+``prepare(texts)`` hashes a corpus once for both functions (``corpus=``).
 """
 from __future__ import annotations
 
-from .minhash import DuplicateMatch, SimilarPair, find_duplicates, similar_pairs
+from .corpus import Corpus
+from .corpus import build as prepare
+from .minhash import KEEP, DuplicateMatch, SimilarPair, find_duplicates, similar_pairs
 from .passages import RecycledMatch, find_recycled
 
-__all__ = ["DuplicateMatch", "RecycledMatch", "SimilarPair", "find_duplicates",
-           "find_recycled", "similar_pairs"]
+__all__ = ["KEEP", "Corpus", "DuplicateMatch", "RecycledMatch", "SimilarPair", "find_duplicates",
+           "find_recycled", "prepare", "similar_pairs"]

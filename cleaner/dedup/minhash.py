@@ -1,38 +1,44 @@
 """Near-duplicate documents: MinHash signatures, LSH candidates, exact verification.
 
-1. Each document becomes the set of its word-5-gram hashes (:mod:`.shingles`).
-2. Its MinHash signature is computed with numpy from those hashes, using the
-   permutations of a datasketch ``MinHash(scheme="affine32")``: the result is
-   the same as ``MinHash.update_batch`` with the hash function
-   ``h -> h & 0xFFFFFFFF`` (the low half of the 64-bit shingle hash), but
-   without a Python call per shingle. 32 bits halve the work and memory; the
-   rare 32-bit collisions only nudge the estimate, and every candidate is
-   verified on the 64-bit sets anyway. Signatures become ``LeanMinHash``.
-3. ``datasketch.MinHashLSH`` proposes candidate pairs. Its band layout is
-   chosen here for recall: the widest band size ``r`` (with ``b = num_perm //
-   r`` bands) for which a pair exactly at the threshold is missed with
-   probability <= ``max_miss`` (for 0.8 and 128 permutations: b=25, r=5, miss
-   5e-5; datasketch's own default, tuned to balance false positives, misses a
-   few per cent of such pairs).
-4. Every candidate pair is verified with the exact Jaccard of the two shingle
-   sets; pairs with J >= threshold are kept. Candidates cost only a set
-   intersection each, so generous bands are cheap.
-5. Clusters are the connected components of the verified pairs. The
-   representative (the document kept) is the member that comes first in the
-   input order; every other member is reported against it with its exact
-   Jaccard to the representative, which can be below the threshold when the
-   member joined through a chain of similar documents.
+1. Each document becomes its word-5-gram hashes (:mod:`.corpus`: the whole
+   corpus as flat numpy arrays, no Python object per token or shingle).
+2. MinHash signatures are computed with numpy, a block of documents at a
+   time, using the permutations of a datasketch ``MinHash(scheme="affine32")``:
+   each row equals ``MinHash.update_batch`` with the hash function
+   ``h -> h & 0xFFFFFFFF`` (the low half of the 64-bit shingle hash), so it
+   can be wrapped in a ``LeanMinHash``. The rare 32-bit collisions only nudge
+   the estimate; every candidate is verified on the 64-bit sets anyway.
+3. Candidates: the banding of ``datasketch.MinHashLSH(params=(b, r))`` (band
+   ``i`` = values ``[i*r, (i+1)*r)``), done as one sort per band over hashed
+   band values instead of a Python dict insert and query per document. The
+   layout is chosen for recall: the widest ``r`` (``b = num_perm // r``) for
+   which a pair exactly at the threshold is missed with probability <=
+   ``max_miss`` (for 0.8 and 128 permutations: b=25, r=5, miss 5e-5;
+   datasketch's own default, tuned to balance false positives, misses a few
+   per cent of such pairs).
+4. Every candidate pair is verified with the exact Jaccard of the two sorted
+   shingle sets; pairs with J >= threshold are kept.
+5. Clusters are the connected components of the verified pairs. The kept
+   document (representative) is the longest text, or the first in input
+   order with ``keep="first"``. Every other member is reported against the
+   member it was verified against on the way from the representative (a
+   maximum spanning tree of the verified pairs), so each record's similarity
+   is a verified one >= threshold; its Jaccard to the kept document is given
+   too, and can be lower when it joined through a chain.
 
 Documents without any word token have no shingles and are never paired.
 """
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
 
-from .shingles import TokenHasher, jaccard, shingle_set, text_shingles
+from .corpus import Corpus
+from .corpus import build as build_corpus
+from .shingles import fmix64
 
 SCHEME = "affine32"
 DEFAULT_SEED = 1
@@ -41,15 +47,18 @@ _ROWS_PER_BLOCK = 2048  # shingles per numpy block when computing a signature
 
 @dataclass(frozen=True)
 class DuplicateMatch:
-    """``key`` is a near-duplicate of ``of_key``, its cluster's representative.
-
-    ``similarity`` is the exact word-5-gram Jaccard between the two documents.
+    """``key`` is a near-duplicate of ``of_key`` (exact word-5-gram Jaccard
+    ``similarity`` >= the threshold); its cluster keeps ``kept_key``, to which
+    its Jaccard is ``kept_similarity`` (equal to the above when ``of_key`` is
+    the kept document itself).
     """
 
     key: str
     of_key: str
     cluster: int
     similarity: float
+    kept_key: str = ""
+    kept_similarity: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -125,27 +134,142 @@ def candidate_pairs(sigs: Sequence[np.ndarray | None], num_perm: int, seed: int,
     return pairs
 
 
-def shingle_sets(texts: Iterable[str], hasher: TokenHasher | None = None) -> list[np.ndarray]:
-    hasher = TokenHasher() if hasher is None else hasher
-    return [shingle_set(text_shingles(t, hasher)) for t in texts]
+def signatures(corpus: Corpus, perms: np.ndarray, block_rows: int = _ROWS_PER_BLOCK * 4) -> np.ndarray:
+    """(n, num_perm) uint32 MinHash signatures of every document of ``corpus``.
+
+    Row ``i`` equals :func:`signature` of document ``i``'s shingles (a row of
+    uint32 max for a document without shingles). Documents are taken in
+    blocks of about ``block_rows`` shingles: one matrix product-and-add per
+    block, then a segmented minimum (``np.minimum.reduceat``) per document.
+    """
+    a, b = perms
+    n, k = corpus.n, a.shape[0]
+    out = np.full((n, k), np.iinfo(np.uint32).max, dtype=np.uint32)
+    counts = corpus.n_shingles()
+    low = fmix32((corpus.sh_hash & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    off = corpus.sh_off
+    docs = np.flatnonzero(counts > 0)
+    big = counts[docs] > 4 * block_rows
+    for d in docs[big].tolist():  # a very long document: blocked on its own
+        out[d] = signature(corpus.sh_hash[off[d]:off[d + 1]], perms)
+    docs = docs[~big]
+    if len(docs) == 0:
+        return out
+    # groups of consecutive documents holding about block_rows shingles each
+    cum = np.cumsum(counts[docs])
+    cut = np.searchsorted(cum, np.arange(block_rows, int(cum[-1]) + block_rows, block_rows), side="right")
+    cut = np.unique(np.r_[0, np.minimum(cut, len(docs)), len(docs)])
+    aa, bb = a[:, None], b[:, None]
+    for g0, g1 in zip(cut[:-1].tolist(), cut[1:].tolist()):
+        if g0 == g1:
+            continue
+        group = docs[g0:g1]
+        if len(group) == group[-1] - group[0] + 1:  # consecutive: one slice
+            lo, hi = int(off[group[0]]), int(off[group[-1] + 1])
+            rows = low[lo:hi]
+            seg = (off[group] - lo).astype(np.intp)
+        else:
+            idx = np.concatenate([np.arange(off[d], off[d + 1]) for d in group.tolist()])
+            rows = low[idx]
+            seg = np.r_[0, np.cumsum(counts[group])[:-1]].astype(np.intp)
+        block = rows[None, :] * aa
+        block += bb
+        out[group] = np.minimum.reduceat(block, seg, axis=1).T
+    return out
 
 
-def similar_pairs(texts: Sequence[str], threshold: float = 0.8, num_perm: int = 128,
-                  seed: int = DEFAULT_SEED, sets: Sequence[np.ndarray] | None = None,
-                  max_miss: float = 1e-4) -> list[SimilarPair]:
-    """All pairs with exact word-5-gram Jaccard >= threshold that LSH proposes."""
+def band_keys(sigs: np.ndarray, params: tuple[int, int]) -> np.ndarray:
+    """(n, bands) uint64: a hash of each band of ``r`` consecutive signature values.
+
+    Two documents agree on a key exactly when they agree on the band (up to
+    64-bit hash collisions, which only add candidates that verification drops):
+    the banding of ``datasketch.MinHashLSH(params=(b, r))``, hashranges
+    ``[i*r, (i+1)*r)``.
+    """
+    b, r = params
+    keys = np.zeros((sigs.shape[0], b), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(r):
+            keys = fmix64(keys * np.uint64(0x9E3779B97F4A7C15) + sigs[:, j:b * r:r].astype(np.uint64) + np.uint64(j + 1))
+    return keys
+
+
+def banded_pairs(sigs: np.ndarray, params: tuple[int, int], valid: np.ndarray | None = None) -> np.ndarray:
+    """(m, 2) int64 pairs ``i < j`` of rows sharing at least one band (sorted, distinct)."""
+    n = sigs.shape[0]
+    rows = np.arange(n, dtype=np.int64) if valid is None else np.flatnonzero(valid)
+    if len(rows) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    keys = band_keys(sigs[rows], params)
+    found = []
+    for band in range(keys.shape[1]):
+        order = np.argsort(keys[:, band], kind="stable")
+        kk = keys[order, band]
+        same = kk[1:] == kk[:-1]
+        if not same.any():
+            continue
+        starts = np.flatnonzero(np.r_[True, ~same])
+        sizes = np.diff(np.r_[starts, len(kk)])
+        multi = sizes > 1
+        for s, z in zip(starts[multi].tolist(), sizes[multi].tolist()):
+            if z == 2:
+                continue
+            members = rows[order[s:s + z]]
+            i, j = np.triu_indices(z, 1)
+            found.append(np.stack([members[i], members[j]], axis=1))
+        pairs2 = starts[multi & (sizes == 2)]
+        if len(pairs2):
+            found.append(np.stack([rows[order[pairs2]], rows[order[pairs2 + 1]]], axis=1))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    p = np.concatenate(found)
+    p.sort(axis=1)
+    code = np.unique(p[:, 0] * n + p[:, 1])
+    return np.stack([code // n, code % n], axis=1)
+
+
+def _inter_size(a: np.ndarray, b: np.ndarray) -> int:
+    """|a & b| for sorted distinct arrays."""
+    if len(a) > len(b):
+        a, b = b, a
+    if len(a) == 0:
+        return 0
+    idx = np.searchsorted(b, a)
+    idx[idx == len(b)] = 0
+    return int(np.count_nonzero(b[idx] == a))
+
+
+def _jaccard(corpus: Corpus, i: int, j: int) -> float:
+    a, b = corpus.shingle_set(i), corpus.shingle_set(j)
+    if len(a) == 0 and len(b) == 0:
+        return 0.0
+    inter = _inter_size(a, b)
+    return inter / (len(a) + len(b) - inter)
+
+
+def verified_pairs(corpus: Corpus, threshold: float = 0.8, num_perm: int = 128, seed: int = DEFAULT_SEED,
+                   max_miss: float = 1e-4) -> list[SimilarPair]:
+    """All pairs with exact word-5-gram Jaccard >= threshold that the bands propose."""
     if not 0.0 < threshold <= 1.0:
         raise ValueError("threshold must be in (0, 1]")
-    sets = shingle_sets(texts) if sets is None else sets
-    perms = permutations(num_perm, seed)
-    sigs = [signature(s, perms) if len(s) else None for s in sets]
+    sigs = signatures(corpus, permutations(num_perm, seed))
     params = lsh_params(threshold, num_perm, max_miss)
+    counts = corpus.n_shingles()
+    cand = banded_pairs(sigs, params, valid=counts > 0)
     out = []
-    for i, j in sorted(candidate_pairs(sigs, num_perm, seed, params)):
-        sim = jaccard(sets[i], sets[j])
+    for i, j in cand.tolist():
+        sim = _jaccard(corpus, i, j)
         if sim >= threshold:
             out.append(SimilarPair(i, j, sim))
     return out
+
+
+def similar_pairs(texts: Sequence[str], threshold: float = 0.8, num_perm: int = 128,
+                  seed: int = DEFAULT_SEED, corpus: Corpus | None = None,
+                  max_miss: float = 1e-4) -> list[SimilarPair]:
+    """All pairs of ``texts`` with exact word-5-gram Jaccard >= threshold that LSH proposes."""
+    corpus = build_corpus(texts) if corpus is None else corpus
+    return verified_pairs(corpus, threshold, num_perm, seed, max_miss)
 
 
 def _components(n: int, pairs: Iterable[SimilarPair]) -> list[int]:
@@ -160,35 +284,76 @@ def _components(n: int, pairs: Iterable[SimilarPair]) -> list[int]:
     for p in pairs:
         ra, rb = find(p.a), find(p.b)
         if ra != rb:
-            # the smaller index (earlier document) stays the root
             parent[max(ra, rb)] = min(ra, rb)
     return [find(i) for i in range(n)]
 
 
+KEEP = ("longest", "first")
+
+
 def find_duplicates(docs: Sequence[tuple[str, str]], threshold: float = 0.8,
-                    num_perm: int = 128, *, seed: int = DEFAULT_SEED,
-                    pairs_out: list | None = None) -> list[DuplicateMatch]:
+                    num_perm: int = 128, *, seed: int = DEFAULT_SEED, keep: str = "longest",
+                    pairs_out: list | None = None, corpus: Corpus | None = None) -> list[DuplicateMatch]:
     """Near-duplicate documents among ``docs`` = (key, text) pairs, in a stable order.
 
-    Returns one :class:`DuplicateMatch` per document that is not its cluster's
-    representative (the first member in ``docs`` order), ordered by position.
-    Clusters are numbered 0, 1, ... in the order of their representatives.
-    If ``pairs_out`` is a list, the verified pairs (``(key_a, key_b, J)``) are
-    appended to it.
+    Clusters are the connected components of the verified pairs. Each keeps
+    one document, its representative: the longest text (``keep="longest"``,
+    ties to the earlier one) or the first in ``docs`` order
+    (``keep="first"``). Every other member gets one :class:`DuplicateMatch`
+    naming the member it was verified against (``of_key``, ``similarity``
+    >= threshold: a maximum spanning tree of the verified pairs grown from
+    the representative) and the representative (``kept_key``, with its exact
+    Jaccard to it, which may be below the threshold in a chain).
+    Matches are ordered by position; clusters are numbered 0, 1, ... in the
+    order of their first member. ``pairs_out`` (a list) receives every
+    verified pair as ``(key_a, key_b, J)``. ``corpus`` (from
+    :func:`cleaner.dedup.corpus.build` over the same texts) saves hashing
+    them again.
     """
+    if keep not in KEEP:
+        raise ValueError(f"keep must be one of {KEEP}")
     keys = [k for k, _ in docs]
     if len(set(keys)) != len(keys):
         raise ValueError("document keys must be unique")
-    sets = shingle_sets(t for _, t in docs)
-    pairs = similar_pairs([], threshold, num_perm, seed, sets=sets)
+    corpus = build_corpus([t for _, t in docs]) if corpus is None else corpus
+    pairs = verified_pairs(corpus, threshold, num_perm, seed)
     if pairs_out is not None:
         pairs_out.extend((keys[p.a], keys[p.b], p.similarity) for p in pairs)
     root = _components(len(keys), pairs)
-    reps = sorted({r for i, r in enumerate(root) if r != i})
-    cluster_no = {r: n for n, r in enumerate(reps)}
-    out = []
+    members: dict[int, list[int]] = {}
     for i, r in enumerate(root):
-        if r == i:
-            continue
-        out.append(DuplicateMatch(keys[i], keys[r], cluster_no[r], jaccard(sets[i], sets[r])))
+        members.setdefault(r, []).append(i)
+    adj: dict[int, list[tuple[float, int]]] = {}
+    for p in pairs:
+        adj.setdefault(p.a, []).append((p.similarity, p.b))
+        adj.setdefault(p.b, []).append((p.similarity, p.a))
+    out = []
+    for cluster_no, first in enumerate(sorted(r for r, m in members.items() if len(m) > 1)):
+        group = members[first]
+        if keep == "first":
+            rep = group[0]
+        else:
+            rep = max(group, key=lambda i: (len(docs[i][1]), -i))
+        # Prim's maximum spanning tree from the representative
+        parent: dict[int, tuple[int, float]] = {}
+        done = {rep}
+        heap = [(-s, j, rep) for s, j in adj[rep]]
+        heapq.heapify(heap)
+        while heap:
+            neg, j, via = heapq.heappop(heap)
+            if j in done:
+                continue
+            done.add(j)
+            parent[j] = (via, -neg)
+            for s, k in adj[j]:
+                if k not in done:
+                    heapq.heappush(heap, (-s, k, j))
+        for i in group:
+            if i == rep:
+                continue
+            via, sim = parent[i]
+            out.append(DuplicateMatch(keys[i], keys[via], cluster_no, sim, keys[rep],
+                                      sim if via == rep else _jaccard(corpus, i, rep)))
+    pos = {k: i for i, k in enumerate(keys)}
+    out.sort(key=lambda m: pos[m.key])
     return out

@@ -4,8 +4,9 @@ Method (steps 1-4 are numpy array work; 5-7 loop in Python over seeds, not shing
 
 1. Every document gets its positional word-5-gram hashes (:mod:`.shingles`).
 2. Index: all (hash, doc, position). A hash is kept when it occurs in at least
-   two and at most ``max_df`` documents; more common shingles are boilerplate
-   (site templates, stock phrases) and would only make noise and work.
+   two and at most ``max_df`` documents (default: 20, or 0.1% of the corpus
+   when that is more); more common shingles are boilerplate (site templates,
+   stock phrases) and would only make noise and work.
 3. Every two occurrences of a kept hash in different documents give a match
    point (target position t, source position s) for that document pair.
    Pairs of documents in the same near-duplicate cluster are skipped.
@@ -43,7 +44,9 @@ from typing import Sequence
 
 import numpy as np
 
-from .shingles import SHINGLE_WIDTH, TokenHasher, shingle_hashes, token_spans, tokenize
+from .corpus import Corpus
+from .corpus import build as build_corpus
+from .shingles import SHINGLE_WIDTH, token_spans
 
 W = SHINGLE_WIDTH
 
@@ -72,14 +75,16 @@ def _group_starts(sorted_values: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1]])
 
 
-def _index_entries(shingles: Sequence[np.ndarray], max_df: int):
-    """(hash, doc, pos) of the shingles found in 2..max_df documents, sorted by hash, doc, pos."""
-    lens = np.fromiter((len(s) for s in shingles), dtype=np.int64, count=len(shingles))
+def _index_entries(h: np.ndarray, lens: np.ndarray, max_df: int):
+    """(hash, doc, pos) of the shingles found in 2..max_df documents, sorted by hash, doc, pos.
+
+    ``h`` holds every document's positional shingle hashes one after the
+    other, ``lens`` how many each document has.
+    """
     if lens.sum() == 0:
         z = np.zeros(0, dtype=np.int64)
         return np.zeros(0, dtype=np.uint64), z, z
-    h = np.concatenate(shingles)
-    doc = np.repeat(np.arange(len(shingles), dtype=np.int64), lens)
+    doc = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
     pos = np.arange(len(h), dtype=np.int64) - np.repeat(np.cumsum(lens) - lens, lens)
     # a plain sort on the hash first (fast) keeps only hashes seen twice or more,
     # usually a small part; only those are sorted by (hash, doc, pos)
@@ -224,16 +229,25 @@ def _containment(tgt: np.ndarray, src: np.ndarray) -> float:
     return len(a.intersection(src.tolist())) / len(a)
 
 
+def default_max_df(n_docs: int) -> int:
+    """Most documents a shingle may occur in and still seed a passage: 20, or
+    0.1% of the corpus when that is more (a passage recycled by more documents
+    than that is boilerplate)."""
+    return max(20, -(-n_docs // 1000))
+
+
 def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
-                  min_words: int = 12, *, max_df: int = 20, max_gap: int = 12,
+                  min_words: int = 12, *, max_df: int | None = None, max_gap: int = 12,
                   max_shift: int = 4, min_cover: float = 0.75,
-                  min_similarity: float = 0.25) -> list[RecycledMatch]:
+                  min_similarity: float = 0.25, corpus: Corpus | None = None) -> list[RecycledMatch]:
     """Passages of at least ``min_words`` tokens shared by two documents.
 
     ``docs`` are (key, text) in a stable order; ``duplicates`` are the
     :class:`DuplicateMatch` records of :func:`find_duplicates`: documents of
-    one cluster are not compared with each other. Results are ordered by
-    target position in ``docs``, then target start, then source position.
+    one cluster are not compared with each other. ``max_df`` defaults to
+    :func:`default_max_df`. ``corpus`` (:func:`cleaner.dedup.corpus.build` of
+    the same texts) saves hashing them again. Results are ordered by target
+    position in ``docs``, then target start, then source position.
     """
     keys = [k for k, _ in docs]
     n = len(keys)
@@ -245,15 +259,20 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
         if m.key in index and m.of_key in index:
             cluster[index[m.key]] = n + m.cluster
             cluster[index[m.of_key]] = n + m.cluster
-    hasher = TokenHasher()
-    shingles, tokens = [], []
-    for _, text in docs:
-        th = hasher.hash_tokens(tokenize(text))
-        tokens.append(th)
-        # a text of < W tokens has no 5-gram positions: it takes no part
-        shingles.append(shingle_hashes(th) if len(th) >= W else np.zeros(0, dtype=np.uint64))
+    if corpus is None:
+        corpus = build_corpus([t for _, t in docs])
+    if max_df is None:
+        max_df = default_max_df(n)
+    # a text of < W tokens has no 5-gram positions: it takes no part
+    ntok = np.diff(corpus.tok_off)
+    lens = np.where(ntok >= W, ntok - W + 1, 0)
+    flat = corpus.sh_hash if (lens == corpus.n_shingles()).all() else \
+        corpus.sh_hash[np.repeat(ntok >= W, corpus.n_shingles())]
 
-    h, doc, pos = _index_entries(shingles, max_df)
+    def shingles_of(d: int) -> np.ndarray:
+        return corpus.shingles(d) if ntok[d] >= W else flat[:0]
+
+    h, doc, pos = _index_entries(flat, lens, max_df)
     key, t, s = _match_points(h, doc, pos, cluster, n)
     if len(key) == 0:
         return []
@@ -277,7 +296,7 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
 
     def token_lists(d: int) -> list[int]:
         if d not in lists:
-            lists[d] = tokens[d].tolist()
+            lists[d] = corpus.tokens(d).tolist()
         return lists[d]
 
     out = []
@@ -300,7 +319,7 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
         for a0, ae, b0, be, covered in _merge_overlapping(found):
             if ae - a0 < min_words or be - b0 < min_words or covered < min_cover * min_words:
                 continue
-            sim = _containment(shingles[tgt][a0:ae - W + 1], shingles[src][b0:be - W + 1])
+            sim = _containment(shingles_of(tgt)[a0:ae - W + 1], shingles_of(src)[b0:be - W + 1])
             if sim < min_similarity:
                 continue
             ts, te = span_of(tgt)

@@ -1,0 +1,184 @@
+"""Tokens and word-5-gram shingles of a whole corpus, as flat numpy arrays.
+
+The tokens are those of ``re.findall(r"\\w+", text.lower())`` (the definition
+the eval truth uses), found without the regex engine and without a Python
+object per token:
+
+1. Documents are joined in chunks of a few million characters (with a
+   non-word separator) and turned into an array of code points.
+2. Code points are lower-cased and classified (``\\w`` or not) through two
+   lookup tables built once for all of Unicode from Python's own
+   ``str.lower`` and ``re``; a chunk holding a character whose lower case is
+   longer than itself (U+0130) is lower-cased by ``str.lower`` instead.
+3. Token boundaries are where the word mask changes; the hash of every token
+   is a polynomial of its code points mod 2**64, taken from one prefix sum
+   over the chunk (prefix difference times the inverse power of the base),
+   finished with the MurmurHash3 64-bit mixer.
+4. Shingle hashes are a polynomial of five consecutive token hashes
+   (:func:`.shingles.shingle_hashes` on the flat array), keeping the
+   positions that do not cross a document boundary. A document of 1-4 tokens
+   has one shingle of all its tokens, as in the truth's definition.
+
+The hashes are deterministic (no per-process salt), so runs are comparable.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from .shingles import SHINGLE_WIDTH, TOKEN_RE, fmix64, shingle_hashes
+
+_U64 = np.uint64
+_BASE = _U64(0x100000001B3 | 1)  # odd, so invertible mod 2**64
+_BASE_INV = _U64(pow(int(_BASE), -1, 1 << 64))
+_LEN_MIX = _U64(0xC2B2AE3D27D4EB4F)
+CHUNK_CHARS = 1 << 22  # characters per chunk (arrays of ~30 bytes per character)
+
+_TABLES: dict = {}
+
+
+def _tables() -> tuple[np.ndarray, str]:
+    """(code point -> its lower case if that is a \\w character, else 0; the characters
+    whose lower case is longer than themselves)."""
+    if not _TABLES:
+        n = 0x110000
+        chars = "".join(map(chr, range(n)))
+        word = np.zeros(n, dtype=bool)
+        for m in TOKEN_RE.finditer(chars):
+            word[m.start():m.end()] = True
+        lower = np.arange(n, dtype=np.uint32)
+        multi = []
+        for cp, (c, lc) in enumerate(zip(chars, [c.lower() for c in chars])):
+            if lc != c:
+                if len(lc) == 1:
+                    lower[cp] = ord(lc)
+                else:
+                    multi.append(c)
+        # tokens are \w runs of the lower-cased text: 0 marks a non-word character
+        table = np.where(word[lower], lower, np.uint32(0)).astype(np.uint32)
+        _TABLES.update(table=table, multi="".join(multi))
+    return _TABLES["table"], _TABLES["multi"]
+
+
+_POW: dict[str, np.ndarray] = {}
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """BASE**i and BASE**-i mod 2**64 for i < n (uint64 products wrap)."""
+    if "p" not in _POW or len(_POW["p"]) < n:
+        size = max(n, CHUNK_CHARS + 1024)
+        with np.errstate(over="ignore"):
+            p = np.full(size, _BASE, dtype=np.uint64)
+            p[0] = 1
+            q = np.full(size, _BASE_INV, dtype=np.uint64)
+            q[0] = 1
+            _POW["p"], _POW["q"] = np.cumprod(p), np.cumprod(q)
+    return _POW["p"][:n], _POW["q"][:n]
+
+
+def _chunk_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(token hashes, tokens per document) of a few documents joined."""
+    table, multi = _tables()
+    big = "\x00".join(texts)
+    if any(c in big for c in multi):  # lower() changes the length: let Python do it
+        lens = np.fromiter((len(t.lower()) for t in texts), dtype=np.int64, count=len(texts))
+        big = big.lower()
+    else:
+        lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    cp = table[np.frombuffer(big.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
+    w = (cp != 0).view(np.int8)
+    edge = np.diff(w, prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edge == 1)
+    ends = np.flatnonzero(edge == -1)
+    p, q = _powers(len(cp) + 1)
+    with np.errstate(over="ignore"):
+        pref = np.zeros(len(cp) + 1, dtype=np.uint64)
+        np.cumsum(cp.astype(np.uint64) * p[:len(cp)], out=pref[1:])
+        h = (pref[ends] - pref[starts]) * q[starts]
+        h = fmix64(h ^ ((ends - starts).astype(np.uint64) * _LEN_MIX))
+    doc_start = np.cumsum(lens + 1) - (lens + 1)
+    per_doc = np.diff(np.searchsorted(starts, np.r_[doc_start, len(cp) + 1]))
+    return h, per_doc
+
+
+@dataclass
+class Corpus:
+    """Flat token and shingle hashes of ``n`` documents (offsets index the flat arrays)."""
+
+    tok_hash: np.ndarray  # uint64, all documents' tokens in order
+    tok_off: np.ndarray  # int64, n + 1
+    sh_hash: np.ndarray  # uint64 positional shingle hashes
+    sh_off: np.ndarray  # int64, n + 1
+    _sets: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.tok_off) - 1
+
+    def tokens(self, i: int) -> np.ndarray:
+        return self.tok_hash[self.tok_off[i]:self.tok_off[i + 1]]
+
+    def shingles(self, i: int) -> np.ndarray:
+        """Positional shingle hashes (a 1-4 token document: its one short shingle)."""
+        return self.sh_hash[self.sh_off[i]:self.sh_off[i + 1]]
+
+    def shingle_set(self, i: int) -> np.ndarray:
+        """Sorted distinct shingle hashes of document ``i`` (cached)."""
+        s = self._sets.get(i)
+        if s is None:
+            s = self._sets[i] = np.unique(self.shingles(i))
+        return s
+
+    def n_shingles(self) -> np.ndarray:
+        return np.diff(self.sh_off)
+
+
+def build(texts: Sequence[str], width: int = SHINGLE_WIDTH, chunk_chars: int = CHUNK_CHARS) -> Corpus:
+    """Token and shingle hashes of every text (see the module docstring)."""
+    hashes, counts = [], []
+    lo, n = 0, len(texts)
+    while lo < n:
+        hi, size = lo, 0
+        while hi < n and (hi == lo or size + len(texts[hi]) <= chunk_chars):
+            size += len(texts[hi]) + 1
+            hi += 1
+        h, c = _chunk_tokens(texts[lo:hi])
+        hashes.append(h)
+        counts.append(c)
+        lo = hi
+    tok_hash = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+    ntok = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
+    tok_off = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(ntok, out=tok_off[1:])
+
+    # shingles of width `width` over the flat array; drop those crossing a document end
+    m = max(len(tok_hash) - width + 1, 0)
+    flat = shingle_hashes(tok_hash, width)[:m] if m else np.zeros(0, dtype=np.uint64)
+    keep = np.ones(m, dtype=bool)
+    doc_ends = tok_off[1:][ntok > 0]
+    bad = (doc_ends[:, None] - np.arange(1, width, dtype=np.int64)[None, :]).ravel()
+    keep[bad[(bad >= 0) & (bad < m)]] = False
+    n_sh = np.where(ntok >= width, ntok - width + 1, np.minimum(ntok, 1))
+    sh_off = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(n_sh, out=sh_off[1:])
+    short = np.flatnonzero((ntok > 0) & (ntok < width))
+    if len(short) == 0:
+        sh_hash = flat[keep]
+    else:
+        sh_hash = np.empty(int(sh_off[-1]), dtype=np.uint64)
+        long_mask = np.ones(len(sh_hash), dtype=bool)
+        long_mask[sh_off[short]] = False
+        sh_hash[long_mask] = flat[keep]
+        for d in short.tolist():
+            sh_hash[sh_off[d]] = shingle_hashes(tok_hash[tok_off[d]:tok_off[d + 1]], width)[0]
+    return Corpus(tok_hash, tok_off, sh_hash, sh_off)
+
+
+def tokenize_hashes(text: str) -> np.ndarray:
+    """Token hashes of one text (as :func:`build` computes them)."""
+    return build([text]).tok_hash
+
+
+__all__ = ["Corpus", "build", "tokenize_hashes"]

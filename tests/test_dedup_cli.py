@@ -1,0 +1,114 @@
+"""Near-duplicates through the command line: which copy is kept, --drop-duplicates
+with restore, and recycled-passage spans in both documents of the change log."""
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cleaner.cli import main
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+BODY = (SAMPLES / "004_73bdcea1bd1f12d8.txt").read_text(encoding="utf-8")
+OTHER = (SAMPLES / "000_18f99bd4d07bc900.txt").read_text(encoding="utf-8")
+RECYCLER = (SAMPLES / "105_recycled_passages.txt").read_text(encoding="utf-8")
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def records(path: Path, kind: str | None = None) -> list[dict]:
+    out = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [r for r in out if kind is None or r["type"] == kind]
+
+
+def tree_sha(root: Path) -> dict[str, str]:
+    """sha256 of every file's bytes (of the decompressed bytes for .gz: gzip headers differ)."""
+    def data(p: Path) -> bytes:
+        return gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes()
+    return {str(p.relative_to(root)): hashlib.sha256(data(p)).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _copies(tmp_path: Path) -> Path:
+    """a: the article; b: a copy with one more paragraph (longer); c: an unrelated text."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text(BODY, encoding="utf-8")
+    extra = "\n\nThe ministry said further details would be published in a report next month, after the review."
+    (src / "b.txt").write_text(BODY.replace("regime", "government", 1) + extra, encoding="utf-8")
+    (src / "c.txt").write_text(OTHER, encoding="utf-8")
+    return src
+
+
+def test_clean_keeps_the_longest_copy_by_default(tmp_path):
+    src = _copies(tmp_path)
+    assert invoke("clean", src, "--out", tmp_path / "out").exit_code == 0
+    (dup,) = records(tmp_path / "out" / "cleaner-log.jsonl", "duplicate")
+    assert dup["path"].endswith("a.txt") and dup["kept_path"].endswith("b.txt")
+    assert dup["of_path"] == dup["kept_path"] and dup["similarity"] >= 0.8
+    assert dup["action"] == "reported" and isinstance(dup["cluster"], int)
+    assert (tmp_path / "out" / "a.txt").exists()  # reported, not dropped
+
+
+def test_keep_first_keeps_the_first_in_path_order(tmp_path):
+    src = _copies(tmp_path)
+    log = tmp_path / "d.jsonl"
+    assert invoke("dedup", src, "--keep", "first", "--log", log).exit_code == 1
+    (dup,) = records(log, "duplicate")
+    assert dup["path"].endswith("b.txt") and dup["kept_path"].endswith("a.txt")
+
+
+def test_drop_duplicates_leaves_copies_out_and_restore_is_byte_identical(tmp_path):
+    src = _copies(tmp_path)
+    # the same articles as JSONL records too, with a record that stays
+    lines = [json.dumps({"id": "r1", "text": BODY}), json.dumps({"id": "r2", "text": OTHER + "\n\nRead more"}),
+             json.dumps({"id": "r3", "text": BODY + "\n\nShare this article"}), ""]
+    (src / "recs.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    payload = "\n".join(lines[:2] + [json.dumps({"id": "r4", "text": OTHER}), ""]).encode("utf-8")
+    (src / "more.jsonl.gz").write_bytes(gzip.compress(payload))
+    before = tree_sha(src)
+    out = tmp_path / "out"
+    result = invoke("clean", src, "--out", out, "--drop-duplicates")
+    assert result.exit_code == 0, result.output
+    log = out / "cleaner-log.jsonl"
+    dups = records(log, "duplicate")
+    assert dups and all(d["action"] == "dropped" for d in dups)
+    dropped = {(Path(d["path"]).name, d["id"]) for d in dups}
+    assert ("a.txt", None) in dropped and not (out / "a.txt").exists() and (out / "b.txt").exists()
+    kept_ids = [json.loads(x)["id"] for x in (out / "recs.jsonl").read_text(encoding="utf-8").splitlines() if x]
+    assert all(("recs.jsonl", i) not in dropped for i in kept_ids)
+    assert len(kept_ids) < 3
+    file_a = next(r for r in records(log, "file") if r["path"].endswith("a.txt"))
+    assert file_a["dropped"] and file_a["output"] is None
+    # restore brings every file back, dropped ones included, byte for byte
+    back = tmp_path / "back"
+    result = invoke("restore", log, "--out", back)
+    assert result.exit_code == 0, result.output
+    assert tree_sha(back) == before
+
+
+def test_drop_duplicates_needs_out(tmp_path):
+    src = _copies(tmp_path)
+    assert invoke("clean", src, "--in-place", "--drop-duplicates").exit_code == 2
+
+
+def test_recycled_spans_point_at_the_same_words_in_both_documents(tmp_path):
+    words = BODY.split()
+    donor = " ".join(words)
+    passage = " ".join(words[40:90])
+    carrier = OTHER.split("\n\n")
+    carrier.insert(1, "As reported elsewhere, " + passage + " The rest is ours.")
+    (tmp_path / "donor.txt").write_text(donor, encoding="utf-8")
+    (tmp_path / "carrier.txt").write_text("\n\n".join(carrier), encoding="utf-8")
+    (tmp_path / "recycler.txt").write_text(RECYCLER, encoding="utf-8")
+    log = tmp_path / "log.jsonl"
+    assert invoke("clean", tmp_path / "donor.txt", tmp_path / "carrier.txt", "--dry-run").exit_code == 0
+    assert invoke("dedup", tmp_path / "donor.txt", tmp_path / "carrier.txt", "--log", log).exit_code == 1
+    (rec,) = [r for r in records(log, "recycled") if r["path"].endswith("carrier.txt")]
+    target = (tmp_path / "carrier.txt").read_text(encoding="utf-8")[rec["start"]:rec["end"]]
+    source = donor[rec["source_start"]:rec["source_end"]]
+    assert rec["source_path"].endswith("donor.txt") and rec["similarity"] == 1.0
+    assert target.split() == source.split() and passage in target
