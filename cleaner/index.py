@@ -21,13 +21,18 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from .dedup.minhash import DEFAULT_SEED, lsh_params, signature
-from .dedup.shingles import fmix64, jaccard, shingle_set, text_shingles
+from .dedup.shingles import TokenHasher, fmix64, jaccard, shingle_set, text_shingles
 
 CACHE_DIR = ".cleaner_cache"
-SCHEMA = 1
+SCHEMA = 2
 NUM_PERM = 128
-WINNOW = 4  # one fingerprint per window of 4 shingles: any 8-shingle (12-word) run shares one
+# Winnowing window, in shingles: every run of WINNOW shared shingles (WINNOW + 4
+# words: 12 = the shortest passage reported) shares at least one fingerprint.
+WINNOW = 8
 MAX_PASSAGE_CANDIDATES = 20
+# Candidates this similar (signature estimate) are copies, not recyclers of passages.
+COPY_SIMILARITY = 0.5
+BULK = 500  # more new documents than this: rebuild the lookup indexes after inserting
 
 
 @dataclass(frozen=True)
@@ -93,14 +98,14 @@ class CorpusIndex:
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=NORMAL;
             CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB);
-            CREATE TABLE IF NOT EXISTS docs (key TEXT PRIMARY KEY, sig BLOB);
-            CREATE TABLE IF NOT EXISTS buckets (bucket INTEGER, key TEXT);
-            CREATE INDEX IF NOT EXISTS buckets_bucket ON buckets (bucket);
-            CREATE TABLE IF NOT EXISTS marks (mark INTEGER, key TEXT);
-            CREATE INDEX IF NOT EXISTS marks_mark ON marks (mark);
-            CREATE TABLE IF NOT EXISTS files (path TEXT, doc_id TEXT, key TEXT);
+            CREATE TABLE IF NOT EXISTS docs (id INTEGER PRIMARY KEY, key TEXT UNIQUE, sig BLOB);
+            CREATE TABLE IF NOT EXISTS buckets (bucket INTEGER, doc INTEGER);
+            CREATE TABLE IF NOT EXISTS marks (mark INTEGER, doc INTEGER);
+            CREATE TABLE IF NOT EXISTS files (path TEXT, doc_id TEXT, doc INTEGER);
         """)
+        self.create_lookups()
         self._perms: np.ndarray | None = None
+        self.hasher = TokenHasher()  # word -> hash memo shared by every document of a run
 
     @classmethod
     def for_root(cls, root: Path, threshold: float) -> "CorpusIndex":
@@ -131,28 +136,38 @@ class CorpusIndex:
                 self._perms = np.frombuffer(row[0], dtype=np.uint32).reshape(2, NUM_PERM)
         return self._perms
 
-    def known_keys(self) -> set[str]:
-        return {k for (k,) in self.db.execute("SELECT key FROM docs")}
+    def create_lookups(self) -> None:
+        self.db.executescript("""
+            CREATE INDEX IF NOT EXISTS buckets_bucket ON buckets (bucket);
+            CREATE INDEX IF NOT EXISTS marks_mark ON marks (mark);
+            CREATE INDEX IF NOT EXISTS files_doc ON files (doc);
+        """)
 
-    def add(self, key: str, text: str) -> None:
-        shingles = text_shingles(text)
+    def drop_lookups(self) -> None:
+        self.db.executescript("DROP INDEX IF EXISTS buckets_bucket; DROP INDEX IF EXISTS marks_mark;")
+
+    def known_keys(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT key, id FROM docs"))
+
+    def add(self, key: str, text: str) -> int:
+        shingles = text_shingles(text, self.hasher)
         sig = signature(shingle_set(shingles), self.perms)
-        self.db.execute("INSERT OR REPLACE INTO docs VALUES (?, ?)", (key, sig.tobytes()))
-        self.db.executemany("INSERT INTO buckets VALUES (?, ?)", ((int(b), key) for b in self._buckets(sig)))
-        self.db.executemany("INSERT INTO marks VALUES (?, ?)", ((int(m), key) for m in self._marks(shingles)))
+        doc = self.db.execute("INSERT INTO docs (key, sig) VALUES (?, ?)", (key, sig.tobytes())).lastrowid
+        self.db.executemany("INSERT INTO buckets VALUES (?, ?)", ((int(b), doc) for b in self._buckets(sig)))
+        self.db.executemany("INSERT INTO marks VALUES (?, ?)", ((int(m), doc) for m in self._marks(shingles)))
+        return doc
 
-    def set_files(self, docs: Iterable[CorpusDoc]) -> None:
-        """Replace the path -> key map with the corpus as it is now."""
+    def set_files(self, docs: Iterable[tuple[str, str | None, int]]) -> None:
+        """Replace the (path, record id) -> document map with the corpus as it is now."""
         self.db.execute("DELETE FROM files")
-        self.db.executemany("INSERT INTO files VALUES (?, ?, ?)", ((d.path, d.doc_id, d.key) for d in docs))
+        self.db.executemany("INSERT INTO files VALUES (?, ?, ?)", docs)
         self.db.commit()
 
     def prune(self) -> int:
         """Drop documents no file maps to any more."""
-        gone = [k for (k,) in self.db.execute(
-            "SELECT key FROM docs WHERE key NOT IN (SELECT key FROM files)")]
-        for table in ("docs", "buckets", "marks"):
-            self.db.executemany(f"DELETE FROM {table} WHERE key = ?", ((k,) for k in gone))
+        gone = [d for (d,) in self.db.execute("SELECT id FROM docs WHERE id NOT IN (SELECT doc FROM files)")]
+        for table, column in (("docs", "id"), ("buckets", "doc"), ("marks", "doc")):
+            self.db.executemany(f"DELETE FROM {table} WHERE {column} = ?", ((d,) for d in gone))
         self.db.commit()
         return len(gone)
 
@@ -180,37 +195,49 @@ class CorpusIndex:
 
     # ------------------------------------------------------------------ querying
 
-    def similar(self, text: str, exclude: set[tuple[str, str | None]]) -> list[tuple[CorpusDoc, str]]:
+    def similar(self, text: str, exclude: set[tuple[str, str | None]]) -> list[CorpusDoc]:
         """Documents sharing an LSH bucket with ``text`` (candidates, unverified)."""
         sig = signature(shingle_set(text_shingles(text)), self.perms)
         return self._docs_for(self._query("buckets", "bucket", self._buckets(sig)), exclude)
 
     def passage_sources(self, text: str, exclude: set[tuple[str, str | None]]) -> list[CorpusDoc]:
-        """Documents sharing at least two fingerprints with ``text``, most shared first."""
-        marks = self._marks(text_shingles(text))
-        counts: dict[str, int] = {}
-        for key in self._query("marks", "mark", marks, distinct=False):
-            counts[key] = counts.get(key, 0) + 1
-        keys = [k for k, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n >= 2]
-        docs = [d for d, _ in self._docs_for(keys, exclude)]
-        return docs[:MAX_PASSAGE_CANDIDATES]
+        """Documents sharing at least two fingerprints with ``text``, most shared first.
 
-    def _query(self, table: str, column: str, values: np.ndarray, distinct: bool = True) -> list[str]:
-        keys: list[str] = []
+        Copies of ``text`` (estimated Jaccard >= COPY_SIMILARITY) are left out:
+        they share everything, and the near-duplicate check speaks for them.
+        """
+        shingles = text_shingles(text)
+        sig = signature(shingle_set(shingles), self.perms)
+        counts: dict[int, int] = {}
+        for doc in self._query("marks", "mark", self._marks(shingles), distinct=False):
+            counts[doc] = counts.get(doc, 0) + 1
+        ranked = [d for d, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n >= 2]
+        distinct = []
+        for doc in ranked:
+            other = np.frombuffer(self.db.execute("SELECT sig FROM docs WHERE id = ?", (doc,)).fetchone()[0],
+                                  dtype=np.uint32)
+            if np.mean(other == sig) < COPY_SIMILARITY:
+                distinct.append(doc)
+            if len(distinct) >= MAX_PASSAGE_CANDIDATES:
+                break
+        return self._docs_for(distinct, exclude)
+
+    def _query(self, table: str, column: str, values: np.ndarray, distinct: bool = True) -> list[int]:
+        docs: list[int] = []
         values = [int(v) for v in values]
         for lo in range(0, len(values), 500):
             chunk = values[lo:lo + 500]
             marks = ",".join("?" * len(chunk))
-            keys.extend(k for (k,) in self.db.execute(
-                f"SELECT key FROM {table} WHERE {column} IN ({marks})", chunk))
-        return list(dict.fromkeys(keys)) if distinct else keys
+            docs.extend(d for (d,) in self.db.execute(
+                f"SELECT doc FROM {table} WHERE {column} IN ({marks})", chunk))
+        return list(dict.fromkeys(docs)) if distinct else docs
 
-    def _docs_for(self, keys: list[str], exclude: set[tuple[str, str | None]]) -> list[tuple[CorpusDoc, str]]:
+    def _docs_for(self, docs: list[int], exclude: set[tuple[str, str | None]]) -> list[CorpusDoc]:
         out = []
-        for key in keys:
-            for path, doc_id in self.db.execute("SELECT path, doc_id FROM files WHERE key = ?", (key,)):
+        for doc in docs:
+            for path, doc_id in self.db.execute("SELECT path, doc_id FROM files WHERE doc = ?", (doc,)):
                 if (path, doc_id) not in exclude:
-                    out.append((CorpusDoc(path, doc_id, key), key))
+                    out.append(CorpusDoc(path, doc_id, str(doc)))
         return out
 
 
@@ -222,17 +249,22 @@ def refresh(index: CorpusIndex, corpus: list[tuple[str, str]], read_docs: Callab
     that cannot be read are left out of the index.
     """
     known = index.known_keys()
-    docs: list[CorpusDoc] = []
-    todo = list(corpus)
-    hashed = 0
-    known_files = {}
-    for path, doc_id, key in index.db.execute("SELECT path, doc_id, key FROM files"):
-        known_files.setdefault(path, []).append((doc_id, key))
-    for n, (path, file_key) in enumerate(todo):
-        previous = known_files.get(path)
-        if previous and all(key.split("#", 1)[0] == file_key and key in known for _, key in previous):
-            docs.extend(CorpusDoc(path, doc_id, key) for doc_id, key in previous)
-            continue
+    previous: dict[str, list[tuple[str | None, str]]] = {}
+    for path, doc_id, key in index.db.execute(
+            "SELECT files.path, files.doc_id, docs.key FROM files JOIN docs ON docs.id = files.doc"):
+        previous.setdefault(path, []).append((doc_id, key))
+    rows: list[tuple[str, str | None, int]] = []
+    todo = []
+    for path, file_key in corpus:
+        entries = previous.get(path)
+        if entries and all(key.split("#", 1)[0] == file_key and key in known for _, key in entries):
+            rows.extend((path, doc_id, known[key]) for doc_id, key in entries)
+        else:
+            todo.append((path, file_key))
+    bulk = len(todo) > BULK
+    if bulk:  # maintaining lookup indexes row by row is slower than building them once
+        index.drop_lookups()
+    for n, (path, file_key) in enumerate(todo, 1):
         try:
             records = list(read_docs(path))
         except Exception:  # unreadable files are reported by the cleaning pass, not here
@@ -240,23 +272,23 @@ def refresh(index: CorpusIndex, corpus: list[tuple[str, str]], read_docs: Callab
         for doc_id, text in records:
             key = file_key if doc_id is None else f"{file_key}#{doc_id}"
             if key not in known:
-                index.add(key, text)
-                known.add(key)
-            docs.append(CorpusDoc(path, doc_id, key))
-        hashed += 1
-        if progress and hashed % 200 == 0:
-            progress(n + 1, len(todo))
-    index.set_files(docs)
+                known[key] = index.add(key, text)
+            rows.append((path, doc_id, known[key]))
+        if progress and (n % 200 == 0 or n == len(todo)):
+            progress(n, len(todo))
+    if bulk:
+        index.create_lookups()
+    index.set_files(rows)
     index.prune()
-    return hashed
+    return len(todo)
 
 
-def verify(text: str, candidates: list[tuple[CorpusDoc, str]], threshold: float,
+def verify(text: str, candidates: list[CorpusDoc], threshold: float,
            read_text: Callable[[CorpusDoc], str | None]) -> list[tuple[CorpusDoc, float]]:
     """Exact word-5-gram Jaccard against each candidate; those at or above ``threshold``."""
     mine = shingle_set(text_shingles(text))
     found = []
-    for doc, _ in candidates:
+    for doc in candidates:
         other = read_text(doc)
         if other is None:
             continue
