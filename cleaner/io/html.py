@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from ..document import Edit
@@ -44,6 +45,13 @@ _CLASS_WORDS = re.compile(r"[a-z0-9]+")
 # A container holding more than this share of the page's text is a wrapper, not furniture.
 MAX_CHROME_SHARE = 0.4
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+# Class/id words of containers that usually hold the article itself.
+_CONTENT_WORDS = {"article", "content", "entry", "post", "story", "body", "text", "main", "blog",
+                  "articlebody", "article-body", "post-content", "entry-content", "story-body", "prose"}
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+# Block tags reported per line (others report "div").
+_LINE_TAGS = {"p", "li", "td", "th", "dd", "dt", "blockquote", "pre", "figcaption", "caption", "title",
+              "h1", "h2", "h3", "h4", "h5", "h6"}
 _CHARREF = re.compile(r"&#[xX][0-9a-fA-F]+;?|&#[0-9]+;?|&[a-zA-Z][a-zA-Z0-9]*;?")
 _WS_OR_WORD = re.compile(r"\s+|\S+")
 
@@ -70,6 +78,9 @@ class _Tokens(HTMLParser):
         self.chrome_reasons: list[str] = []  # container id -> why it is furniture
         self.active: tuple[int, ...] = ()  # chrome containers around the current position
         self.in_content = 0  # open <article>/<main> elements
+        self.content_words = 0  # open elements whose class/id names the article ("entry-content")
+        self.links = 0  # open <a> elements
+        self.state: tuple = ("div", 0, 0, 0)  # (block tag, in link, in article/main, content class)
 
     def _pos(self) -> int:
         line, col = self.getpos()
@@ -90,7 +101,29 @@ class _Tokens(HTMLParser):
             self.active = self.active + (container,)
         if tag in ("article", "main"):
             self.in_content += 1
-        self.open.append((tag, container))
+        content = tag if self._content_class(attrs) else None
+        if content:
+            self.content_words += 1
+        if tag == "a":
+            self.links += 1
+        self.open.append((tag, container, content))
+        self._update_state()
+
+    @staticmethod
+    def _content_class(attrs) -> bool:
+        names = " ".join(v for k, v in attrs if k in ("class", "id", "itemprop") and v).lower()
+        if not names:
+            return False
+        words = set(names.split()) | set(_CLASS_WORDS.findall(names))
+        return bool(words & _CONTENT_WORDS)
+
+    def _update_state(self) -> None:
+        block = "div"
+        for open_tag, _, _ in reversed(self.open):
+            if open_tag in _BLOCK:
+                block = open_tag if open_tag in _LINE_TAGS else "div"
+                break
+        self.state = (block, int(self.links > 0), int(self.in_content > 0), int(self.content_words > 0))
 
     def _chrome_reason(self, tag: str, attrs) -> str | None:
         if tag in _CHROME_TAGS:
@@ -112,15 +145,20 @@ class _Tokens(HTMLParser):
         if tag in self.skip_stack:
             while self.skip_stack and self.skip_stack.pop() != tag:
                 pass
-        if any(open_tag == tag for open_tag, _ in self.open):  # close it and what it left open
+        if any(open_tag == tag for open_tag, _, _ in self.open):  # close it and what it left open
             while self.open:
-                open_tag, container = self.open.pop()
+                open_tag, container, content = self.open.pop()
                 if container is not None:
                     self.active = tuple(c for c in self.active if c != container)
                 if open_tag in ("article", "main"):
                     self.in_content -= 1
+                if content:
+                    self.content_words -= 1
+                if open_tag == "a":
+                    self.links -= 1
                 if open_tag == tag:
                     break
+            self._update_state()
         if tag in _BLOCK:
             self.pieces.append(("block",))
 
@@ -128,7 +166,7 @@ class _Tokens(HTMLParser):
         if self.skip_stack or not data:
             return
         start = self._pos()
-        self.pieces.append(("text", start, start + len(data), self.active))
+        self.pieces.append(("text", start, start + len(data), self.active, self.state))
 
     def _ref(self):
         if self.skip_stack:
@@ -139,9 +177,9 @@ class _Tokens(HTMLParser):
             return
         decoded = html.unescape(match.group())
         if decoded == match.group():
-            self.pieces.append(("text", start, match.end(), self.active))
+            self.pieces.append(("text", start, match.end(), self.active, self.state))
         else:
-            self.pieces.append(("ref", start, match.end(), decoded, self.active))
+            self.pieces.append(("ref", start, match.end(), decoded, self.active, self.state))
 
     def handle_entityref(self, name):
         self._ref()
@@ -155,9 +193,31 @@ def extract(source: str) -> list[Edit]:
     return extract_with_chrome(source)[0]
 
 
-def extract_with_chrome(source: str) -> tuple[list[Edit], list[tuple[int, int, str]]]:
+class ChromeSpans(list):
+    """The furniture spans ``(start, end, reason)``, plus ``lines``: one
+    ``LineFacts`` per line of the extracted text, for the line classifier."""
+
+    lines: list
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    """What the markup says about one line of the extracted text (offsets in that text)."""
+
+    start: int
+    end: int
+    tag: str  # the innermost block element of the line's first word ("p", "li", "h2", "div", ...)
+    chars: int  # visible characters, spaces between words excluded
+    link_chars: int  # of those, inside <a>
+    chrome_chars: int  # of those, inside page furniture (see ``_chrome_spans``)
+    in_article: bool  # inside <article>/<main>
+    content_class: bool  # inside an element whose class/id names the article ("entry-content")
+
+
+def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
     """Like ``extract``, plus the spans of the text (offsets in the extracted
-    text) that sit inside page furniture: ``(start, end, reason)``."""
+    text) that sit inside page furniture: ``(start, end, reason)``, with
+    per-line facts of the markup as the spans' ``lines`` attribute."""
     parser = _Tokens(source)
     parser.feed(source)
     parser.close()
@@ -168,15 +228,16 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], list[tuple[int, int, s
         if piece[0] == "block":
             units.append("\n")
         elif piece[0] == "ref":
-            _, start, end, decoded, active = piece
-            units.append(" " if decoded.isspace() and decoded != "\xa0" else (start, end, decoded, active))
+            _, start, end, decoded, active, state = piece
+            units.append(" " if decoded.isspace() and decoded != "\xa0" else (start, end, decoded, active, state))
         else:
-            _, start, end, active = piece
+            _, start, end, active, state = piece
             for match in _WS_OR_WORD.finditer(source, start, end):
-                units.append(" " if match.group().isspace() else (match.start(), match.end(), None, active))
+                units.append(" " if match.group().isspace() else (match.start(), match.end(), None, active, state))
 
     edits: list[Edit] = []
-    placed: list[tuple[int, int, tuple[int, ...]]] = []  # (text start, text end, containers)
+    placed: list[tuple] = []  # (text start, text end, containers, markup state, line number)
+    line_no = 0
     text_len = 0
     emitted_end = 0  # source offset just after the last emitted unit
     pending = ""  # separator owed before the next emitted unit
@@ -186,15 +247,16 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], list[tuple[int, int, s
             if started and (unit == "\n" or not pending):
                 pending = unit
             continue
-        start, end, replacement, active = unit
+        start, end, replacement, active, state = unit
         separator = pending if started else ""
+        line_no += separator == "\n"
         if source[emitted_end:start] != separator:
             edits.append(Edit(emitted_end, start, RULE, "markup and layout whitespace", 1.0, separator))
         if replacement is not None:
             edits.append(Edit(start, end, RULE, "character reference", 1.0, replacement))
         text_len += len(separator)
         length = len(replacement) if replacement is not None else end - start
-        placed.append((text_len, text_len + length, active))
+        placed.append((text_len, text_len + length, active, state, line_no))
         text_len += length
         emitted_end, pending, started = end, "", True
     tail = "\n" if started else ""
@@ -203,16 +265,30 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], list[tuple[int, int, s
     return edits, _chrome_spans(placed, parser.chrome_reasons, text_len)
 
 
-def _chrome_spans(placed, reasons: list[str], total: int) -> list[tuple[int, int, str]]:
+def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
     """Text spans inside furniture, ignoring containers that wrap much of the page."""
     size = [0] * len(reasons)
-    for start, end, active in placed:
+    for start, end, active, _, _ in placed:
         for container in active:
             size[container] += end - start
     wrappers = {c for c, n in enumerate(size) if n > MAX_CHROME_SHARE * total}
-    spans = []
-    for start, end, active in placed:
+    spans = ChromeSpans()
+    lines: list[LineFacts] = []
+    current: list | None = None  # [start, end, tag, chars, link, chrome, article, content, line number]
+    for start, end, active, (tag, in_link, in_article, content), line_no in placed:
         inner = [c for c in active if c not in wrappers]
         if inner:
             spans.append((start, end, reasons[inner[-1]]))
+        if current is None or current[8] != line_no:
+            if current is not None:
+                lines.append(LineFacts(*current[:8]))
+            current = [start, end, tag, 0, 0, 0, bool(in_article), bool(content), line_no]
+        n = end - start
+        current[1] = end
+        current[3] += n
+        current[4] += n * in_link
+        current[5] += n * bool(inner)
+    if current is not None:
+        lines.append(LineFacts(*current[:8]))
+    spans.lines = lines
     return spans

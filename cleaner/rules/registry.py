@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..document import Document, Edit
-from . import RuleContext, chrome, headers, language, normalize, spam, structure
+from . import RuleContext, blocks, chrome, headers, language, normalize, spam, structure
 
 Detector = Callable[[Document, RuleContext], list[Edit]]
 
@@ -12,6 +12,7 @@ DETECTORS: list[tuple[str, Detector]] = [
     ("structure", structure.detect),
     ("headers", headers.detect),
     ("chrome", chrome.detect),
+    ("blocks", blocks.detect),
     ("spam", spam.detect),
     ("language", language.detect),
     ("normalize", normalize.detect),

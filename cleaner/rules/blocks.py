@@ -1,0 +1,395 @@
+"""Page chrome found by a line classifier, for plain text and HTML alike.
+
+Every non-blank line gets shallow features (length, sentence shape,
+title-case share, stopword density, digits, link and date shapes), the same
+features of its neighbours (an article is a contiguous run of prose; menus,
+footers and "related" lists come in runs of short lines), where it sits
+relative to the page's prose, how often the corpus repeats it (a site's
+template recurs across its pages), and, for HTML, what the markup says
+(block tag, link density, furniture containers, article containers; see
+``cleaner.io.html.LineFacts``).
+
+A small gradient-boosted tree ensemble, trained on the chrome dev set by
+``training/train_blocks.py`` and shipped as plain numbers in
+``data/blocks_model.json``, turns the features into the probability that a
+line belongs to the article. Lines below the threshold are proposed as
+``boilerplate`` edits with that probability in the reason. A short line
+inside the article's run (a section heading, a list item) and the title
+right above the first paragraph are kept, so the article stays whole.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..document import Document, Edit, Line, line_span
+from . import RuleContext
+
+RULE = "boilerplate"
+MODEL_PATH = Path(__file__).with_name("data") / "blocks_model.json"
+
+# ------------------------------------------------------------- stopwords
+# Small lists of the most frequent function words per language. Prose is
+# dense in them, menus and link lists are not.
+_STOPWORDS_BY_LANG = {
+    "en": "the of and to a in is that it for on was with as by at be this are from or an have has not but "
+          "they which we he she his her their its were been will would can there all if so about more when "
+          "who what one also than into after our you i my me your them had do no",
+    "de": "der die das und in den von zu mit ist sich des auf für nicht im dem ein eine als auch es an "
+          "werden aus er hat dass sie nach bei um am sind noch wie einem über einen so zum war haben nur "
+          "oder aber vor zur bis mehr durch man ich wir",
+    "fr": "le la les de des du et à en un une est que qui dans pour pas sur au par ce il elle plus avec "
+          "sont se ne ont aux son sa ses mais comme nous vous ou été cette leur être fait je",
+    "es": "el la los las de del y en a un una que es por con para no se su sus al lo como más pero le "
+          "ha fue son este esta entre también sobre ya o muy sin porque cuando hay",
+    "it": "il la lo gli le di del della dei e è in un una che per con non si da al alla sono come ma "
+          "anche più nel nella ha dei degli questo questa o se tra stato",
+    "pt": "o a os as de do da dos das e em um uma que é para com não se por no na mais mas como ao foi "
+          "são sua seu ou também entre pelo pela isso ele ela",
+    "nl": "de het een en van in is dat op te zijn voor met die niet aan er als ook maar bij om door "
+          "naar dan wordt uit werd nog worden deze over zo of heeft hij",
+    "sv": "och i att det som en på är av för med till den har de inte om ett var jag men så han hon",
+    "da": "og i at det som en på er af for med til den har de ikke om et var jeg men så han hun",
+    "pl": "i w na z do się nie to że jest o jak co ale po od za przez jego jej są być tak już",
+    "ru": "и в не на что с по как это он она они к но из у за от для о же так его ее её был была были "
+          "то все также при или уже",
+    "tr": "ve bir bu da de ile için olarak daha çok gibi en olan ama o ki ne var kadar sonra",
+    "id": "dan yang di ke dari ini itu dengan untuk tidak dalam akan pada juga ada oleh atau",
+    "cs": "a v se na je že to s z do o k i jako ale by pro tak jsou byl už po",
+}
+STOPWORDS = frozenset(w for words in _STOPWORDS_BY_LANG.values() for w in words.split())
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?…。！？]['\"”’»)\]]*\s*$")
+_INNER_PUNCT = re.compile(r"[.!?;。！？](?=\s)")
+_LINK_LIKE = re.compile(r"https?://|www\.|\.(com|org|net|html?)\b|@\w|\S+@\S+\.\w", re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s[|»›·•/]\s|\s[|»›·•]|[|»›·•]\s")
+_LIST_ITEM = re.compile(r"^\s*([-*•·–—]|\d{1,3}[.)])\s+\S")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_COPYRIGHT = re.compile(r"©|\(c\)\s*\d|\bcopyright\b|all rights reserved", re.IGNORECASE)
+
+# Tags the HTML reader reports per line, as numbers for the model.
+_TAG_CODE = {"p": 1, "li": 2, "td": 3, "th": 3, "dd": 4, "dt": 4, "blockquote": 5, "pre": 5,
+             "figcaption": 6, "caption": 6, "title": 7, "h1": 8, "h2": 9, "h3": 10, "h4": 11, "h5": 11, "h6": 11}
+
+BASE_FEATURES = [
+    "log_words", "log_chars", "sentence_end", "inner_punct", "commas", "title_case", "stopwords",
+    "digits", "upper", "alpha", "cjk", "link_like", "separators", "list_item", "date_or_byline",
+    "chrome_phrase", "ends_colon", "word_len", "corpus_share", "corpus_log", "doc_repeats", "copyright",
+    "first_upper",
+]
+# Indices into the base features used for the neighbours.
+_NEIGHBOUR_BASE = ["log_words", "sentence_end", "stopwords", "title_case", "link_like"]
+NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
+CONTEXT_FEATURES = (
+    [f"{name}@{k:+d}" for k in NEIGHBOUR_OFFSETS for name in _NEIGHBOUR_BASE]
+    + ["rel_pos", "words_before", "prose_before", "prose_after_share", "dist_prose_up", "dist_prose_down",
+       "win3_words", "win10_words", "win3_prose", "win10_prose", "prose_mass", "log_lines", "log_prose_lines",
+       "is_first_line", "is_last_line"]
+)
+HTML_FEATURES = [
+    "html", "tag", "heading", "link_density", "chrome_share", "in_article", "content_class",
+    "link_density@-1", "link_density@+1", "chrome_share@-1", "chrome_share@+1", "tag@-1", "tag@+1",
+    "article_share", "content_class_share",
+]
+FEATURES = BASE_FEATURES + CONTEXT_FEATURES + HTML_FEATURES
+
+
+def _base(text: str, norm: str, ctx: RuleContext, doc_counts: dict[str, int]) -> list[float]:
+    from .chrome import _chrome_reason
+    from .headers import byline_rule, is_dateline
+
+    s = text.strip()
+    tokens = s.split()
+    n_words = len(tokens)
+    n_chars = len(s)
+    words = _WORD.findall(s)
+    n_alpha_words = len(words) or 1
+    letters = sum(len(w) for w in words)
+    digits = sum(ch.isdigit() for ch in s)
+    upper = sum(ch.isupper() for ch in s)
+    cjk = len(_CJK.findall(s)) if not s.isascii() else 0
+    title = sum(w[0].isupper() for w in words)
+    stop = sum(w.casefold() in STOPWORDS for w in words)
+    short = n_words <= 16 and n_chars <= 120
+    if short:
+        dated = bool(is_dateline(s, allow_numeric=True) or byline_rule(s))
+        chrome = _chrome_reason(s) is not None
+    else:
+        dated = chrome = False
+    count = ctx.line_counts.get(norm, 0) if ctx.n_docs >= 3 else 0
+    others = max(count - 1, 0)
+    return [
+        math.log1p(n_words),
+        math.log1p(n_chars),
+        float(bool(_SENTENCE_END.search(s))),
+        len(_INNER_PUNCT.findall(s)) / max(n_words, 1),
+        s.count(",") / max(n_words, 1),
+        title / n_alpha_words,
+        stop / n_alpha_words,
+        digits / max(n_chars, 1),
+        upper / max(letters, 1),
+        letters / max(n_chars, 1),
+        cjk / max(n_chars, 1),
+        float(bool(_LINK_LIKE.search(s))),
+        float(len(_SEPARATOR.findall(s))),
+        float(bool(_LIST_ITEM.match(s))),
+        float(dated),
+        float(chrome),
+        float(s.endswith(":")),
+        letters / n_alpha_words,
+        others / max(ctx.n_docs - 1, 1),
+        math.log1p(others),
+        math.log1p(doc_counts[norm] - 1),
+        float(bool(_COPYRIGHT.search(s))) if n_words <= 30 else 0.0,
+        float(s[:1].isupper() or s[:1].isdigit()),
+    ]
+
+
+def _html_facts(doc: Document, lines: list[Line]) -> np.ndarray | None:
+    """Per line: tag code, heading level, link density, furniture share, article flags."""
+    spans = doc.meta.get("chrome_spans")
+    facts = getattr(spans, "lines", None)
+    if facts is None:
+        return None
+    out = np.zeros((len(lines), 6))
+    by_start = {f.start: f for f in facts}
+    for i, line in enumerate(lines):
+        offset = len(line.text) - len(line.text.lstrip())
+        f = by_start.get(line.start + offset)
+        if f is None:
+            continue
+        chars = max(f.chars, 1)
+        code = _TAG_CODE.get(f.tag, 0)
+        out[i] = (code, code - 7 if code >= 8 else 0, f.link_chars / chars, f.chrome_chars / chars,
+                  f.in_article, f.content_class)
+    return out
+
+
+def _shift(column: np.ndarray, k: int, fill: float) -> np.ndarray:
+    out = np.full_like(column, fill)
+    if k > 0:
+        out[:-k] = column[k:]
+    elif k < 0:
+        out[-k:] = column[:k]
+    else:
+        out[:] = column
+    return out
+
+
+def _window_mean(column: np.ndarray, radius: int) -> np.ndarray:
+    padded = np.concatenate([[0.0], np.cumsum(column)])
+    n = len(column)
+    lo = np.clip(np.arange(n) - radius, 0, n)
+    hi = np.clip(np.arange(n) + radius + 1, 0, n)
+    return (padded[hi] - padded[lo]) / (hi - lo)
+
+
+def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
+    """The feature matrix of ``lines`` (the document's non-blank lines), one row each."""
+    from .chrome import normalize_line
+
+    norms = [normalize_line(line.text) for line in lines]
+    doc_counts: dict[str, int] = {}
+    for norm in norms:
+        doc_counts[norm] = doc_counts.get(norm, 0) + 1
+    base = np.array([_base(line.text, norm, ctx, doc_counts) for line, norm in zip(lines, norms)], dtype=float)
+    base = base.reshape(len(lines), len(BASE_FEATURES))
+    n = len(lines)
+    col = {name: base[:, i] for i, name in enumerate(BASE_FEATURES)}
+    words = np.expm1(col["log_words"])
+    prose = ((words >= 10) & (col["sentence_end"] > 0)) | (words >= 40)
+    prose = prose.astype(float)
+
+    ctx_cols = []
+    for k in NEIGHBOUR_OFFSETS:
+        for name in _NEIGHBOUR_BASE:
+            ctx_cols.append(_shift(col[name], k, -1.0))
+    idx = np.arange(n, dtype=float)
+    ctx_cols.append(idx / max(n - 1, 1))
+    cum_words = np.cumsum(words) - words
+    ctx_cols.append(cum_words / max(words.sum(), 1.0))
+    prose_total = prose.sum()
+    prose_before = np.cumsum(prose) - prose
+    ctx_cols.append(prose_before / max(prose_total, 1.0))
+    ctx_cols.append((prose_total - prose_before - prose) / max(prose_total, 1.0))
+    # distance in lines to the nearest prose line above / below (capped)
+    up = np.full(n, 30.0)
+    down = np.full(n, 30.0)
+    last = -1000
+    for i in range(n):
+        up[i] = min(i - last, 30) if last >= 0 else 30.0
+        if prose[i]:
+            last = i
+    last = -1
+    for i in range(n - 1, -1, -1):
+        down[i] = min(last - i, 30) if last >= 0 else 30.0
+        if prose[i]:
+            last = i
+    ctx_cols.append(np.log1p(up))
+    ctx_cols.append(np.log1p(down))
+    ctx_cols.append(_window_mean(col["log_words"], 3))
+    ctx_cols.append(_window_mean(col["log_words"], 10))
+    ctx_cols.append(_window_mean(prose, 3))
+    ctx_cols.append(_window_mean(prose, 10))
+    mass = _window_mean(prose * words, 6)
+    ctx_cols.append(mass / max(mass.max(), 1.0))
+    ctx_cols.append(np.full(n, math.log1p(n)))
+    ctx_cols.append(np.full(n, math.log1p(prose_total)))
+    ctx_cols.append((idx == 0).astype(float))
+    ctx_cols.append((idx == n - 1).astype(float))
+
+    html = _html_facts(doc, lines)
+    if html is None:
+        html_cols = np.zeros((n, len(HTML_FEATURES)))
+    else:
+        tag, heading, link, chrome, article, content = html.T
+        weights = words / max(words.sum(), 1.0)
+        html_cols = np.column_stack([
+            np.ones(n), tag, heading, link, chrome, article, content,
+            _shift(link, -1, -1.0), _shift(link, 1, -1.0), _shift(chrome, -1, -1.0), _shift(chrome, 1, -1.0),
+            _shift(tag, -1, -1.0), _shift(tag, 1, -1.0),
+            np.full(n, float((article * weights).sum())), np.full(n, float((content * weights).sum())),
+        ])
+    return np.column_stack([base, np.column_stack(ctx_cols), html_cols])
+
+
+# ------------------------------------------------------------------ model
+
+class TreeModel:
+    """Gradient-boosted trees over ``FEATURES``, evaluated with numpy.
+
+    Every tree is padded to one node table; ``feature``/``threshold`` send a
+    row to ``left`` when ``x <= threshold`` (a leaf points to itself), and
+    the leaves' ``value``s add up to a log-odds.
+    """
+
+    def __init__(self, spec: dict):
+        self.features = spec["features"]
+        self.threshold = float(spec["decision_threshold"])
+        self.depth = int(spec["depth"])
+        self.baseline = float(spec["baseline"])
+        self.feature = np.array(spec["feature"], dtype=np.intp)
+        self.split = np.array(spec["split"], dtype=float)
+        self.left = np.array(spec["left"], dtype=np.intp)
+        self.right = np.array(spec["right"], dtype=np.intp)
+        self.value = np.array(spec["value"], dtype=float)
+        self.columns = np.array([FEATURES.index(name) for name in self.features], dtype=np.intp)
+
+    def proba(self, X: np.ndarray) -> np.ndarray:
+        X = X[:, self.columns]
+        n_trees = self.feature.shape[0]
+        rows = np.arange(X.shape[0])[:, None]
+        trees = np.arange(n_trees)[None, :]
+        node = np.zeros((X.shape[0], n_trees), dtype=np.intp)
+        for _ in range(self.depth):
+            f = self.feature[trees, node]
+            go_left = X[rows, f] <= self.split[trees, node]
+            node = np.where(go_left, self.left[trees, node], self.right[trees, node])
+        logit = self.baseline + self.value[trees, node].sum(axis=1)
+        return 1.0 / (1.0 + np.exp(-logit))
+
+
+@lru_cache(maxsize=1)
+def load_models() -> dict[str, TreeModel]:
+    spec = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    return {name: TreeModel(model) for name, model in spec["models"].items()}
+
+
+def content_probability(doc: Document, lines: list[Line], ctx: RuleContext) -> tuple[np.ndarray, float]:
+    """P(article) for each of ``lines`` (non-blank), with the model for the input's kind,
+    and the model's decision threshold."""
+    X = features(doc, lines, ctx)
+    models = load_models()
+    model = models["html"] if X[0, FEATURES.index("html")] > 0 and "html" in models else models["txt"]
+    return model.proba(X), model.threshold
+
+
+# ------------------------------------------------------------- decisions
+
+MIN_LINES = 3  # shorter texts are left alone: there is no page around them
+TITLE_REACH = 4  # lines above the first paragraph searched for the headline
+
+
+def _is_paragraph(text: str) -> bool:
+    from .headers import is_body
+
+    return is_body(text)
+
+
+def _keep_inside_run(lines: list[Line], keep: np.ndarray, headings: frozenset[int] = frozenset()) -> np.ndarray:
+    """Short lines between kept lines of the article (headings, list items) stay,
+    and so does the headline above the first paragraph. ``headings``: indices
+    of lines the HTML marks as <h1>/<h2>."""
+    kept = np.flatnonzero(keep)
+    if len(kept) == 0:
+        return keep
+    keep = keep.copy()
+    for a, b in zip(kept[:-1], kept[1:]):
+        if 1 < b - a <= 3:
+            gap = range(a + 1, b)
+            if all(len(lines[i].text.split()) <= 12 and not _LINK_LIKE.search(lines[i].text) for i in gap):
+                keep[list(gap)] = True
+    # The headline: the nearest title-like line a few lines above the first
+    # paragraph (a kept date or byline above that paragraph must not hide it).
+    # A photo caption often sits between the two: a title the page prints
+    # twice wins, then a top-level HTML heading, then the least caption-like line.
+    from .headers import _title_like, byline_rule, caption_score, is_dateline
+
+    first = next((int(i) for i in kept if _is_paragraph(lines[i].text)), int(kept[0]))
+    candidates = []
+    for i in range(first - 1, max(first - 1 - TITLE_REACH, -1), -1):
+        text = lines[i].text
+        if is_dateline(text) or byline_rule(text):
+            continue
+        if i in headings or (_title_like(text) and not _SENTENCE_END.search(text) and not _LINK_LIKE.search(text)):
+            candidates.append(i)
+    if candidates:
+        above = [lines[j].text.strip() for j in range(max(first - 1 - 2 * TITLE_REACH, 0), first)]
+
+        def rank(c: int) -> tuple:
+            return (above.count(lines[c].text.strip()) < 2, c not in headings,
+                    caption_score(lines[c].text, chrome_seen=True), first - c)
+
+        i = min(candidates, key=rank)
+        keep[i] = True
+        # A page that prints its title twice keeps the first copy (headers drops the repeat).
+        title = lines[i].text.strip()
+        for j in range(i - 1, max(i - 1 - TITLE_REACH, -1), -1):
+            if lines[j].text.strip() == title:
+                keep[j] = True
+    return keep
+
+
+def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: float) -> np.ndarray | None:
+    """Which of ``lines`` stay, or None when the classifier found no article
+    at all (the page is then left to the rules)."""
+    keep = proba >= threshold
+    if not keep.any():
+        return None
+    html = _html_facts(doc, lines)
+    headings = frozenset() if html is None else frozenset(np.flatnonzero((html[:, 1] >= 1) & (html[:, 1] <= 2)).tolist())
+    return _keep_inside_run(lines, keep, headings)
+
+
+def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
+    lines = [line for line in doc.lines() if not line.blank]
+    if len(lines) < MIN_LINES:
+        return []
+    proba, threshold = content_probability(doc, lines, ctx)
+    keep = kept_lines(doc, lines, proba, threshold)
+    if keep is None:
+        return []
+    edits = []
+    for line, p, kept in zip(lines, proba, keep):
+        if kept:
+            continue
+        start, end = line_span(line, doc.text)
+        edits.append(Edit(start, end, RULE, f"page chrome by the line classifier (P(article) = {p:.2f})",
+                          round(1.0 - float(p), 3)))
+    return edits

@@ -1,0 +1,95 @@
+"""The line classifier: page chrome around an article, in plain text and HTML."""
+import numpy as np
+
+from cleaner import clean_text, edits as E
+from cleaner.document import Document
+from cleaner.io.html import extract_with_chrome
+from cleaner.rules import RuleContext, blocks
+
+PARAGRAPHS = [
+    "The city council approved a new budget on Tuesday after months of debate over spending on schools, "
+    "roads and public transport, and the mayor said the plan would keep taxes stable next year.",
+    "Council members from both parties praised the compromise, though several warned that rising costs "
+    "could force new cuts before the end of the year if revenues fall short of forecasts.",
+    "The budget also sets aside money for a new library in the north of the city, which residents have "
+    "asked for since the old one closed in 2019, and for repairs to two bridges.",
+]
+MENU = ["Home", "News", "Sport", "Business", "Culture", "Contact us"]
+FOOTER = ["Privacy policy", "Terms of use", "Advertise with us", "Follow us on Facebook", "© 2024 Daily Bugle"]
+
+
+def removed_lines(text: str, fmt: str = "txt", meta=None, ctx=None) -> list[str]:
+    doc = Document(text, format=fmt, meta=meta or {})
+    return [text[e.start:e.end].strip() for e in blocks.detect(doc, ctx or RuleContext())]
+
+
+def test_menu_and_footer_runs_go_and_the_article_stays_whole():
+    page = "\n".join(MENU + ["Budget Passes After Long Debate"] + PARAGRAPHS + FOOTER) + "\n"
+    removed = removed_lines(page)
+    for line in MENU + ["Follow us on Facebook", "© 2024 Daily Bugle"]:
+        assert line in removed
+    assert "Budget Passes After Long Debate" not in removed  # the headline above the first paragraph
+    assert not set(PARAGRAPHS) & set(removed)
+    # With the phrase rules, the whole pipeline leaves the headline and the article.
+    cleaned, _ = clean_text(page)
+    assert cleaned.splitlines()[:4] == ["Budget Passes After Long Debate"] + PARAGRAPHS
+    assert "Privacy policy" not in cleaned and "Contact us" not in cleaned
+
+
+def test_clean_article_is_left_alone():
+    text = "Budget Passes After Long Debate\n\n" + "\n\n".join(PARAGRAPHS) + "\n"
+    assert removed_lines(text) == []
+
+
+def test_short_heading_inside_the_article_stays():
+    text = "\n".join(MENU + [PARAGRAPHS[0], "What happens next", PARAGRAPHS[1], PARAGRAPHS[2]] + FOOTER) + "\n"
+    removed = removed_lines(text)
+    assert "What happens next" not in removed
+    assert "Contact us" in removed
+
+
+def test_a_headline_wins_over_the_photo_caption_under_it():
+    title = "Council Approves Budget for Schools and Roads"
+    caption = "Council members at the town hall, March 2024"
+    text = "\n".join(MENU + [title, caption] + PARAGRAPHS + FOOTER) + "\n"
+    keep = np.zeros(len(MENU) + 2 + len(PARAGRAPHS) + len(FOOTER), dtype=bool)
+    first = len(MENU) + 2
+    keep[first:first + len(PARAGRAPHS)] = True
+    lines = [line for line in Document(text).lines() if not line.blank]
+    kept = blocks._keep_inside_run(lines, keep)
+    assert kept[len(MENU)] and not kept[len(MENU) + 1]
+
+
+def test_a_line_every_page_of_the_batch_repeats_counts_against_it():
+    page = "\n".join(["Subscribe to our daily newsletter for the best stories"] + PARAGRAPHS) + "\n"
+    doc = Document(page)
+    lines = [line for line in doc.lines() if not line.blank]
+    alone, _ = blocks.content_probability(doc, lines, RuleContext())
+    from cleaner.rules.chrome import normalize_line
+
+    counts = {normalize_line(line.text): 1 for line in lines}
+    counts[normalize_line(lines[0].text)] = 50
+    in_batch, _ = blocks.content_probability(doc, lines, RuleContext(line_counts=counts, n_docs=50))
+    assert in_batch[0] < alone[0]
+    assert np.allclose(in_batch[1:], alone[1:], atol=0.05) or (in_batch[1:] > 0.5).all()
+
+
+def test_html_markup_facts_reach_the_classifier():
+    page = ("<html><body><div class='menu'><a href='/'>Home</a> <a href='/news'>News</a></div>"
+            "<ul><li><a href='/a'>Ten things to do this weekend</a></li><li><a href='/b'>Weather warning for "
+            "Friday</a></li></ul><article class='entry-content'><h1>Budget passes</h1>"
+            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) +
+            "</article><footer><a href='/privacy'>Privacy policy</a></footer></body></html>")
+    markup, spans = extract_with_chrome(page)
+    text = E.apply(page, E.resolve(markup))
+    doc = Document(text, format="html", meta={"chrome_spans": spans})
+    lines = [line for line in doc.lines() if not line.blank]
+    facts = blocks._html_facts(doc, lines)
+    assert facts is not None
+    by_text = {line.text.strip(): row for line, row in zip(lines, facts)}
+    assert by_text["Ten things to do this weekend"][2] == 1.0  # all link text
+    assert by_text[PARAGRAPHS[0]][2] == 0.0 and by_text[PARAGRAPHS[0]][5] == 1.0  # prose in the article container
+    assert by_text["Budget passes"][1] == 1  # <h1>
+    removed = [text[e.start:e.end].strip() for e in blocks.detect(doc, RuleContext())]
+    assert "Ten things to do this weekend" in removed and "Privacy policy" in removed
+    assert "Budget passes" not in removed and not set(PARAGRAPHS) & set(removed)
