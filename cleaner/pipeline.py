@@ -145,12 +145,23 @@ def clean_unit(unit: Unit, ctx: RuleContext) -> UnitResult:
 
 
 def line_counts(units: Iterable[Unit]) -> Counter:
-    """In how many documents each normalised line occurs (site templates repeat)."""
+    """In how many articles each normalised line occurs (site templates repeat).
+
+    Pages of one site share their template, not their article; copies of one
+    article share the article. So copies count once: documents whose longest
+    line is the same are taken for one article, and a line counts once for it.
+    """
     from .rules.chrome import normalize_line
 
+    lines_by_article: dict[str, set[str]] = {}
+    for k, unit in enumerate(units):
+        norms = {normalize_line(line) for line in unit.doc.text.split("\n") if line.strip()}
+        longest = max(norms, key=len, default="")
+        article = longest if len(longest.split()) >= 10 else f"\0{k}"  # too short to identify an article
+        lines_by_article.setdefault(article, set()).update(norms)
     counts: Counter = Counter()
-    for unit in units:
-        counts.update({normalize_line(line) for line in unit.doc.text.split("\n") if line.strip()})
+    for norms in lines_by_article.values():
+        counts.update(norms)
     return counts
 
 

@@ -366,12 +366,43 @@ def _keep_inside_run(lines: list[Line], keep: np.ndarray, headings: frozenset[in
     return keep
 
 
+INSIDE_THRESHOLD = 0.3
+INSIDE_RUN = 4
+
+
+def _spare_inside_article(lines: list[Line], proba: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Between the first and the last paragraph of the article, a line goes
+    only when the classifier is sure (P below ``INSIDE_THRESHOLD``) or when it
+    is part of a run of ``INSIDE_RUN`` or more doubtful lines (a "related"
+    box): an article's own short lines (list items, prices, credits) look
+    like chrome out of context."""
+    from .headers import is_body
+
+    body = [i for i in np.flatnonzero(keep) if is_body(lines[i].text)]
+    if len(body) < 2:
+        return keep
+    keep = keep.copy()
+    i, last = body[0] + 1, body[-1]
+    while i < last:
+        if keep[i]:
+            i += 1
+            continue
+        j = i
+        while j < last and not keep[j]:
+            j += 1
+        if j - i < INSIDE_RUN:
+            keep[i:j] = proba[i:j] >= INSIDE_THRESHOLD
+        i = j
+    return keep
+
+
 def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: float) -> np.ndarray | None:
     """Which of ``lines`` stay, or None when the classifier found no article
     at all (the page is then left to the rules)."""
     keep = proba >= threshold
     if not keep.any():
         return None
+    keep = _spare_inside_article(lines, proba, keep)
     html = _html_facts(doc, lines)
     headings = frozenset() if html is None else frozenset(np.flatnonzero((html[:, 1] >= 1) & (html[:, 1] <= 2)).tolist())
     return _keep_inside_run(lines, keep, headings)
