@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from .dedup.minhash import DEFAULT_SEED, lsh_params, signature
-from .dedup.shingles import TokenHasher, fmix64, jaccard, shingle_set, text_shingles
+from .dedup.shingles import TokenHasher, fmix64, jaccard, shingle_hashes, shingle_set, text_shingles
 
 CACHE_DIR = ".cleaner_cache"
 SCHEMA = 2
@@ -278,8 +278,9 @@ def refresh(index: CorpusIndex, corpus: list[tuple[str, str]], read_docs: Callab
             progress(n, len(todo))
     if bulk:
         index.create_lookups()
-    index.set_files(rows)
-    index.prune()
+    if todo or len(corpus) != len(previous):  # else the files map is already this one
+        index.set_files(rows)
+        index.prune()
     return len(todo)
 
 
@@ -333,7 +334,8 @@ def corpus_findings(units, threshold: float, *, root: Path, git: bool, seed_file
             if not sources:
                 continue
             texts = [(f"{i}", t) for i, (_, t) in enumerate(sources)] + [("me", doc.text)]
-            for match in find_recycled(texts, min_words=min_words):
+            corpus = small_corpus([t for _, t in texts], index.hasher)
+            for match in find_recycled(texts, min_words=min_words, corpus=corpus):
                 if match.key != "me":
                     continue
                 source, source_text = sources[int(match.source_key)]
@@ -349,6 +351,29 @@ def corpus_findings(units, threshold: float, *, root: Path, git: bool, seed_file
         return records
     finally:
         index.close()
+
+
+def small_corpus(texts: list[str], hasher: TokenHasher):
+    """:func:`cleaner.dedup.corpus.build` for a handful of texts, from the index's token hashes.
+
+    ``build`` is made for a whole corpus: its first call fills lookup tables
+    for all of Unicode and powers for a few million characters (about 1.5 s),
+    more than the rest of a one-file check. Passage finding only compares
+    hashes for equality, so the same tokens and shingles hashed by the shared
+    :class:`TokenHasher` give the same passages.
+    """
+    from .dedup.corpus import Corpus
+    from .dedup.shingles import tokenize
+
+    tokens = [hasher.hash_tokens(tokenize(t)) for t in texts]
+    shingles = [shingle_hashes(t) for t in tokens]
+    tok_off = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in tokens], out=tok_off[1:])
+    sh_off = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s in shingles], out=sh_off[1:])
+    empty = np.zeros(0, dtype=np.uint64)
+    return Corpus(np.concatenate(tokens) if tokens else empty, tok_off,
+                  np.concatenate(shingles) if shingles else empty, sh_off)
 
 
 def open_index(root: Path, threshold: float, seed_file: Path | None = None) -> CorpusIndex:
@@ -378,7 +403,17 @@ def list_corpus(root: Path, git: bool, index: CorpusIndex) -> list[tuple[str, st
     from .io.readers import format_of
 
     if git:
-        return [(p, k) for p, k in sorted(git_tracked(root).items()) if format_of(Path(p))[0] is not None]
+        supported: dict[str, bool] = {}  # format_of by the name from its first dot on
+
+        def readable(path: str) -> bool:
+            name = path.rpartition("/")[2]
+            dot = name.find(".")
+            tail = "x" if dot < 0 else ("x" if dot else "") + name[dot:]  # "a.b.txt" -> "x.b.txt"
+            if tail not in supported:
+                supported[tail] = format_of(Path(tail))[0] is not None
+            return supported[tail]
+
+        return [(p, k) for p, k in sorted(git_tracked(root).items()) if readable(p)]
     paths = sorted({p for (p,) in index.db.execute("SELECT path FROM files")})
     listed = []
     for path in paths:

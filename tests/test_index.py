@@ -125,3 +125,20 @@ def test_git_tracked_lists_staged_blobs(repo):
     tracked = git_tracked(repo)
     assert set(tracked) == {p.name for p in ORIGINALS}
     assert all(len(blob) == 40 for blob in tracked.values())
+
+
+def test_small_corpus_finds_the_same_passages_as_the_corpus_builder():
+    from cleaner.dedup.corpus import build
+    from cleaner.dedup.passages import find_recycled
+    from cleaner.dedup.shingles import TokenHasher
+    from cleaner.index import small_corpus
+
+    texts = [t for path in sorted(SAMPLES.glob("*.txt")) for _, t in read_docs(path)]
+    texts += ["", "three short words", "İstanbul İzmir Ünye " + texts[4][:2000], "ΟΔΟΣ ΣΟΦΙΑΣ " + texts[0][500:3000]]
+    docs = [(str(i), t) for i, t in enumerate(texts)]
+    mine = small_corpus(texts, TokenHasher())
+    reference = build(texts)
+    assert (mine.tok_off == reference.tok_off).all() and (mine.sh_off == reference.sh_off).all()
+    expected = find_recycled(docs)
+    assert expected  # the samples recycle passages
+    assert find_recycled(docs, corpus=mine) == expected
