@@ -33,6 +33,7 @@ MAX_PASSAGE_CANDIDATES = 20
 # Candidates this similar (signature estimate) are copies, not recyclers of passages.
 COPY_SIMILARITY = 0.5
 BULK = 500  # more new documents than this: rebuild the lookup indexes after inserting
+BATCH_CHARS = 1 << 21  # characters of new documents hashed together
 
 
 @dataclass(frozen=True)
@@ -150,12 +151,32 @@ class CorpusIndex:
         return dict(self.db.execute("SELECT key, id FROM docs"))
 
     def add(self, key: str, text: str) -> int:
-        shingles = text_shingles(text, self.hasher)
-        sig = signature(shingle_set(shingles), self.perms)
-        doc = self.db.execute("INSERT INTO docs (key, sig) VALUES (?, ?)", (key, sig.tobytes())).lastrowid
-        self.db.executemany("INSERT INTO buckets VALUES (?, ?)", ((int(b), doc) for b in self._buckets(sig)))
-        self.db.executemany("INSERT INTO marks VALUES (?, ?)", ((int(m), doc) for m in self._marks(shingles)))
-        return doc
+        return self.add_many([(key, text)])[0]
+
+    def add_many(self, docs: list[tuple[str, str]]) -> list[int]:
+        """Index (key, text) documents at once; their ids, in order.
+
+        The texts are hashed together: token hashes from the shared memo,
+        MinHash signatures of the batch in one matrix pass (each equal to
+        :func:`signature` of the document's shingle set), one insert per table.
+        """
+        if not docs:
+            return []
+        from .dedup.minhash import signatures
+
+        corpus = small_corpus([text for _, text in docs], self.hasher)
+        sigs = signatures(corpus, self.perms)
+        first = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM docs").fetchone()[0]
+        ids = list(range(first, first + len(docs)))
+        self.db.executemany("INSERT INTO docs (id, key, sig) VALUES (?, ?, ?)",
+                            zip(ids, (key for key, _ in docs), (sig.tobytes() for sig in sigs)))
+        buckets = self._band_buckets(sigs)
+        self.db.executemany("INSERT INTO buckets VALUES (?, ?)",
+                            zip(buckets.ravel().tolist(), np.repeat(ids, buckets.shape[1]).tolist()))
+        marks = [self._marks(corpus.shingles(i)) for i in range(len(docs))]
+        self.db.executemany("INSERT INTO marks VALUES (?, ?)",
+                            zip(np.concatenate(marks).tolist(), np.repeat(ids, [len(m) for m in marks]).tolist()))
+        return ids
 
     def set_files(self, docs: Iterable[tuple[str, str | None, int]]) -> None:
         """Replace the (path, record id) -> document map with the corpus as it is now."""
@@ -166,9 +187,13 @@ class CorpusIndex:
     def prune(self) -> int:
         """Drop documents no file maps to any more."""
         gone = [d for (d,) in self.db.execute("SELECT id FROM docs WHERE id NOT IN (SELECT doc FROM files)")]
-        for table, column in (("docs", "id"), ("buckets", "doc"), ("marks", "doc")):
-            self.db.executemany(f"DELETE FROM {table} WHERE {column} = ?", ((d,) for d in gone))
-        self.db.commit()
+        if gone:  # buckets and marks have no index by document: one scan each for all of them
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS gone (id INTEGER PRIMARY KEY)")
+            self.db.execute("DELETE FROM gone")
+            self.db.executemany("INSERT INTO gone VALUES (?)", ((d,) for d in gone))
+            for table, column in (("docs", "id"), ("buckets", "doc"), ("marks", "doc")):
+                self.db.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM gone)")
+            self.db.commit()
         return len(gone)
 
     def commit(self) -> None:
@@ -176,10 +201,15 @@ class CorpusIndex:
 
     def _buckets(self, sig: np.ndarray) -> np.ndarray:
         """One 63-bit bucket id per LSH band (band number mixed in)."""
-        rows = sig[: self.bands * self.rows].astype(np.uint64).reshape(self.bands, self.rows)
-        h = np.arange(1, self.bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        for column in rows.T:
-            h = fmix64(h ^ column)
+        return self._band_buckets(sig[None, :])[0]
+
+    def _band_buckets(self, sigs: np.ndarray) -> np.ndarray:
+        """(n, bands) bucket ids of n signatures."""
+        rows = sigs[:, : self.bands * self.rows].astype(np.uint64).reshape(len(sigs), self.bands, self.rows)
+        h = np.broadcast_to(np.arange(1, self.bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15),
+                            rows.shape[:2])
+        for j in range(self.rows):
+            h = fmix64(h ^ rows[:, :, j])
         return (h >> np.uint64(1)).astype(np.int64)
 
     @staticmethod
@@ -264,6 +294,16 @@ def refresh(index: CorpusIndex, corpus: list[tuple[str, str]], read_docs: Callab
     bulk = len(todo) > BULK
     if bulk:  # maintaining lookup indexes row by row is slower than building them once
         index.drop_lookups()
+    pending: dict[str, str] = {}  # key -> text, hashed a batch at a time
+    pending_chars = 0
+
+    def flush() -> None:
+        nonlocal pending_chars
+        known.update(zip(pending, index.add_many(list(pending.items()))))
+        pending.clear()
+        pending_chars = 0
+
+    keyed: list[tuple[str, str | None, str]] = []
     for n, (path, file_key) in enumerate(todo, 1):
         try:
             records = list(read_docs(path))
@@ -271,11 +311,16 @@ def refresh(index: CorpusIndex, corpus: list[tuple[str, str]], read_docs: Callab
             continue
         for doc_id, text in records:
             key = file_key if doc_id is None else f"{file_key}#{doc_id}"
-            if key not in known:
-                known[key] = index.add(key, text)
-            rows.append((path, doc_id, known[key]))
+            if key not in known and key not in pending:
+                pending[key] = text
+                pending_chars += len(text)
+            keyed.append((path, doc_id, key))
+        if pending_chars >= BATCH_CHARS:
+            flush()
         if progress and (n % 200 == 0 or n == len(todo)):
             progress(n, len(todo))
+    flush()
+    rows.extend((path, doc_id, known[key]) for path, doc_id, key in keyed)
     if bulk:
         index.create_lookups()
     if todo or len(corpus) != len(previous):  # else the files map is already this one

@@ -4,6 +4,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -142,3 +143,26 @@ def test_small_corpus_finds_the_same_passages_as_the_corpus_builder():
     expected = find_recycled(docs)
     assert expected  # the samples recycle passages
     assert find_recycled(docs, corpus=mine) == expected
+
+
+def test_batched_hashing_stores_what_one_document_at_a_time_would(tmp_path):
+    from cleaner.dedup.minhash import signature
+    from cleaner.dedup.shingles import fmix64, shingle_set, text_shingles
+
+    texts = [t for path in sorted(SAMPLES.glob("*.txt")) for _, t in read_docs(path)] + ["", "two words"]
+    index = CorpusIndex.for_root(tmp_path, 0.8)
+    ids = index.add_many([(f"k{i}", t) for i, t in enumerate(texts)])
+    for doc, text in zip(ids, texts):
+        shingles = text_shingles(text)
+        sig = signature(shingle_set(shingles), index.perms)
+        stored = index.db.execute("SELECT sig FROM docs WHERE id = ?", (doc,)).fetchone()[0]
+        assert stored == sig.tobytes()
+        rows = sig[: index.bands * index.rows].astype(np.uint64).reshape(index.bands, index.rows)
+        h = np.arange(1, index.bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        for column in rows.T:
+            h = fmix64(h ^ column)
+        buckets = {b for (b,) in index.db.execute("SELECT bucket FROM buckets WHERE doc = ?", (doc,))}
+        assert buckets == set((h >> np.uint64(1)).astype(np.int64).tolist())
+        marks = {m for (m,) in index.db.execute("SELECT mark FROM marks WHERE doc = ?", (doc,))}
+        assert marks == set(CorpusIndex._marks(shingles).tolist())
+    index.close()
