@@ -147,6 +147,14 @@ class CorpusIndex:
     def drop_lookups(self) -> None:
         self.db.executescript("DROP INDEX IF EXISTS buckets_bucket; DROP INDEX IF EXISTS marks_mark;")
 
+    def get_meta(self, name: str):
+        row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, name: str, value) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+        self.db.commit()
+
     def known_keys(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT key, id FROM docs"))
 
@@ -278,6 +286,10 @@ def refresh(index: CorpusIndex, corpus: list[tuple[str, str]], read_docs: Callab
     ``read_docs(path)`` yields (record id or None, text) for a file; files
     that cannot be read are left out of the index.
     """
+    # the corpus as last indexed (paths and content keys): nothing to do, not even to compare
+    stamp = hashlib.sha1("\0".join(f"{path}\t{key}" for path, key in corpus).encode("utf-8", "surrogatepass")).hexdigest()
+    if index.get_meta("corpus") == stamp:
+        return 0
     known = index.known_keys()
     previous: dict[str, list[tuple[str | None, str]]] = {}
     for path, doc_id, key in index.db.execute(
@@ -326,6 +338,7 @@ def refresh(index: CorpusIndex, corpus: list[tuple[str, str]], read_docs: Callab
     if todo or len(corpus) != len(previous):  # else the files map is already this one
         index.set_files(rows)
         index.prune()
+    index.set_meta("corpus", stamp)
     return len(todo)
 
 
