@@ -125,3 +125,15 @@ def test_headings_names_and_link_like_sentences_stay():
 def test_sms_evidence_counts_distinct_cues():
     assert sms_evidence("URGENT! Call 09066350750 from your landline to claim your £900 cash prize") >= 5
     assert sms_evidence("The council will call a vote on the harbour plan next week.") <= 1
+
+
+def test_everyday_words_alone_are_not_scam_cues():
+    # "free", "mobile", "service", "network", "offer": one cue at most without a strong word or a number shape
+    assert sms_evidence("The free mobile service offer covers the whole network and every customer.") <= 1
+    assert sms_evidence("Free entry! Txt WIN to 80086 to claim your prize") >= 4
+
+
+def test_names_with_titles_and_credited_works_stay():
+    keep = ["Jim Long, Managing Partner, The Long Law Firm",
+            "The Remains of the Day by Kazuo Ishiguro"]
+    assert removed_in_article(keep) == {}

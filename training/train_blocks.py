@@ -103,7 +103,7 @@ def build(pages, kind: str, augment: bool):
     rows = []  # (page index, X, y, lines, is_augmented)
     for k, page in enumerate(pages):
         doc = page["unit"].doc
-        lines = [l for l in doc.lines() if not l.blank]
+        lines = blocks.text_lines(doc)
         if not lines:
             continue
         X = blocks.features(doc, lines, ctx)
@@ -112,7 +112,7 @@ def build(pages, kind: str, augment: bool):
         if augment and y.sum() >= blocks.MIN_LINES:
             text = "\n".join(l.text for l, keep in zip(lines, y) if keep) + "\n"
             clean = Document(text, format="txt")
-            clines = [l for l in clean.lines() if not l.blank]
+            clines = blocks.text_lines(clean)
             rows.append((k, blocks.features(clean, clines, ctx), np.ones(len(clines), dtype=int), clines, True))
     return rows
 

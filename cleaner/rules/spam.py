@@ -146,17 +146,20 @@ _SENTENCE_END = re.compile(r"[.!?…:;]['\"”’)]*$")
 _LIST_ITEM = re.compile(r"^\s*([-*•·–]|\d{1,3}[.)])\s+\S")
 
 
-# Vocabulary of premium-SMS, prize and subscription scams. One such word
-# proves nothing ("call", "free" and "mobile" are everyday words); several
-# in a line that shares nothing with the article do.
-_SMS_WORDS = frozenset("""
-    free txt text texts call claim prize won win urgent mobile mobiles reply stop cash award awarded
-    guaranteed ringtone ringtones tone tones nokia camera offer service customer landline voucher
-    vouchers entry draw chat sexy subscription subscriber network bonus credit collect collection
-    delivery unsubscribe latest winner selected congratulations msg msgs sms premium wallpaper
-    wallpapers games music phone bid bids auction quiz luck cost costs min mins club rental pobox
-    box holiday ur txting mob""".split())
-# Money, premium rates, shortcodes and service numbers, each counted once.
+# Vocabulary of premium-SMS, prize and subscription scams. The weak words
+# are everyday words ("call", "free", "mobile", "service", "network"): they
+# count only next to a strong word or a money/number shape. Several cues in
+# a line that shares nothing with the article make it spam.
+_SMS_STRONG = frozenset("""
+    txt claim prize won urgent reply ringtone ringtones landline voucher vouchers unsubscribe winner
+    awarded congratulations msg msgs sms pobox wallpaper wallpapers ur txting mob sexy auction quiz
+    guaranteed""".split())
+_SMS_WEAK = frozenset("""
+    free text texts call win mobile mobiles stop cash award tone tones nokia camera offer service
+    customer entry draw chat subscription subscriber network bonus credit collect collection delivery
+    latest selected premium games music phone bid bids luck cost costs min mins club rental box
+    holiday""".split())
+_SMS_WORDS = _SMS_STRONG | _SMS_WEAK
 _SMS_SHAPES = [re.compile(p) for p in (
     r"[£€$]\s?\d", r"\b\d+(?:\.\d+)?p\b", r"(?<![\d.,:/-])\b\d{5}\b(?![\d.,:/-])",
     r"\b0\d{3} ?\d{3} ?\d{3,4}\b|\b0\d{9,}\b", r"\b[A-Z]{3,}\b.{0,12}\bto \d{4,}",
@@ -164,9 +167,12 @@ _SMS_SHAPES = [re.compile(p) for p in (
 
 
 def sms_evidence(text: str) -> int:
-    """Distinct scam-SMS words plus money/number shapes found in ``text``."""
-    found = {w.lower() for w in words(text)} & _SMS_WORDS
-    return len(found) + sum(1 for rx in _SMS_SHAPES if rx.search(text))
+    """Distinct scam-SMS cues in ``text``: strong words and money/number
+    shapes, plus the weak words when at least one of those is there."""
+    found = {w.lower() for w in words(text)}
+    strong = len(found & _SMS_STRONG) + sum(1 for rx in _SMS_SHAPES if rx.search(text))
+    weak = len(found & _SMS_WEAK)
+    return strong + (weak if strong else min(weak, 1))
 
 
 def _linkbait(text: str) -> tuple[str, float] | None:
@@ -212,6 +218,8 @@ def _clickbait_style(text: str) -> bool:
 
 
 _NAMEISH = re.compile(r"^(by|written by|reporting by|photo|image|credit|source)\b", re.IGNORECASE)
+# "Title by Firstname Lastname": a book or work credited to its author.
+_CREDIT = re.compile(r"\bby [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+$")
 
 
 def _headline_case(text: str) -> bool:
@@ -242,7 +250,11 @@ def _bare_clickbait(text: str, overlap: float | None = None) -> float:
         return 0.0
     bait = bool(_BAIT_WORDS.search(s))
     number = bool(re.match(r"^\d+\s", s))
-    off_topic = overlap is not None and overlap <= OFF_TOPIC
+    # Off-topic counts for headline-sized lines only: not for a name with
+    # its titles ("Jim Long, Managing Partner, The Long Law Firm"), a work
+    # and its author, or a short title of something the article lists.
+    off_topic = (overlap is not None and overlap <= OFF_TOPIC and s.count(",") < 2
+                 and not _CREDIT.search(s) and (bait or number or len(words(s)) >= 7))
     if strict:
         score = 0.6 + 0.2 * bait + 0.15 * number + 0.2 * off_topic
     else:
