@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from cleaner.dedup import DuplicateMatch, RecycledMatch, find_duplicates, find_recycled, similar_pairs
 from cleaner.dedup import prepare
+from cleaner.dedup.corpus import token_offsets
 from cleaner.dedup.minhash import banded_pairs, candidate_pairs, lsh_params, permutations, signature, signatures
 from cleaner.dedup.shingles import TokenHasher, shingle_set, text_shingles, token_spans, tokenize
 
@@ -172,6 +173,14 @@ def test_signature_matches_datasketch_update_batch():
     assert np.array_equal(signature(hashes, permutations(64, 3)), ref.hashvalues)
 
 
+@pytest.mark.parametrize("num_perm,seed", [(128, 1), (64, 3), (256, 7), (1, 0)])
+def test_permutations_are_datasketchs_without_importing_it(num_perm, seed):
+    from datasketch import MinHash
+    ref = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    ours = permutations(num_perm, seed)
+    assert ours.dtype == ref.dtype and np.array_equal(ours, ref)
+
+
 def test_corpus_signatures_match_datasketch_per_document(rng, vocab):
     from datasketch import MinHash
     texts = [_article(rng, vocab, paragraphs=rng.randint(1, 40)) for _ in range(30)] + ["", "two words", "x " * 3000]
@@ -244,6 +253,28 @@ def test_token_spans_after_length_changing_lowercase():
     text = "Go to İzmir now"
     starts, ends = token_spans(text)
     assert [text[s:e] for s, e in zip(starts, ends)] == ["Go", "to", "İ", "zmir", "now"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=40), max_size=6),
+       st.integers(min_value=1, max_value=50))
+def test_corpus_token_offsets_equal_token_spans(texts, chunk_chars):
+    starts, ends, counts = token_offsets(texts, chunk_chars=chunk_chars)
+    assert np.array_equal(counts, np.diff(prepare(texts).tok_off))
+    first = np.cumsum(counts) - counts
+    for text, f, c in zip(texts, first.tolist(), counts.tolist()):
+        ref_s, ref_e = token_spans(text)
+        assert starts[f:f + c].tolist() == ref_s.tolist() and ends[f:f + c].tolist() == ref_e.tolist()
+
+
+def test_corpus_tokens_of_rare_characters_match_the_regex():
+    texts = ["Go to İzmir now", "ǅemal ﬁnds ΣΑΣ 42x", "a\u0300b c\u200dd e_f", "\U0001d400\U0001d401 z"]
+    corpus = prepare(texts)
+    for i, text in enumerate(texts):
+        hashes = corpus.tokens(i).tolist()
+        toks = tokenize(text)
+        assert len(hashes) == len(toks)
+        assert [hashes.index(h) for h in hashes] == [toks.index(t) for t in toks]  # same equalities
 
 
 def test_shingle_hashes_are_stable_across_hashers():

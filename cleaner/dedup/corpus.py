@@ -6,9 +6,9 @@ object per token:
 
 1. Documents are joined in chunks of a few million characters (with a
    non-word separator) and turned into an array of code points.
-2. Code points are lower-cased and classified (``\\w`` or not) through two
-   lookup tables built once for all of Unicode from Python's own
-   ``str.lower`` and ``re``; a chunk holding a character whose lower case is
+2. Code points are lower-cased and classified (``\\w`` or not) through a
+   lookup table filled in from Python's own ``str.lower`` and ``re`` for each
+   code point the first time it is seen; a chunk holding a character whose lower case is
    longer than itself (U+0130) is lower-cased by ``str.lower`` instead.
 3. Token boundaries are where the word mask changes; the hash of every token
    is a polynomial of its code points mod 2**64, taken from one prefix sum
@@ -28,7 +28,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .shingles import SHINGLE_WIDTH, TOKEN_RE, fmix64, shingle_hashes
+from .shingles import SHINGLE_WIDTH, TOKEN_RE, fmix64, shingle_hashes, token_spans
 
 _U64 = np.uint64
 _BASE = _U64(0x100000001B3 | 1)  # odd, so invertible mod 2**64
@@ -36,30 +36,55 @@ _BASE_INV = _U64(pow(int(_BASE), -1, 1 << 64))
 _LEN_MIX = _U64(0xC2B2AE3D27D4EB4F)
 CHUNK_CHARS = 1 << 22  # characters per chunk (arrays of ~30 bytes per character)
 
+_N_CP = 0x110000
+_UNKNOWN = np.uint32(0xFFFFFFFF)
 _TABLES: dict = {}
 
 
-def _tables() -> tuple[np.ndarray, str]:
-    """(code point -> its lower case if that is a \\w character, else 0; the characters
-    whose lower case is longer than themselves)."""
+def _table_for(raw: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The lookup table (code point -> its lower case if that is a \\w character,
+    else 0), filled in for every code point of ``raw``; and whether ``raw`` holds
+    a character whose lower case is longer than itself.
+
+    Entries are classified on first sight, with Python's own ``str.lower`` and
+    ``re`` (a corpus uses few distinct characters: no table of all Unicode).
+    """
     if not _TABLES:
-        n = 0x110000
-        chars = "".join(map(chr, range(n)))
-        word = np.zeros(n, dtype=bool)
-        for m in TOKEN_RE.finditer(chars):
-            word[m.start():m.end()] = True
-        lower = np.arange(n, dtype=np.uint32)
-        multi = []
-        for cp, (c, lc) in enumerate(zip(chars, [c.lower() for c in chars])):
-            if lc != c:
-                if len(lc) == 1:
-                    lower[cp] = ord(lc)
-                else:
-                    multi.append(c)
-        # tokens are \w runs of the lower-cased text: 0 marks a non-word character
-        table = np.where(word[lower], lower, np.uint32(0)).astype(np.uint32)
-        _TABLES.update(table=table, multi="".join(multi))
-    return _TABLES["table"], _TABLES["multi"]
+        _TABLES.update(table=np.full(_N_CP, _UNKNOWN, dtype=np.uint32), multi=np.zeros(_N_CP, dtype=bool))
+    table, multi = _TABLES["table"], _TABLES["multi"]
+    seen = np.zeros(_N_CP, dtype=bool)
+    seen[raw] = True
+    present = np.flatnonzero(seen)
+    for cp in present[table[present] == _UNKNOWN].tolist():
+        c = chr(cp)
+        lc = c.lower()
+        if len(lc) != 1:  # e.g. U+0130: the text is lower-cased by str.lower instead
+            multi[cp] = True
+            lc = c
+        table[cp] = ord(lc) if TOKEN_RE.fullmatch(lc) else 0
+    return table, bool(multi[present].any())
+
+
+def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(lower-cased code points of the texts joined by NUL with non-word ones as 0,
+    length of each lower-cased text, whether str.lower changed a length)."""
+    big = "\x00".join(texts)
+    raw = np.frombuffer(big.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table, has_multi = _table_for(raw)
+    if has_multi:  # lower() changes the length: let Python do it
+        lens = np.fromiter((len(t.lower()) for t in texts), dtype=np.int64, count=len(texts))
+        raw = np.frombuffer(big.lower().encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        table, _ = _table_for(raw)
+    else:
+        lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    return table[raw], lens, has_multi
+
+
+def _bounds(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) of every run of word characters."""
+    w = (cp != 0).view(np.int8)
+    edge = np.diff(w, prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
 
 
 _POW: dict[str, np.ndarray] = {}
@@ -80,27 +105,59 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _chunk_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """(token hashes, tokens per document) of a few documents joined."""
-    table, multi = _tables()
-    big = "\x00".join(texts)
-    if any(c in big for c in multi):  # lower() changes the length: let Python do it
-        lens = np.fromiter((len(t.lower()) for t in texts), dtype=np.int64, count=len(texts))
-        big = big.lower()
-    else:
-        lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    cp = table[np.frombuffer(big.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
-    w = (cp != 0).view(np.int8)
-    edge = np.diff(w, prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(edge == 1)
-    ends = np.flatnonzero(edge == -1)
+    cp, lens, _ = _code_points(texts)
+    starts, ends = _bounds(cp)
     p, q = _powers(len(cp) + 1)
     with np.errstate(over="ignore"):
         pref = np.zeros(len(cp) + 1, dtype=np.uint64)
         np.cumsum(cp.astype(np.uint64) * p[:len(cp)], out=pref[1:])
         h = (pref[ends] - pref[starts]) * q[starts]
-        h = fmix64(h ^ ((ends - starts).astype(np.uint64) * _LEN_MIX))
+        h ^= (ends - starts).astype(np.uint64) * _LEN_MIX
+        h = fmix64(h, out=h)
     doc_start = np.cumsum(lens + 1) - (lens + 1)
     per_doc = np.diff(np.searchsorted(starts, np.r_[doc_start, len(cp) + 1]))
     return h, per_doc
+
+
+def _chunks(texts: Sequence[str], chunk_chars: int):
+    lo, n = 0, len(texts)
+    while lo < n:
+        hi, size = lo, 0
+        while hi < n and (hi == lo or size + len(texts[hi]) <= chunk_chars):
+            size += len(texts[hi]) + 1
+            hi += 1
+        yield lo, hi
+        lo = hi
+
+
+def token_offsets(texts: Sequence[str], chunk_chars: int = CHUNK_CHARS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Code-point (starts, ends) of every text's tokens, flat, and tokens per text.
+
+    The tokens are those of :func:`build` (and of
+    :func:`.shingles.token_spans`); offsets are relative to each text.
+    """
+    starts_all, ends_all, counts = [], [], []
+    for lo, hi in _chunks(texts, chunk_chars):
+        chunk = texts[lo:hi]
+        cp, lens, has_multi = _code_points(chunk)
+        if has_multi:  # offsets in the lower-cased text: map them back one text at a time
+            for text in chunk:
+                st, en = token_spans(text)
+                starts_all.append(st)
+                ends_all.append(en)
+                counts.append(np.array([len(st)], dtype=np.int64))
+            continue
+        starts, ends = _bounds(cp)
+        doc_start = np.cumsum(lens + 1) - (lens + 1)
+        per_doc = np.diff(np.searchsorted(starts, np.r_[doc_start, len(cp) + 1]))
+        base = np.repeat(doc_start, per_doc)
+        starts_all.append(starts - base)
+        ends_all.append(ends - base)
+        counts.append(per_doc)
+    if not counts:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z.copy(), z.copy()
+    return np.concatenate(starts_all), np.concatenate(ends_all), np.concatenate(counts)
 
 
 @dataclass
@@ -128,7 +185,10 @@ class Corpus:
         """Sorted distinct shingle hashes of document ``i`` (cached)."""
         s = self._sets.get(i)
         if s is None:
-            s = self._sets[i] = np.unique(self.shingles(i))
+            s = np.sort(self.shingles(i))  # np.unique's hash table is slower on small arrays
+            if len(s) > 1:
+                s = s[np.r_[True, s[1:] != s[:-1]]]
+            self._sets[i] = s
         return s
 
     def n_shingles(self) -> np.ndarray:
@@ -138,16 +198,11 @@ class Corpus:
 def build(texts: Sequence[str], width: int = SHINGLE_WIDTH, chunk_chars: int = CHUNK_CHARS) -> Corpus:
     """Token and shingle hashes of every text (see the module docstring)."""
     hashes, counts = [], []
-    lo, n = 0, len(texts)
-    while lo < n:
-        hi, size = lo, 0
-        while hi < n and (hi == lo or size + len(texts[hi]) <= chunk_chars):
-            size += len(texts[hi]) + 1
-            hi += 1
+    n = len(texts)
+    for lo, hi in _chunks(texts, chunk_chars):
         h, c = _chunk_tokens(texts[lo:hi])
         hashes.append(h)
         counts.append(c)
-        lo = hi
     tok_hash = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
     ntok = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
     tok_off = np.zeros(n + 1, dtype=np.int64)
@@ -181,4 +236,4 @@ def tokenize_hashes(text: str) -> np.ndarray:
     return build([text]).tok_hash
 
 
-__all__ = ["Corpus", "build", "tokenize_hashes"]
+__all__ = ["Corpus", "build", "token_offsets", "tokenize_hashes"]

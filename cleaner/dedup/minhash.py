@@ -71,10 +71,17 @@ class SimilarPair:
 
 
 def permutations(num_perm: int = 128, seed: int = DEFAULT_SEED) -> np.ndarray:
-    """The (2, num_perm) uint32 affine parameters datasketch uses for this seed."""
-    from datasketch import MinHash  # imported when hashing: it pulls in scipy
+    """The (2, num_perm) uint32 affine parameters datasketch uses for this seed.
 
-    return MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
+    The same draws as ``datasketch.MinHash(num_perm, seed, scheme="affine32")
+    .permutations`` (odd ``a``, any ``b``, from ``np.random.RandomState(seed)``;
+    a test compares them), without importing datasketch, which pulls in scipy
+    (over a second).
+    """
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([a, b])
 
 
 def fmix32(v: np.ndarray) -> np.ndarray:
@@ -354,6 +361,7 @@ def find_duplicates(docs: Sequence[tuple[str, str]], threshold: float = 0.8,
             via, sim = parent[i]
             out.append(DuplicateMatch(keys[i], keys[via], cluster_no, sim, keys[rep],
                                       sim if via == rep else _jaccard(corpus, i, rep)))
+    corpus._sets.clear()  # the sorted sets were for verification only: free them
     pos = {k: i for i, k in enumerate(keys)}
     out.sort(key=lambda m: pos[m.key])
     return out

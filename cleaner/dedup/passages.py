@@ -46,7 +46,8 @@ import numpy as np
 
 from .corpus import Corpus
 from .corpus import build as build_corpus
-from .shingles import SHINGLE_WIDTH, token_spans
+from .corpus import token_offsets
+from .shingles import SHINGLE_WIDTH
 
 W = SHINGLE_WIDTH
 
@@ -84,55 +85,127 @@ def _index_entries(h: np.ndarray, lens: np.ndarray, max_df: int):
     if lens.sum() == 0:
         z = np.zeros(0, dtype=np.int64)
         return np.zeros(0, dtype=np.uint64), z, z
-    doc = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
-    pos = np.arange(len(h), dtype=np.int64) - np.repeat(np.cumsum(lens) - lens, lens)
-    # a plain sort on the hash first (fast) keeps only hashes seen twice or more,
-    # usually a small part; only those are sorted by (hash, doc, pos)
+    n = len(h)
+    # a plain sort on the hash (fast) keeps only hashes seen twice or more,
+    # usually a small part; within a hash, flat order is (doc, pos) order, so
+    # one sort of (hash group number, flat index) packed in an int64 orders them
     order = np.argsort(h)
     hs = h[order]
-    rep = np.zeros(len(hs), dtype=bool)
     same = hs[1:] == hs[:-1]
+    rep = np.zeros(n, dtype=bool)
     rep[1:] |= same
     rep[:-1] |= same
-    order = order[rep]
-    h, doc, pos = h[order], doc[order], pos[order]
-    order = np.lexsort((pos, doc, h))
-    h, doc, pos = h[order], doc[order], pos[order]
-    if len(h) == 0:
-        return h, doc, pos
-    starts = _group_starts(h)
-    sizes = np.diff(np.r_[starts, len(h)])
-    new_doc = np.r_[True, (doc[1:] != doc[:-1]) | (h[1:] != h[:-1])]
+    del same
+    idx = order[rep]
+    del order
+    hs = hs[rep]
+    del rep
+    if len(hs) == 0:
+        z = np.zeros(0, dtype=np.int64)
+        return hs, z, z
+    new = np.r_[True, hs[1:] != hs[:-1]]
+    group = np.cumsum(new) - 1
+    bits = max(int(n).bit_length(), 1)
+    if int(group[-1]).bit_length() + bits <= 63:
+        packed = (group << bits) | idx
+        packed.sort()
+        idx = packed & ((1 << bits) - 1)
+        del packed
+    else:
+        idx = idx[np.lexsort((idx, group))]
+    del group
+    off = np.cumsum(lens) - lens
+    doc = np.searchsorted(off, idx, side="right") - 1  # ties (empty docs): the last one
+    pos = idx - off[doc]
+    del idx
+    starts = np.flatnonzero(new)
+    sizes = np.diff(np.r_[starts, len(hs)])
+    new_doc = new
+    new_doc[1:] |= doc[1:] != doc[:-1]
     df = np.add.reduceat(new_doc.astype(np.int64), starts)
     keep = np.repeat((df >= 2) & (df <= max_df), sizes)
-    return h[keep], doc[keep], pos[keep]
+    return hs[keep], doc[keep], pos[keep]
 
 
-def _match_points(h, doc, pos, cluster: np.ndarray, n_docs: int):
-    """All (pair key, target pos, source pos) for occurrences of one hash in two docs."""
+def _match_points(h, doc, pos, cluster: np.ndarray, n_docs: int, block: int = 1 << 22):
+    """All (pair key, target pos, source pos) for occurrences of one hash in two docs.
+
+    Hash groups are taken a block of about ``block`` entry pairs at a time, so
+    the pairs that the same-document and same-cluster filter drops never all
+    exist at once.
+    """
     starts = _group_starts(h)
     if len(starts) == 0:
         z = np.zeros(0, dtype=np.int64)
         return z, z, z
     sizes = np.diff(np.r_[starts, len(h)])
-    idx = np.arange(len(h), dtype=np.int64)
-    after = np.repeat(starts + sizes, sizes) - idx - 1     # later entries of the same hash
-    total = int(after.sum())
-    i = np.repeat(idx, after)
-    first = np.repeat(np.cumsum(after) - after, after)
-    j = i + 1 + (np.arange(total, dtype=np.int64) - first)
-    # entries are sorted by doc within a hash: doc[i] <= doc[j]
-    ok = (doc[i] != doc[j]) & (cluster[doc[i]] != cluster[doc[j]])
-    i, j = i[ok], j[ok]
-    key = doc[j] * n_docs + doc[i]          # target = later doc, source = earlier doc
-    return key, pos[j], pos[i]
+    cum = np.cumsum(sizes * (sizes - 1) // 2)
+    cuts = np.searchsorted(cum, np.arange(block, int(cum[-1]) + block, block), side="right")
+    cuts = np.unique(np.r_[0, np.minimum(cuts, len(starts)), len(starts)]).tolist()
+    keys, tgts, srcs = [], [], []
+    for g0, g1 in zip(cuts[:-1], cuts[1:]):
+        lo = int(starts[g0])
+        hi = int(starts[g1]) if g1 < len(starts) else len(h)
+        st, sz = starts[g0:g1] - lo, sizes[g0:g1]
+        idx = np.arange(hi - lo, dtype=np.int64)
+        after = np.repeat(st + sz, sz) - idx - 1     # later entries of the same hash
+        total = int(after.sum())
+        i = np.repeat(idx, after)
+        first = np.repeat(np.cumsum(after) - after, after)
+        j = i + 1 + (np.arange(total, dtype=np.int64) - first)
+        del after, first
+        d = doc[lo:hi]
+        di, dj = d[i], d[j]
+        # entries are sorted by doc within a hash: doc[i] <= doc[j]
+        ok = (di != dj) & (cluster[di] != cluster[dj])
+        i, j = i[ok], j[ok]
+        keys.append(dj[ok] * n_docs + di[ok])   # target = later doc, source = earlier doc
+        p = pos[lo:hi]
+        tgts.append(p[j])
+        srcs.append(p[i])
+    return np.concatenate(keys), np.concatenate(tgts), np.concatenate(srcs)
+
+
+def _packed_sort(cols: list[np.ndarray], spans: list[int]) -> np.ndarray | None:
+    """Sorted int64 codes of the rows of non-negative ``cols`` (each < its span), or None
+    when they don't fit in 63 bits."""
+    bits = [max(int(x).bit_length(), 1) for x in spans]
+    if sum(bits) > 63:
+        return None
+    code = np.zeros(len(cols[0]), dtype=np.int64)
+    for c, b in zip(cols, bits):
+        code <<= b
+        code |= c
+    code.sort()
+    return code
+
+
+def _unpack(code: np.ndarray, spans: list[int]) -> list[np.ndarray]:
+    bits = [max(int(x).bit_length(), 1) for x in spans]
+    out = []
+    for b in reversed(bits):
+        out.append(code & ((1 << b) - 1))
+        code = code >> b
+    return out[::-1]
 
 
 def _seeds(key, t, s):
     """Maximal verbatim runs: (key, t0, t1, s0, s1, count), t1/s1 = last shingle start."""
     d = t - s
-    order = np.lexsort((t, d, key))
-    key, t, d = key[order], t[order], d[order]
+    if len(key):
+        lim = int(max(t.max(), s.max())) + 1
+        spans = [int(key.max()) + 1, 2 * lim, lim]
+        code = _packed_sort([key, d + lim, t], spans)
+    else:
+        code = None
+    if code is not None:
+        del d
+        key, d, t = _unpack(code, spans)
+        d -= lim
+        del code
+    else:
+        order = np.lexsort((t, d, key))
+        key, t, d = key[order], t[order], d[order]
     brk = np.r_[True, (key[1:] != key[:-1]) | (d[1:] != d[:-1]) | (t[1:] != t[:-1] + 1)]
     st = np.flatnonzero(brk)
     en = np.r_[st[1:], len(t)] - 1
@@ -277,20 +350,28 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
     if len(key) == 0:
         return []
     skey, t0, t1, s0, s1 = _seeds(key, t, s)
+    del key, t, s, h, doc, pos
     # cheap filter: document pairs sharing no more than one 5-gram
     ukeys, inv = np.unique(skey, return_inverse=True)
     cover = np.bincount(inv, weights=(t1 - t0 + W)).astype(np.int64)
     good = cover[inv] > W
+    del ukeys, inv, cover
     skey, t0, t1, s0, s1 = skey[good], t0[good], t1[good], s0[good], s1[good]
-    order = np.lexsort((s0, t0, skey))
+    if len(skey) == 0:
+        return []
+    lim = int(max(t0.max(), s0.max())) + 1
+    spans = [int(skey.max()) + 1, lim, lim]
+    if sum(max(x.bit_length(), 1) for x in spans) <= 63:
+        code = np.zeros(len(skey), dtype=np.int64)
+        for col, x in zip((skey, t0, s0), spans):
+            code <<= max(x.bit_length(), 1)
+            code |= col
+        order = np.argsort(code)  # (key, t0, s0) is distinct per seed: same order as lexsort
+        del code
+    else:
+        order = np.lexsort((s0, t0, skey))
     skey, t0, t1, s0, s1 = skey[order], t0[order], t1[order], s0[order], s1[order]
-
-    spans: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-    def span_of(d: int):
-        if d not in spans:
-            spans[d] = token_spans(docs[d][1])
-        return spans[d]
+    del order
 
     lists: dict[int, list[int]] = {}
 
@@ -299,14 +380,16 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
             lists[d] = corpus.tokens(d).tolist()
         return lists[d]
 
-    out = []
+    found_all = []  # (tgt, a0, ae, src, b0, be, similarity), token offsets
     starts = _group_starts(skey)
-    ends = np.r_[starts[1:], len(skey)]
-    for g0, g1 in zip(starts.tolist(), ends.tolist()):
-        k = int(skey[g0])
+    ends = np.r_[starts[1:], len(skey)].tolist()
+    pair_keys = skey[starts].tolist()
+    starts = starts.tolist()
+    t0l, t1l, s0l, s1l = t0.tolist(), (t1 + W).tolist(), s0.tolist(), (s1 + W).tolist()
+    del skey, t0, t1, s0, s1
+    for k, g0, g1 in zip(pair_keys, starts, ends):
         tgt, src = divmod(k, n)
-        seeds = list(zip(t0[g0:g1].tolist(), (t1[g0:g1] + W).tolist(),
-                         s0[g0:g1].tolist(), (s1[g0:g1] + W).tolist()))
+        seeds = list(zip(t0l[g0:g1], t1l[g0:g1], s0l[g0:g1], s1l[g0:g1]))
         tt, st = token_lists(tgt), token_lists(src)
         found = []
         for a0, ae, b0, be, parts in _chain(seeds, max_gap, max_shift):
@@ -322,10 +405,18 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
             sim = _containment(shingles_of(tgt)[a0:ae - W + 1], shingles_of(src)[b0:be - W + 1])
             if sim < min_similarity:
                 continue
-            ts, te = span_of(tgt)
-            ss, se = span_of(src)
-            out.append(RecycledMatch(keys[tgt], int(ts[a0]), int(te[ae - 1]),
-                                     keys[src], int(ss[b0]), int(se[be - 1]), round(sim, 6)))
+            found_all.append((tgt, a0, ae, src, b0, be, round(sim, 6)))
+    lists.clear()
+    del t0l, t1l, s0l, s1l
+
+    # token offsets -> character offsets, for the documents involved only, in one pass
+    involved = sorted({r[0] for r in found_all} | {r[3] for r in found_all})
+    tok_starts, tok_ends, tok_counts = token_offsets([docs[d][1] for d in involved])
+    first = dict(zip(involved, (np.cumsum(tok_counts) - tok_counts).tolist()))
+    out = []
+    for tgt, a0, ae, src, b0, be, sim in found_all:
+        ft, fs = first[tgt], first[src]
+        out.append(RecycledMatch(keys[tgt], int(tok_starts[ft + a0]), int(tok_ends[ft + ae - 1]),
+                                 keys[src], int(tok_starts[fs + b0]), int(tok_ends[fs + be - 1]), sim))
     out.sort(key=lambda r: (index[r.key], r.start, index[r.source_key], r.source_start))
     return out
-

@@ -25,13 +25,23 @@ _MULT = _U64(0x9E3779B97F4A7C15)  # odd multiplier of the polynomial (golden rat
 _LEN_TAG = 0xD6E8FEB86659FD93      # mixed with the number of tokens of a shingle
 
 
-def fmix64(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finaliser, element-wise (a bijection on uint64)."""
-    v = values ^ (values >> _U64(33))
-    v = v * _U64(0xFF51AFD7ED558CCD)
-    v = v ^ (v >> _U64(33))
-    v = v * _U64(0xC4CEB9FE1A85EC53)
-    return v ^ (v >> _U64(33))
+def fmix64(values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser, element-wise (a bijection on uint64).
+
+    ``out`` (may be ``values`` itself) receives the result without temporaries
+    beyond one shifted copy.
+    """
+    if out is None:
+        out = np.array(values, dtype=np.uint64, copy=True)
+    elif out is not values:
+        np.copyto(out, values)
+    tmp = np.empty_like(out)
+    for mult in (0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, None):
+        np.right_shift(out, _U64(33), out=tmp)
+        np.bitwise_xor(out, tmp, out=out)
+        if mult is not None:
+            np.multiply(out, _U64(mult), out=out)
+    return out
 
 
 def tokenize(text: str) -> list[str]:
@@ -93,9 +103,10 @@ def shingle_hashes(token_hashes: np.ndarray, width: int = SHINGLE_WIDTH) -> np.n
     k = min(width, n)
     m = n - k + 1
     acc = np.full(m, _LEN_TAG ^ k, dtype=np.uint64)
-    for i in range(k):
-        acc = acc * _MULT + token_hashes[i:i + m]
-    return fmix64(acc)
+    for i in range(k):  # in place: no temporaries over the whole corpus
+        np.multiply(acc, _MULT, out=acc)
+        np.add(acc, token_hashes[i:i + m], out=acc)
+    return fmix64(acc, out=acc)
 
 
 def text_shingles(text: str, hasher: TokenHasher | None = None, width: int = SHINGLE_WIDTH) -> np.ndarray:
