@@ -100,7 +100,10 @@ HTML_FEATURES = [
 FEATURES = BASE_FEATURES + CONTEXT_FEATURES + HTML_FEATURES
 
 
-def _base(text: str, norm: str, ctx: RuleContext, doc_counts: dict[str, int]) -> list[float]:
+# Per-line features that depend on the text alone, cached: cleaning looks at a
+# document again after each round, and a site's template lines recur.
+@lru_cache(maxsize=1 << 16)
+def _text_features(text: str) -> tuple[float, ...]:
     from .chrome import _chrome_reason
     from .headers import byline_rule, is_dateline
 
@@ -111,8 +114,8 @@ def _base(text: str, norm: str, ctx: RuleContext, doc_counts: dict[str, int]) ->
     words = _WORD.findall(s)
     n_alpha_words = len(words) or 1
     letters = sum(len(w) for w in words)
-    digits = sum(ch.isdigit() for ch in s)
-    upper = sum(ch.isupper() for ch in s)
+    digits = sum(map(str.isdigit, s))
+    upper = sum(map(str.isupper, s))
     cjk = len(_CJK.findall(s)) if not s.isascii() else 0
     title = sum(w[0].isupper() for w in words)
     stop = sum(w.casefold() in STOPWORDS for w in words)
@@ -122,9 +125,7 @@ def _base(text: str, norm: str, ctx: RuleContext, doc_counts: dict[str, int]) ->
         chrome = _chrome_reason(s) is not None
     else:
         dated = chrome = False
-    count = ctx.line_counts.get(norm, 0) if ctx.n_docs >= 3 else 0
-    others = max(count - 1, 0)
-    return [
+    return (
         math.log1p(n_words),
         math.log1p(n_chars),
         float(bool(_SENTENCE_END.search(s))),
@@ -143,12 +144,22 @@ def _base(text: str, norm: str, ctx: RuleContext, doc_counts: dict[str, int]) ->
         float(chrome),
         float(s.endswith(":")),
         letters / n_alpha_words,
-        others / max(ctx.n_docs - 1, 1),
-        math.log1p(others),
-        math.log1p(doc_counts[norm] - 1),
         float(bool(_COPYRIGHT.search(s))) if n_words <= 30 else 0.0,
         float(s[:1].isupper() or s[:1].isdigit()),
-    ]
+    )
+
+
+_TEXT_FEATURES = [name for name in BASE_FEATURES if name not in ("corpus_share", "corpus_log", "doc_repeats")]
+
+
+def _base(text: str, norm: str, ctx: RuleContext, doc_counts: dict[str, int]) -> list[float]:
+    named = dict(zip(_TEXT_FEATURES, _text_features(text)))
+    count = ctx.line_counts.get(norm, 0) if ctx.n_docs >= 3 else 0
+    others = max(count - 1, 0)
+    named["corpus_share"] = others / max(ctx.n_docs - 1, 1)
+    named["corpus_log"] = math.log1p(others)
+    named["doc_repeats"] = math.log1p(doc_counts[norm] - 1)
+    return [named[name] for name in BASE_FEATURES]
 
 
 def _html_facts(doc: Document, lines: list[Line]) -> np.ndarray | None:

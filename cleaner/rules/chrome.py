@@ -8,6 +8,7 @@ sentences that merely mention sharing or cookies are left alone.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..document import Document, Edit, Line, line_span
 from . import RuleContext
@@ -16,6 +17,7 @@ _WS = re.compile(r"\s+")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_line(text: str) -> str:
     """The key a line is counted under across the corpus.
 
@@ -110,6 +112,7 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+@lru_cache(maxsize=1 << 16)
 def _chrome_reason(text: str) -> str | None:
     """Why this line is chrome by itself, or None."""
     norm = normalize_line(text)

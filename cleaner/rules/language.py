@@ -91,7 +91,7 @@ def same_language(a: str | None, b: str | None) -> bool:
 
 
 def letter_count(text: str) -> int:
-    return sum(1 for ch in text if ch.isalpha())
+    return sum(map(str.isalpha, text))
 
 
 @lru_cache(maxsize=65536)
@@ -104,9 +104,19 @@ def _script(ch: str) -> str:
     return first or "UNKNOWN"
 
 
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def script_profile(text: str) -> Counter:
     """Letters per script."""
-    return Counter(_script(ch) for ch in text if ch.isalpha())
+    # ASCII letters are Latin: count them in one pass, look up the rest.
+    profile: Counter = Counter()
+    latin = len(_ASCII_LETTER.findall(text))
+    if latin:
+        profile["LATIN"] = latin
+    profile.update(_script(ch) for ch in _NON_ASCII.findall(text) if ch.isalpha())
+    return profile
 
 
 _NO_SPACE_SCRIPTS = {"CJK", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN"}

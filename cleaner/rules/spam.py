@@ -18,6 +18,7 @@ Three kinds:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..document import Document, Edit, line_span
 from . import RuleContext
@@ -166,6 +167,7 @@ _SMS_SHAPES = [re.compile(p) for p in (
 )]
 
 
+@lru_cache(maxsize=1 << 16)
 def sms_evidence(text: str) -> int:
     """Distinct scam-SMS cues in ``text``: strong words and money/number
     shapes, plus the weak words when at least one of those is there."""
@@ -175,6 +177,7 @@ def sms_evidence(text: str) -> int:
     return strong + (weak if strong else min(weak, 1))
 
 
+@lru_cache(maxsize=1 << 16)
 def _linkbait(text: str) -> tuple[str, float] | None:
     m = _PREFIX_RE.match(text)
     if m:
@@ -195,11 +198,19 @@ def _linkbait(text: str) -> tuple[str, float] | None:
     return None
 
 
+# One pass over a line tells whether any cue is there at all (most lines have none).
+_ANY_CUE = re.compile("|".join(f"(?:{p})" for p, _ in _CUES), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1 << 16)
 def spam_score(text: str) -> float:
     """Sum of the spam cue weights found in ``text``."""
+    if not _ANY_CUE.search(text):
+        return 0.0
     return sum(w for rx, w in _CUE_RES if rx.search(text))
 
 
+@lru_cache(maxsize=1 << 16)
 def _clickbait_style(text: str) -> bool:
     """Every word capitalised, even articles and short prepositions."""
     s = text.strip()
@@ -222,6 +233,7 @@ _NAMEISH = re.compile(r"^(by|written by|reporting by|photo|image|credit|source)\
 _CREDIT = re.compile(r"\bby [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+$")
 
 
+@lru_cache(maxsize=1 << 16)
 def _headline_case(text: str) -> bool:
     """Capitalised like a headline: every word but the minor ones starts
     upper-case (looser than ``_clickbait_style``)."""
