@@ -175,6 +175,8 @@ def _utf16_without_bom(body: bytes) -> str | None:
 
 
 def _normalise_newlines(raw: str) -> tuple[str, str | None, list[tuple[int, str]]]:
+    if "\r" not in raw:  # the common case: nothing to normalise, no need to list every terminator
+        return raw, ("\n" if "\n" in raw else None), []
     terminators = _NEWLINES.findall(raw)
     if not terminators:
         return raw, None, []
