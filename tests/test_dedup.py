@@ -404,3 +404,17 @@ def test_real_samples_share_no_passage_of_min_words():
         assert 0 <= m.start < m.end <= len(texts[m.key])
         assert 0 <= m.source_start < m.source_end <= len(texts[m.source_key])
         assert len(tokenize(texts[m.key][m.start:m.end])) >= 8
+
+
+def test_passage_index_in_hash_ranges_equals_one_sort(rng, vocab):
+    from cleaner.dedup.passages import _index_entries
+    texts = [_article(rng, vocab, paragraphs=rng.randint(1, 6)) for _ in range(20)]
+    texts += [texts[0], texts[3][:500], "", "one two"]
+    corpus = prepare(texts)
+    ntok = np.diff(corpus.tok_off)
+    lens = np.where(ntok >= 5, ntok - 4, 0)
+    whole = _index_entries(corpus.sh_hash, lens, 20, part_rows=1 << 40)
+    assert len(whole[0]) > 0
+    for part_rows in (64, 1000):
+        parts = _index_entries(corpus.sh_hash, lens, 20, part_rows=part_rows)
+        assert all(np.array_equal(a, b) for a, b in zip(whole, parts))

@@ -151,8 +151,9 @@ def token_offsets(texts: Sequence[str], chunk_chars: int = CHUNK_CHARS) -> tuple
         doc_start = np.cumsum(lens + 1) - (lens + 1)
         per_doc = np.diff(np.searchsorted(starts, np.r_[doc_start, len(cp) + 1]))
         base = np.repeat(doc_start, per_doc)
-        starts_all.append(starts - base)
-        ends_all.append(ends - base)
+        small = np.int32 if len(cp) < 2**31 else np.int64  # offsets within a text
+        starts_all.append((starts - base).astype(small))
+        ends_all.append((ends - base).astype(small))
         counts.append(per_doc)
     if not counts:
         z = np.zeros(0, dtype=np.int64)

@@ -76,27 +76,49 @@ def _group_starts(sorted_values: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1]])
 
 
-def _index_entries(h: np.ndarray, lens: np.ndarray, max_df: int):
+def _index_entries(h: np.ndarray, lens: np.ndarray, max_df: int, part_rows: int = 1 << 22):
     """(hash, doc, pos) of the shingles found in 2..max_df documents, sorted by hash, doc, pos.
 
     ``h`` holds every document's positional shingle hashes one after the
-    other, ``lens`` how many each document has.
+    other, ``lens`` how many each document has. The hashes are taken in
+    ranges of their top bits (about ``part_rows`` each), so the sort
+    temporaries of the whole corpus never exist at once; concatenated in
+    range order the parts are sorted by hash as a whole.
     """
     if lens.sum() == 0:
         z = np.zeros(0, dtype=np.int64)
         return np.zeros(0, dtype=np.uint64), z, z
     n = len(h)
+    off = np.cumsum(lens) - lens
+    top_bits = min(max((n // part_rows).bit_length(), 0), 16)
+    parts = []
+    if top_bits == 0:
+        parts.append(_index_part(h, np.arange(n, dtype=np.int64), n, off, max_df))
+    else:
+        top = (h >> np.uint64(64 - top_bits)).astype(np.uint16)
+        order = np.argsort(top, kind="stable")  # radix sort; stable: flat order kept in a range
+        bounds = np.searchsorted(top[order], np.arange((1 << top_bits) + 1)).tolist()
+        del top
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            sel = order[lo:hi]
+            parts.append(_index_part(h[sel], sel, n, off, max_df))
+        del order
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))
+
+
+def _index_part(h: np.ndarray, flat_idx: np.ndarray, n: int, off: np.ndarray, max_df: int):
+    """:func:`_index_entries` of some hashes (``flat_idx``: their increasing flat positions)."""
     # a plain sort on the hash (fast) keeps only hashes seen twice or more,
     # usually a small part; within a hash, flat order is (doc, pos) order, so
     # one sort of (hash group number, flat index) packed in an int64 orders them
     order = np.argsort(h)
     hs = h[order]
     same = hs[1:] == hs[:-1]
-    rep = np.zeros(n, dtype=bool)
+    rep = np.zeros(len(hs), dtype=bool)
     rep[1:] |= same
     rep[:-1] |= same
     del same
-    idx = order[rep]
+    idx = flat_idx[order[rep]]
     del order
     hs = hs[rep]
     del rep
@@ -114,7 +136,6 @@ def _index_entries(h: np.ndarray, lens: np.ndarray, max_df: int):
     else:
         idx = idx[np.lexsort((idx, group))]
     del group
-    off = np.cumsum(lens) - lens
     doc = np.searchsorted(off, idx, side="right") - 1  # ties (empty docs): the last one
     pos = idx - off[doc]
     del idx
@@ -127,7 +148,7 @@ def _index_entries(h: np.ndarray, lens: np.ndarray, max_df: int):
     return hs[keep], doc[keep], pos[keep]
 
 
-def _match_points(h, doc, pos, cluster: np.ndarray, n_docs: int, block: int = 1 << 22):
+def _match_points(h, doc, pos, cluster: np.ndarray, n_docs: int, block: int = 1 << 21):
     """All (pair key, target pos, source pos) for occurrences of one hash in two docs.
 
     Hash groups are taken a block of about ``block`` entry pairs at a time, so
@@ -294,12 +315,12 @@ def _merge_overlapping(found: list[list[int]]) -> list[list[int]]:
     return merged
 
 
-def _containment(tgt: np.ndarray, src: np.ndarray) -> float:
+def _containment(tgt: list[int], src: list[int]) -> float:
     """Share of the distinct hashes of ``tgt`` found in ``src`` (small spans: sets)."""
-    a = set(tgt.tolist())
+    a = set(tgt)
     if not a:
         return 0.0
-    return len(a.intersection(src.tolist())) / len(a)
+    return len(a.intersection(src)) / len(a)
 
 
 def default_max_df(n_docs: int) -> int:
@@ -342,8 +363,8 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
     flat = corpus.sh_hash if (lens == corpus.n_shingles()).all() else \
         corpus.sh_hash[np.repeat(ntok >= W, corpus.n_shingles())]
 
-    def shingles_of(d: int) -> np.ndarray:
-        return corpus.shingles(d) if ntok[d] >= W else flat[:0]
+    def shingles_of(d: int) -> list[int]:
+        return corpus.shingles(d).tolist() if ntok[d] >= W else []
 
     h, doc, pos = _index_entries(flat, lens, max_df)
     key, t, s = _match_points(h, doc, pos, cluster, n)
@@ -373,13 +394,6 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
     skey, t0, t1, s0, s1 = skey[order], t0[order], t1[order], s0[order], s1[order]
     del order
 
-    lists: dict[int, list[int]] = {}
-
-    def token_lists(d: int) -> list[int]:
-        if d not in lists:
-            lists[d] = corpus.tokens(d).tolist()
-        return lists[d]
-
     found_all = []  # (tgt, a0, ae, src, b0, be, similarity), token offsets
     starts = _group_starts(skey)
     ends = np.r_[starts[1:], len(skey)].tolist()
@@ -387,10 +401,15 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
     starts = starts.tolist()
     t0l, t1l, s0l, s1l = t0.tolist(), (t1 + W).tolist(), s0.tolist(), (s1 + W).tolist()
     del skey, t0, t1, s0, s1
+    # pairs come target by target: the target's lists are made once, a source's
+    # per pair (a cache of every document's Python ints would cost ~36 bytes a token)
+    cur, tt, tsh = -1, [], []
     for k, g0, g1 in zip(pair_keys, starts, ends):
         tgt, src = divmod(k, n)
         seeds = list(zip(t0l[g0:g1], t1l[g0:g1], s0l[g0:g1], s1l[g0:g1]))
-        tt, st = token_lists(tgt), token_lists(src)
+        if tgt != cur:
+            cur, tt, tsh = tgt, corpus.tokens(tgt).tolist(), shingles_of(tgt)
+        st, ssh = corpus.tokens(src).tolist(), None
         found = []
         for a0, ae, b0, be, parts in _chain(seeds, max_gap, max_shift):
             covered = _covered(parts)
@@ -402,11 +421,12 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
         for a0, ae, b0, be, covered in _merge_overlapping(found):
             if ae - a0 < min_words or be - b0 < min_words or covered < min_cover * min_words:
                 continue
-            sim = _containment(shingles_of(tgt)[a0:ae - W + 1], shingles_of(src)[b0:be - W + 1])
+            if ssh is None:
+                ssh = shingles_of(src)
+            sim = _containment(tsh[a0:ae - W + 1], ssh[b0:be - W + 1])
             if sim < min_similarity:
                 continue
             found_all.append((tgt, a0, ae, src, b0, be, round(sim, 6)))
-    lists.clear()
     del t0l, t1l, s0l, s1l
 
     # token offsets -> character offsets, for the documents involved only, in one pass
