@@ -104,8 +104,10 @@ def main():
 @click.option("--force", is_flag=True, help="Overwrite existing output files and log.")
 @click.option("--format", "stdin_format", type=click.Choice(["txt", "html", "jsonl"]), default="txt",
               show_default=True, help="Format of standard input (-).")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write a self-contained HTML report of the run (see `cleaner report`).")
 def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_place, log_path, keep_encoding,
-          dry_run, show_diff, no_dedup, keep, drop_duplicates, force, stdin_format):
+          dry_run, show_diff, no_dedup, keep, drop_duplicates, force, stdin_format, report_path):
     """Clean files: remove chrome, headers, spam and foreign insertions.
 
     \b
@@ -120,6 +122,9 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
         _usage("--drop-duplicates works with --out (not with --in-place, standard input or --no-dedup)")
     options = _options(lang=lang, text_field=text_field, id_field=id_field, threshold=threshold,
                        max_bytes=max_bytes, dedup=not no_dedup, keep=keep, drop_duplicates=drop_duplicates)
+    if report_path is not None:
+        _check_report(report_path, force, needs=(out_dir or in_place) and not (dry_run or show_diff)
+                      and Path("-") not in paths)
     if Path("-") in paths:
         if len(paths) > 1 or in_place or out_dir:
             _usage("- (standard input) cannot be combined with other paths, --out or --in-place")
@@ -183,6 +188,8 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
 
     _report_errors(run.errors)
     _summary(run, out_dir if writing else None, log_path if (writing or (log_path and not preview)) else None)
+    if report_path is not None:
+        _write_report(log_path, report_path)
     if not writing and not preview:
         click.echo("nothing written: pass --out DIR or --in-place to write cleaned files "
                    "(or --dry-run / --diff to preview)", err=True)
@@ -375,7 +382,47 @@ def restore(log_path, out_dir, in_place, force):
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
+@main.command("report")
+@click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The HTML file to write.")
+@click.option("--force", is_flag=True, help="Overwrite an existing report.")
+@click.option("--full-text", is_flag=True, help="Embed every document's whole text even for a large corpus "
+              "(default: excerpts around the removals above 16 million characters).")
+def report_command(log_path, out_path, force, full_text):
+    """Write a self-contained HTML report of a change LOG.
+
+    One file, readable offline: an overview with charts, every document's
+    original text (rebuilt from the LOG and the cleaned output) with the
+    removals highlighted by kind, near-duplicate clusters and recycled
+    passages side by side with their source.
+    """
+    _check_report(out_path, force, needs=True)
+    _write_report(log_path, out_path, full_text=full_text or None)
+
+
 # --------------------------------------------------------------------------- helpers
+
+
+def _check_report(path: Path, force: bool, needs: bool) -> None:
+    if not needs:
+        _usage("--report needs a written change log: use it with --out DIR or --in-place")
+    if path.is_dir():
+        _usage(f"--report {path} is a folder")
+    if path.exists() and not force:
+        _usage(f"{path} exists (use --force to overwrite)")
+
+
+def _write_report(log_path: Path, out_path: Path, full_text: bool | None = None) -> None:
+    from .report import write
+
+    try:
+        facts = write(log_path, out_path, full_text=full_text)
+    except (OSError, ValueError) as exc:
+        click.echo(f"cleaner: error: report not written: {exc}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    click.echo(f"report {out_path} ({facts['bytes'] / 1e6:.1f} MB, {facts['documents']} document(s)"
+               + ("" if facts["full_text"] else ", excerpts only") + ")", err=True)
 
 
 def _usage(message: str):
