@@ -54,9 +54,13 @@ MARKUP = "html-markup"
 FULL_TEXT_BUDGET = 16_000_000  # display characters of all documents: above it, excerpts only
 COMPRESS_ABOVE = 1_000_000  # characters of text data: above it, chunks are gzip + base64
 CHUNK_CHARS = 2_000_000  # characters of text per chunk
-CONTEXT = 240  # characters of context around a removal in excerpt mode
+CONTEXT = 120  # characters of context around a removal in excerpt mode
+FORMAT_CONTEXT = 20  # ... around a formatting removal (whitespace, markdown)
+LONG_SPAN = 1200  # a longer removal shows its two ends in excerpt mode
+PASSAGE_HEAD = 300  # characters of a recycled passage in a document's excerpts
 PREVIEW = 400  # characters shown of an unchanged document in excerpt mode
-PASSAGE_CAP = 4000  # characters of a recycled passage embedded (each side)
+PASSAGE_CAP = 1500  # characters of a recycled passage shown side by side (each side)
+RECYCLED_CAP = 1000  # recycled passages shown side by side (the longest)
 
 
 def kind_of(rule: str) -> str:
@@ -302,7 +306,14 @@ def build(log_path: Path, *, full_text: bool | None = None) -> dict:
     clusters = _clusters(log.duplicates, docs, find)
     recycled = []
     passages: dict[int, list] = {}  # doc -> [[start, end, recycled index, role]]
+    touched: dict[int, int] = {}  # doc -> recycled passages it takes part in (all of them)
     for r in log.recycled:
+        for index in (find(r["path"], r.get("id"), None), find(r["source_path"], r.get("source_id"), None)):
+            touched[index] = touched.get(index, 0) + 1
+    # a corpus can have hundreds of thousands: the longest RECYCLED_CAP are shown, in log order
+    shown = sorted(range(len(log.recycled)), key=lambda k: log.recycled[k]["start"] - log.recycled[k]["end"])
+    for k in sorted(shown[:RECYCLED_CAP]):
+        r = log.recycled[k]
         target = find(r["path"], r.get("id"), None)
         source = find(r["source_path"], r.get("source_id"), None)
         ts, te = _span(mappers.get(target), r["start"], r["end"])
@@ -314,8 +325,8 @@ def build(log_path: Path, *, full_text: bool | None = None) -> dict:
         passages.setdefault(target, []).append([ts, te, len(recycled), 0])
         passages.setdefault(source, []).append([ss, se, len(recycled), 1])
         recycled.append(entry)
-    for index, items in passages.items():
-        docs[index]["q"] = len(items)
+    for index, count in touched.items():
+        docs[index]["q"] = count
 
     total_chars = sum(len(t) for t in displays if isinstance(t, str))
     if full_text is None:
@@ -323,7 +334,7 @@ def build(log_path: Path, *, full_text: bool | None = None) -> dict:
     texts = []
     for index, text in enumerate(displays):
         if isinstance(text, str):
-            pieces = [[0, text]] if full_text else _excerpts(text, spans[index], passages.get(index, []))
+            pieces = [[0, text]] if full_text else _excerpts(text, spans[index], passages.get(index, []), rules)
         else:
             pieces = text
         texts.append([pieces, spans[index], passages.get(index, [])])
@@ -343,7 +354,7 @@ def build(log_path: Path, *, full_text: bool | None = None) -> dict:
                      "chars_in": chars_in, "chars_removed": chars_removed,
                      "edits_by_rule": dict(sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))),
                      "duplicates": len(log.duplicates), "clusters": len(clusters),
-                     "recycled": len(log.recycled), "errors": len(log.errors)},
+                     "recycled": len(log.recycled), "recycled_shown": len(recycled), "errors": len(log.errors)},
         "rules": rules, "kinds": {r: kind_of(r) for r in rules}, "reasons": reasons,
         "kind_labels": KIND_LABELS, "kind_colours": KIND_COLOURS,
         "docs": docs, "texts": texts, "clusters": clusters, "recycled": recycled,
@@ -404,20 +415,34 @@ def _clusters(duplicates: list[dict], docs: list[dict], find) -> list[dict]:
     return out
 
 
-def _excerpts(text: str, doc_spans: list, passages: list) -> list:
-    """Pieces of ``text`` around the removals and recycled passages (excerpt mode)."""
-    ranges = sorted([s[0], s[1]] for s in doc_spans) + sorted([p[0], p[1]] for p in passages)
-    ranges.sort()
+def _excerpts(text: str, doc_spans: list, passages: list, rules: list[str]) -> list:
+    """Pieces of ``text`` around the removals and recycled passages (excerpt mode).
+
+    Context: CONTEXT characters around a removal, FORMAT_CONTEXT around a
+    formatting one (whitespace, markdown); a removal longer than LONG_SPAN
+    shows its two ends; a recycled passage its first PASSAGE_HEAD characters.
+    """
+    ranges = []
+    for start, end, rule, *_ in doc_spans:
+        context = FORMAT_CONTEXT if kind_of(rules[rule]) == "format" else CONTEXT
+        if end - start > LONG_SPAN:
+            ranges.append([start - context, start + LONG_SPAN // 2])
+            ranges.append([end - LONG_SPAN // 2, end + context])
+        else:
+            ranges.append([start - context, end + context])
+    for start, end, *_ in passages:
+        ranges.append([start - FORMAT_CONTEXT, min(end, start + PASSAGE_HEAD)])
     if not ranges:
         return [[0, text[:PREVIEW]]] if text else []
+    ranges.sort()
     merged: list[list[int]] = []
     for start, end in ranges:
-        start, end = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
+        start, end = max(0, start), min(len(text), end)
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    return [[start, text[start:end]] for start, end in merged]
+    return [[start, text[start:end]] for start, end in merged if end > start]
 
 
 # --------------------------------------------------------------------------- rendering
@@ -501,16 +526,17 @@ def _overview_html(data: dict) -> str:
         ("characters removed", f"{o['chars_removed']:,}", f"{share:.1%}"),
         ("removals", f"{sum(o['edits_by_rule'].values()):,}", f"{len(o['edits_by_rule'])} rule(s)"),
         ("duplicate clusters", f"{o['clusters']:,}", f"{o['duplicates']:,} near-duplicate(s)"),
-        ("recycled passages", f"{o['recycled']:,}", ""),
+        ("recycled passages", f"{o['recycled']:,}",
+         "" if o["recycled_shown"] == o["recycled"] else f"the longest {o['recycled_shown']:,} shown"),
         ("skipped files", f"{o['errors']:,}", "see below" if o["errors"] else ""),
     ]
     stats = "".join(f'<div class="stat"><div class="v">{_e(v)}</div><div class="l">{_e(label)}</div>'
                     f'<div class="s">{_e(sub)}</div></div>' for label, v, sub in cells)
     notes = []
     if not meta["full_text"]:
-        notes.append(f"The corpus is large: documents show excerpts ({meta['context']} characters around each "
-                     "removal and recycled passage), not their whole text. `cleaner report LOG --full-text` embeds "
-                     "everything.")
+        notes.append(f"The corpus is large: documents show excerpts around their removals ({meta['context']} "
+                     "characters of context; long removals by their two ends) and recycled passages, not their "
+                     "whole text. `cleaner report LOG --full-text` embeds everything.")
     if meta["mismatches"]:
         notes.append(f"{meta['mismatches']} logged edit(s) do not match the rebuilt original text.")
     unavailable = sum(1 for d in data["docs"] if d.get("w"))
@@ -714,8 +740,11 @@ function name(i){const d=docs[i];if(!d)return '?';return d.p+(d.i!==undefined?'#
 function kind(r){return D.kinds[rules[r]]||'other';}
 function fmt(n){return n===null||n===undefined?'?':Number(n).toLocaleString('en');}
 function b64(s){const bin=atob(s.trim());const a=new Uint8Array(bin.length);for(let i=0;i<bin.length;i++)a[i]=bin.charCodeAt(i);return a;}
-async function chunk(n){
-  if(cache[n])return cache[n];
+function chunk(n){  // one promise per chunk: read and parsed once, however many documents ask
+  if(!cache[n])cache[n]=readChunk(n);
+  return cache[n];
+}
+async function readChunk(n){
   const node=document.getElementById('cr-t'+n);
   let s;
   if(node.dataset.enc==='gzip'){
@@ -723,8 +752,7 @@ async function chunk(n){
     const stream=new Blob([b64(node.textContent)]).stream().pipeThrough(new DecompressionStream('gzip'));
     s=await new Response(stream).text();
   }else s=node.textContent;
-  cache[n]=JSON.parse(s);
-  return cache[n];
+  return JSON.parse(s);
 }
 async function textOf(i){const w=D.where[i];const c=await chunk(w[0]);return c[w[1]];}
 function docLink(i){const a=el('a','doclink',name(i));a.addEventListener('click',()=>openDoc(i));return a;}
@@ -864,6 +892,7 @@ async function renderDoc(i,view){
   });
   if(!pieces.length)pre.appendChild(el('span','gap',d.u?'(no text in this log)':'(empty)'));
   view.appendChild(pre);
+  if(d.q&&d.q>pass.length)view.appendChild(el('div','info',fmt(d.q)+' recycled passage(s) involve this document; '+fmt(pass.length)+' shown (the longest of the corpus).'));
   if(pass.length){
     const ul=el('ul');
     pass.forEach(p=>{const r=D.recycled[p[2]];const li=el('li');
@@ -897,22 +926,24 @@ function clusters(){
 }
 // ---- recycled passages
 const rstate={page:0};
-function highlighted(text,spans){
+function highlighted(text,spans,length){
   const pre=el('pre','text');
   if(text===null||text===undefined){pre.appendChild(el('span','gap','(text not available)'));return pre;}
   let at=0;spans.forEach(s=>{if(s[0]>at)pre.appendChild(document.createTextNode(text.slice(at,s[0])));pre.appendChild(el('mark','match',text.slice(s[0],s[1])));at=s[1];});
   if(at<text.length)pre.appendChild(document.createTextNode(text.slice(at)));
+  if(length>text.length)pre.appendChild(el('span','gap','… '+fmt(length-text.length)+' more characters'));
   return pre;
 }
 function recycledList(){
   const box=document.getElementById('recycledlist');box.textContent='';
   if(!D.recycled.length){box.appendChild(el('p','empty','No recycled passages.'));return;}
+  if(D.overview.recycled>D.recycled.length)box.appendChild(el('p','note','Showing the '+fmt(D.recycled.length)+' longest of '+fmt(D.overview.recycled)+' recycled passages (all are in the change log).'));
   D.recycled.slice(rstate.page*PAGE,(rstate.page+1)*PAGE).forEach((r,k)=>{
     const n=rstate.page*PAGE+k;const div=el('div','rec');div.id='rec-'+n;
     const head=el('div');head.appendChild(el('b',null,'Passage '+(n+1)+' · similarity '+r.sim+' '));box.appendChild(div);div.appendChild(head);
     const pair=el('div','pair');
-    const left=el('div');const lh=el('div');lh.appendChild(document.createTextNode('recycled in '));lh.appendChild(docLink(r.t));lh.appendChild(document.createTextNode(' ['+r.ts+'–'+r.te+')'));left.appendChild(lh);left.appendChild(highlighted(r.tt,r.tm));
-    const right=el('div');const rh=el('div');rh.appendChild(document.createTextNode('source '));rh.appendChild(docLink(r.s));rh.appendChild(document.createTextNode(' ['+r.ss+'–'+r.se+')'));right.appendChild(rh);right.appendChild(highlighted(r.st,r.sm));
+    const left=el('div');const lh=el('div');lh.appendChild(document.createTextNode('recycled in '));lh.appendChild(docLink(r.t));lh.appendChild(document.createTextNode(' ['+r.ts+'–'+r.te+')'));left.appendChild(lh);left.appendChild(highlighted(r.tt,r.tm,r.te-r.ts));
+    const right=el('div');const rh=el('div');rh.appendChild(document.createTextNode('source '));rh.appendChild(docLink(r.s));rh.appendChild(document.createTextNode(' ['+r.ss+'–'+r.se+')'));right.appendChild(rh);right.appendChild(highlighted(r.st,r.sm,r.se-r.ss));
     pair.appendChild(left);pair.appendChild(right);div.appendChild(pair);
   });
   pager(document.getElementById('recycled-pager'),D.recycled.length,rstate.page,p=>{rstate.page=p;recycledList();});
