@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ _NEWLINES = re.compile(r"\r\n|\r|\n")
 # text almost never holds C1 controls, so such "latin-1" is really cp1252.
 _C1 = re.compile(rb"[\x80-\x9f]")
 _SAMPLE = 256 * 1024  # chardet sees at most this much: enough, and bounded
+_SURE = 0.2  # chardet confidence below which its guess is not taken
 
 
 class DecodeError(ValueError):
@@ -119,24 +121,32 @@ def _bom_for(encoding: str) -> bytes:
 def _guess(body: bytes, declared: str | None) -> str:
     if not body:
         return "utf-8"
-    try:
-        body.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    if b"\x00" in body[:_SAMPLE]:
+    if b"\x00" in body[:_SAMPLE]:  # before UTF-8: ASCII-range UTF-16 is valid UTF-8 full of NULs
         utf16 = _utf16_without_bom(body)
         if utf16:
             return utf16
         raise DecodeError("binary content (NUL bytes)")
+    try:
+        body.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    if _mostly_utf8(body):
+        raise DecodeError(f"mixed encodings: UTF-8 in places, but byte 0x{body[bad]:02X} at offset {bad} "
+                          "is not UTF-8 (convert the file to one encoding)")
     candidates = []
     if declared:
         candidates.append(declared)
     import chardet  # imported here: only non-UTF-8 input pays for it
 
     guess = chardet.detect(body[:_SAMPLE])
-    if guess.get("encoding"):
+    confidence = guess.get("confidence") or 0.0
+    if guess.get("encoding") and (declared or confidence >= _SURE):
         candidates.append(guess["encoding"])
+    elif not declared:
+        # chardet is guessing (short text, or not text): Western text reads as
+        # cp1252 like a browser would; bytes cp1252 leaves undefined are refused.
+        candidates.append("cp1252")
     for name in candidates:
         name = canonical(name)
         if name in ("iso8859-1", "ascii") and _C1.search(body):
@@ -148,7 +158,23 @@ def _guess(body: bytes, declared: str | None) -> str:
             return name
         except (UnicodeDecodeError, LookupError):
             continue
-    raise DecodeError("not UTF-8 and no encoding could be detected that decodes it")
+    detail = f" (chardet's best guess {guess['encoding']} at {confidence:.0%} confidence)" if guess.get("encoding") else ""
+    raise DecodeError(f"not UTF-8 and its encoding cannot be told{detail}")
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    """Invalid UTF-8 of which many non-ASCII lines are valid UTF-8: a file
+    pasted together from UTF-8 and a legacy encoding."""
+    utf8 = other = 0
+    for line in body[:_SAMPLE].split(b"\n"):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8 += 1
+        except UnicodeDecodeError:
+            other += 1
+    return utf8 >= 2 and utf8 >= 0.2 * (utf8 + other)
 
 
 def canonical(name: str) -> str | None:
@@ -160,18 +186,37 @@ def canonical(name: str) -> str | None:
 
 
 def _utf16_without_bom(body: bytes) -> str | None:
-    """UTF-16 text without a BOM shows NULs in every other byte for Latin text."""
+    """UTF-16 text without a BOM: NULs in every other byte for Latin text, or
+    else a strict decoding that reads as text (CJK, with NULs in its newlines)."""
+    if len(body) % 2:
+        return None
     sample = body[: min(len(body), 4096) & ~1]
     if len(sample) < 4:
         return None
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)
     half = len(sample) // 2
+    order = []
     if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
-        return "utf-16-le"
+        order.append("utf-16-le")
     if even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
-        return "utf-16-be"
+        order.append("utf-16-be")
+    order += [e for e in ("utf-16-le", "utf-16-be") if e not in order]
+    for encoding in order:
+        try:
+            text = codecs.getincrementaldecoder(encoding)().decode(body[:_SAMPLE], final=len(body) <= _SAMPLE)
+        except UnicodeDecodeError:
+            continue
+        if _reads_as_text(text):
+            return encoding
     return None
+
+
+def _reads_as_text(text: str) -> bool:
+    if not text or "\x00" in text:
+        return False
+    odd = sum(1 for ch in text if not (ch.isprintable() or ch in "\n\r\t\f"))
+    return odd <= 0.02 * len(text) and any(ch.isspace() or unicodedata.category(ch).startswith("P") for ch in text)
 
 
 def _normalise_newlines(raw: str) -> tuple[str, str | None, list[tuple[int, str]]]:

@@ -54,6 +54,9 @@ _LINE_TAGS = {"p", "li", "td", "th", "dd", "dt", "blockquote", "pre", "figcaptio
               "h1", "h2", "h3", "h4", "h5", "h6"}
 _CHARREF = re.compile(r"&#[xX][0-9a-fA-F]+;?|&#[0-9]+;?|&[a-zA-Z][a-zA-Z0-9]*;?")
 _WS_OR_WORD = re.compile(r"\s+|\S+")
+# Elements nested deeper than this are read as siblings at this depth (as browsers
+# cap their trees, at 512 in Blink): a page nested 100,000 deep costs no more than a flat one.
+MAX_DEPTH = 512
 
 
 def declared_encoding(data: bytes) -> str | None:
@@ -73,6 +76,7 @@ class _Tokens(HTMLParser):
         # ("text", start, end) | ("ref", start, end, decoded) | ("block",)
         self.pieces: list[tuple] = []
         self.skip_stack: list[str] = []
+        self.skip_counts: dict[str, int] = {}  # open elements of skip_stack by tag
         # Open elements: (tag, id of the chrome container it opens or None).
         self.open: list[tuple[str, int | None]] = []
         self.chrome_reasons: list[str] = []  # container id -> why it is furniture
@@ -93,6 +97,9 @@ class _Tokens(HTMLParser):
             return
         if tag in _SKIP:
             self.skip_stack.append(tag)
+            self.skip_counts[tag] = self.skip_counts.get(tag, 0) + 1
+        if len(self.open) >= MAX_DEPTH:
+            return
         reason = self._chrome_reason(tag, attrs)
         container = None
         if reason:
@@ -106,7 +113,9 @@ class _Tokens(HTMLParser):
             self.content_words += 1
         if tag == "a":
             self.links += 1
-        self.open.append((tag, container, content))
+        parent_block = self.open[-1][3] if self.open else "div"
+        block = (tag if tag in _LINE_TAGS else "div") if tag in _BLOCK else parent_block
+        self.open.append((tag, container, content, block))
         self._update_state()
 
     @staticmethod
@@ -118,11 +127,7 @@ class _Tokens(HTMLParser):
         return bool(words & _CONTENT_WORDS)
 
     def _update_state(self) -> None:
-        block = "div"
-        for open_tag, _, _ in reversed(self.open):
-            if open_tag in _BLOCK:
-                block = open_tag if open_tag in _LINE_TAGS else "div"
-                break
+        block = self.open[-1][3] if self.open else "div"  # the innermost block element's
         self.state = (block, int(self.links > 0), int(self.in_content > 0), int(self.content_words > 0))
 
     def _chrome_reason(self, tag: str, attrs) -> str | None:
@@ -142,12 +147,15 @@ class _Tokens(HTMLParser):
             self.pieces.append(("block",))
 
     def handle_endtag(self, tag):
-        if tag in self.skip_stack:
-            while self.skip_stack and self.skip_stack.pop() != tag:
-                pass
-        if any(open_tag == tag for open_tag, _, _ in self.open):  # close it and what it left open
+        if self.skip_counts.get(tag):
+            while self.skip_stack:
+                popped = self.skip_stack.pop()
+                self.skip_counts[popped] -= 1
+                if popped == tag:
+                    break
+        if any(entry[0] == tag for entry in self.open):  # close it and what it left open
             while self.open:
-                open_tag, container, content = self.open.pop()
+                open_tag, container, content, _ = self.open.pop()
                 if container is not None:
                     self.active = tuple(c for c in self.active if c != container)
                 if open_tag in ("article", "main"):

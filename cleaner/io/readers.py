@@ -6,6 +6,7 @@ file and the other records go on.
 """
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import os
@@ -66,21 +67,27 @@ def format_of(path: Path) -> tuple[str | None, bool]:
     return FORMATS.get(Path(name).suffix), False
 
 
-def discover(paths: list[Path], *, exclude=(), force_exclude: bool = False) -> Iterator[tuple[Path, str]]:
+def discover(paths: list[Path], *, exclude=(), force_exclude: bool = False,
+             on_error=None) -> Iterator[tuple[Path, str]]:
     """Yield (file, relative path) for every supported file under ``paths``.
 
     Directories are walked recursively in sorted order without following
     symlinks (so a symlink loop cannot trap the walk); files named directly
     are taken whatever their suffix. ``exclude`` holds compiled regexes
     searched in posix paths: walked files matching one are skipped, and so
-    are named files when ``force_exclude``.
+    are named files when ``force_exclude``. A folder that cannot be listed
+    is passed to ``on_error(path, reason)`` (never silently left out).
     """
+    def walk_error(exc: OSError) -> None:
+        if on_error is not None:
+            on_error(str(exc.filename), _reason(exc))
+
     def skipped(path: Path) -> bool:
         return any(p.search(path.as_posix()) for p in exclude)
 
     for root in paths:
         if root.is_dir():
-            for folder, dirs, files in os.walk(root):
+            for folder, dirs, files in os.walk(root, onerror=walk_error):
                 dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
                 for name in sorted(files):
                     file = Path(folder, name)
@@ -156,12 +163,18 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
             return handle.read(max_bytes + 1)
     except IsADirectoryError:
         raise ReadError("is a directory") from None
-    except PermissionError:
-        raise ReadError("permission denied") from None
-    except FileNotFoundError:
-        raise ReadError("no such file") from None
     except OSError as exc:
-        raise ReadError(exc.strerror or str(exc)) from None
+        raise ReadError(_reason(exc)) from None
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop (too many levels of symbolic links)"
+    return (exc.strerror or str(exc)).lower()
 
 
 def _gunzip(data: bytes, max_bytes: int) -> bytes:
