@@ -22,22 +22,30 @@ from .document import Edit
 from .io.encoding import DecodeError, TextFacts, decode_as, encode
 from .io.jsonl import RecordError, _locate_literal, literal_for
 from .io.readers import _gunzip
-from .io.writers import gzip_bytes, write_atomic
+from .io.writers import gzip_bytes, remove_leftover_temps, write_atomic
 
 SCHEMA = 1
 
 
 class LogWriter:
-    """Writes records to ``path`` through a temporary file renamed on close."""
+    """Writes records to ``path`` through a temporary file renamed on close.
 
-    def __init__(self, path: Path | None, command: str, options: dict):
+    ``journal``: write to ``path`` itself as the run goes (for in-place runs,
+    which call ``sync`` before replacing each input): whatever stops the run,
+    the log on disk holds every file already replaced, and restore reads it.
+    """
+
+    def __init__(self, path: Path | None, command: str, options: dict, *, journal: bool = False):
         self.path = path
+        self.journal = journal
         self.handle: IO[str] | None = None
         self.tmp: Path | None = None
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            self.handle = self.tmp.open("w", encoding="utf-8")
+            self.tmp = path if journal else path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            # A path that is not valid UTF-8 holds lone surrogates (surrogateescape):
+            # backslashreplace writes them as JSON escapes ("\udce9"), read back as the same path.
+            self.handle = self.tmp.open("w", encoding="utf-8", errors="backslashreplace")
         self.write({
             "type": "header", "schema": SCHEMA, "tool": "cleaner", "version": __version__,
             "command": command, "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
@@ -48,8 +56,20 @@ class LogWriter:
         if self.handle is not None:
             self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
+    def sync(self) -> None:
+        """Make every record written so far durable (before an input is replaced)."""
+        if self.handle is not None:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+
     def close(self, ok: bool = True) -> None:
         if self.handle is None:
+            return
+        if self.journal:
+            if not ok:
+                self.write({"type": "interrupted"})
+            self.handle.close()
+            self.handle = None
             return
         self.handle.close()
         self.handle = None
@@ -168,6 +188,8 @@ def read_log(path: Path) -> Iterator[dict]:
                 try:
                     yield json.loads(line)
                 except ValueError:
+                    if not line.endswith("\n"):  # the last record of a killed in-place run: cut short
+                        return
                     raise ValueError(f"{path}:{number}: not a JSON record") from None
 
 
@@ -211,20 +233,40 @@ def restore(log_path: Path, *, out_dir: Path | None = None, in_place: bool = Fal
         elif kind == "record":
             records.setdefault(entry["path"], {})[entry["line"]] = entry
     for path, entry in files.items():
+        if in_place:
+            target = Path(path)
+        else:
+            target = _inside(out_dir, entry.get("rel", ""))
+            if target is None:
+                yield path, f"refused: its logged name {entry.get('rel')!r} leads outside {out_dir}"
+                continue
+        remove_leftover_temps(target)  # a write cut short by a kill of the run
+        if target.exists() and _stored_sha(target, entry) == entry["sha256_in"]:
+            yield Restored(target, path, True)
+            continue
         try:
             data = _rebuild(entry, edits.get(path, []), records.get(path, {}), log_path.parent)
         except RestoreError as exc:
             yield path, str(exc)
-            continue
-        target = Path(path) if in_place else out_dir / entry["rel"]
-        if target.exists() and _stored_sha(target, entry) == entry["sha256_in"]:
-            yield Restored(target, path, True)
             continue
         if target.exists() and not in_place and not force:
             yield path, f"{target} exists (use --force to overwrite)"
             continue
         write_atomic(target, data, like=target if in_place else None)
         yield Restored(target, path, False)
+
+
+def _inside(out_dir: Path, rel: str) -> Path | None:
+    """``out_dir / rel`` if that stays inside ``out_dir`` (a log is input too: no ``../``)."""
+    rel_path = Path(rel)
+    if not rel or rel_path.is_absolute() or ".." in rel_path.parts:
+        return None
+    target = out_dir / rel_path
+    base = out_dir.resolve()
+    resolved = target.resolve()
+    if resolved != base and base not in resolved.parents:
+        return None
+    return target
 
 
 def _stored_sha(path: Path, entry: dict) -> str | None:

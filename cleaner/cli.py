@@ -139,15 +139,19 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
     if writing and log_path is None:
         stamp = _dt.datetime.now().strftime("%Y%m%dT%H%M%S")
         log_path = out_dir / "cleaner-log.jsonl" if out_dir else Path(f"cleaner-log-{stamp}.jsonl")
-    if log_path is not None and log_path.exists() and not force and not preview:
-        _usage(f"{log_path} exists (use --force to overwrite, or --log FILE)")
-
     from . import changelog, output, pipeline
+
+    # A run into --out that was killed left its marker: rerunning finishes it (see output.begin_run).
+    resuming = writing and out_dir is not None and output.interrupted(out_dir)
+    if resuming:
+        click.echo(f"{out_dir} holds an unfinished run: its outputs are rewritten", err=True)
+    if log_path is not None and log_path.exists() and not force and not preview and not resuming:
+        _usage(f"{log_path} exists (use --force to overwrite, or --log FILE)")
 
     sources, errors = _read(paths, options)
     run = _run(sources, options)
-    run.errors = errors
-    if writing and out_dir is not None and not force:
+    run.errors = errors + run.errors
+    if writing and out_dir is not None and not force and not resuming:
         existing = [p for p in (output.output_path(f, out_dir) for f in run.files if not f.dropped) if p.exists()]
         if existing:
             _usage(f"{existing[0]} exists (and {len(existing) - 1} more outputs); use --force to overwrite")
@@ -159,23 +163,28 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
                 run.files.remove(result)
     _check_output_collisions(run, out_dir if writing else None)
 
+    if writing and out_dir is not None:
+        output.begin_run(out_dir, log_path)
     log = changelog.LogWriter(log_path if not preview else None, "clean", {
         "lang": lang, "threshold": threshold, "dedup": not no_dedup, "text_field": text_field,
         "id_field": id_field, "in_place": in_place, "keep_encoding": keep_encoding, "keep": keep,
-        "drop_duplicates": drop_duplicates})
+        "drop_duplicates": drop_duplicates}, journal=writing and in_place)
     with log:
         for result in run.files:
-            out = None
+            out = pending = None
             if result.dropped:  # a near-duplicate left out (--drop-duplicates): the log keeps it
                 pass
             elif writing and (out_dir is not None or result.changed):
-                out = output.render(result, out_dir, keep_encoding)
-                output.write(out, like=result.source.path if in_place else None)
+                out = pending = output.render(result, out_dir, keep_encoding)
             elif writing and in_place:  # unchanged in place: the input is its own output
                 out = output.render(result, None, True)
             log.write(changelog.file_record(result, out, log_path.parent if log_path else None))
             for record in changelog.unit_records(result):
                 log.write(record)
+            if pending is not None:  # logged (and, in place, on disk) before the file is replaced
+                if in_place:
+                    log.sync()
+                output.write(pending, like=result.source.path if in_place else None)
             if preview:
                 _print_preview(result, show_diff)
         for record in changelog.dedup_records(run):
@@ -185,6 +194,8 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
         for path, reason in run.errors:
             log.write({"type": "error", "path": path, "reason": reason})
         log.write(changelog.summary_record(run))
+    if writing and out_dir is not None:
+        output.end_run(out_dir)
 
     _report_errors(run.errors)
     _summary(run, out_dir if writing else None, log_path if (writing or (log_path and not preview)) else None)
@@ -223,7 +234,7 @@ def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, for
     _check_paths(paths)
     sources, errors = _read(paths, options)
     run = _run(sources, options, clean=False)
-    run.errors = errors
+    run.errors = errors + run.errors
     with changelog.LogWriter(log_path, "dedup", {"threshold": threshold, "min_words": min_words,
                                                  "keep": keep}) as log:
         for record in changelog.dedup_records(run):
@@ -276,7 +287,7 @@ def check(paths, lang, text_field, id_field, threshold, max_bytes, fmt, no_dedup
                        max_bytes=max_bytes, dedup=not (no_dedup or fix or corpus_wide))
     sources, errors = _read(paths, options)
     run = _run(sources, options, quiet=True)
-    run.errors = errors
+    run.errors = errors = errors + run.errors
     if fix:
         sys.exit(_fix_in_place(run, root, fmt))
 
@@ -505,13 +516,14 @@ def _fix_in_place(run, root: Path, fmt: str) -> int:
         logs = prepare_cache(root) / "logs"
         stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
         log_path = logs / f"fix-{stamp}.jsonl"
-        with changelog.LogWriter(log_path, "check --fix", {}) as log:
+        with changelog.LogWriter(log_path, "check --fix", {}, journal=True) as log:
             for result in changed:
                 out = output.render(result, None, True)
-                output.write(out, like=result.source.path)
                 log.write(changelog.file_record(result, out, log_path.parent))
                 for record in changelog.unit_records(result):
                     log.write(record)
+                log.sync()  # on disk before the file is replaced: a kill loses nothing
+                output.write(out, like=result.source.path)
             log.write(changelog.summary_record(run))
         for result in changed:
             rules = sorted({e.rule for u in result.units for e in u.edits})
@@ -573,8 +585,9 @@ def _print_preview(result, show_diff: bool) -> None:
 
 
 def _report_errors(errors) -> None:
-    for path, reason in errors:
-        click.echo(f"{path}: error {reason}", err=True)
+    for path, reason in errors:  # one line each, whatever the file is called
+        shown = path.encode("unicode_escape", "backslashreplace").decode("ascii") if not path.isprintable() else path
+        click.echo(f"{shown}: error {reason}", err=True)
 
 
 def _summary(run, out_dir, log_path) -> None:

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +27,8 @@ def output_path(result: FileResult, out_dir: Path | None) -> Path:
     if out_dir is None:
         return source.path
     rel = Path(source.rel)
+    if rel.is_absolute() or ".." in rel.parts:  # never outside --out, whatever the name
+        raise ValueError(f"output name {source.rel!r} would leave {out_dir}")
     if source.format == "html":
         rel = rel.with_suffix(".txt")
     return out_dir / rel
@@ -48,3 +53,51 @@ def render(result: FileResult, out_dir: Path | None, keep_encoding: bool) -> Out
 
 def write(output: Output, *, like: Path | None = None) -> None:
     write_atomic(output.path, output.data, like=like)
+
+
+# --------------------------------------------------------------------------- interrupted runs
+#
+# A run writing into --out first leaves OUT/.cleaner-incomplete and removes it
+# once the log is in place. Every output is written atomically, so after a
+# kill (SIGINT, SIGKILL, power loss) OUT holds complete outputs, the marker,
+# and at most some hidden temporary files; the inputs were never touched.
+# Rerunning the same command sees the marker, removes the temporary files
+# and rewrites the outputs without needing --force.
+
+MARKER = ".cleaner-incomplete"
+# Names write_atomic's mkstemp and LogWriter give their temporary files.
+_TEMP = re.compile(r"\..+\.([a-z0-9_]{8}|\d+)\.tmp")
+
+
+def interrupted(out_dir: Path) -> bool:
+    """True if an earlier run into ``out_dir`` stopped before finishing."""
+    return (out_dir / MARKER).is_file()
+
+
+def begin_run(out_dir: Path, log_path: Path | None) -> None:
+    """Mark ``out_dir`` as being written, clearing what a killed run left."""
+    if interrupted(out_dir):
+        clear_leftovers(out_dir, log_path)
+    note = {"pid": os.getpid(), "log": str(log_path) if log_path else None,
+            "note": "a cleaner run into this folder has not finished; rerun it to complete the outputs"}
+    write_atomic(out_dir / MARKER, (json.dumps(note) + "\n").encode("utf-8"))
+
+
+def end_run(out_dir: Path) -> None:
+    (out_dir / MARKER).unlink(missing_ok=True)
+
+
+def clear_leftovers(out_dir: Path, log_path: Path | None = None) -> list[Path]:
+    """Remove the temporary files of a killed run (ours by their name only)."""
+    removed = []
+    found = [(Path(folder), names) for folder, _, names in os.walk(out_dir)]
+    if log_path is not None and log_path.parent.is_dir():  # a --log elsewhere: only its own temporary file
+        found.append((log_path.parent, [n for n in os.listdir(log_path.parent)
+                                        if n.startswith(f".{log_path.name}.")]))
+    for folder, names in found:
+        for name in names:
+            path = folder / name
+            if _TEMP.fullmatch(name) and path.is_file() and not path.is_symlink():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed

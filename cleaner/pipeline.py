@@ -171,7 +171,10 @@ def read_all(
     """Read every input file; ``exclude`` regexes skip walked files (and named ones with ``force_exclude``)."""
     sources: list[SourceFile] = []
     errors: list[tuple[str, str]] = []
-    for path, rel in discover(paths, exclude=exclude, force_exclude=force_exclude):
+    def unreadable(folder: str, reason: str) -> None:
+        errors.append((folder, f"folder not read: {reason}"))
+
+    for path, rel in discover(paths, exclude=exclude, force_exclude=force_exclude, on_error=unreadable):
         try:
             source = read_source(
                 path, rel, lang=options.lang, text_field=options.text_field,
@@ -199,7 +202,12 @@ def run(
     ctx = RuleContext(line_counts=line_counts(units) if clean else Counter(), n_docs=len(units))
     for source in sources:
         if clean:
-            unit_results = [clean_unit(u, ctx) for u in source.units]
+            try:
+                unit_results = [clean_unit(u, ctx) for u in source.units]
+            except (Exception, RecursionError) as exc:  # a detector bug stops this file, not the run
+                result.errors.append((str(source.path), f"not cleaned: internal error "
+                                      f"({type(exc).__name__}: {exc}); please report it"))
+                continue
         else:
             unit_results = [UnitResult(u, [], u.doc.text, u.doc.lang) for u in source.units]
         file_result = FileResult(source, unit_results)

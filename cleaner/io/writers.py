@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -38,3 +39,15 @@ def write_atomic(path: Path, data: bytes, *, like: Path | None = None) -> None:
 def gzip_bytes(data: bytes) -> bytes:
     """Deterministic gzip (no timestamp), so equal content gives equal files."""
     return gzip.compress(data, mtime=0)
+
+
+def remove_leftover_temps(path: Path) -> None:
+    """Delete the temporary files a killed ``write_atomic`` of ``path`` left beside it."""
+    pattern = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}\.tmp")
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        if pattern.fullmatch(name):
+            (path.parent / name).unlink(missing_ok=True)
