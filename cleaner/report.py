@@ -233,12 +233,25 @@ def build(log_path: Path, *, full_text: bool | None = None) -> dict:
         return index[value]
 
     docs: list[dict] = []
-    displays: list[str | None] = []
+    texts: list = []  # per doc: its pieces [[offset, text], ...], or its whole text while undecided
     spans: list[list] = []  # per doc: [start, end, rule, score, reason, edit number] in display offsets
     by_key: dict[tuple, int] = {}
     by_line: dict[tuple, int] = {}
-    mappers: dict[int, Display] = {}  # doc -> its Display (to map the findings' offsets)
     mismatches = 0
+    if full_text is None and log.summary and "chars_in" in log.summary:
+        full_text = log.summary["chars_in"] <= FULL_TEXT_BUDGET
+    # A corpus can have hundreds of thousands of recycled passages: the longest RECYCLED_CAP
+    # are shown (in log order); their texts are taken as each document goes by.
+    recs = log.recycled
+    chosen = sorted(sorted(range(len(recs)), key=lambda k: recs[k]["start"] - recs[k]["end"])[:RECYCLED_CAP])
+    need: dict[tuple, list] = {}  # (path, id) -> [(slot, role, start, end)]
+    for slot, k in enumerate(chosen):
+        r = recs[k]
+        need.setdefault((r["path"], r.get("id")), []).append((slot, 0, r["start"], r["end"]))
+        need.setdefault((r["source_path"], r.get("source_id")), []).append(
+            (slot, 1, r["source_start"], r["source_end"]))
+    sides: list[list] = [[None, None] for _ in chosen]  # slot -> role -> (doc, start, end, text)
+    passages: dict[int, list] = {}  # doc -> [[start, end, slot, role]]
     for doc in documents(log, log_path.parent):
         display = Display(doc)
         doc_spans = []
@@ -273,19 +286,27 @@ def build(log_path: Path, *, full_text: bool | None = None) -> dict:
             record["x"] = 1
         if doc.note:
             record["w"] = doc.note
+        doc_passages = []
+        if (doc.path, doc.id) not in by_key:
+            for slot, role, start, end in need.pop((doc.path, doc.id), ()):
+                start, end = display.to_display(start), display.to_display(end, as_end=True)
+                sides[slot][role] = (index, start, end, _passage(display.text, start, end))
+                doc_passages.append([start, end, slot, role])
+        if doc_passages:
+            passages[index] = doc_passages
         if display.text is None:  # what the log holds: the removed texts themselves
-            display_pieces = [[s[0], e["text"]] for s, e in
-                              zip(doc_spans, [e for e in doc.edits if e["rule"] != MARKUP])]
+            text = [[s[0], e["text"]] for s, e in zip(doc_spans, [e for e in doc.edits if e["rule"] != MARKUP])]
             record["u"] = 1
+        elif full_text is False:
+            text = _excerpts(display.text, doc_spans, doc_passages, rules)
         else:
-            display_pieces = None
+            text = display.text
         docs.append(record)
-        displays.append(display.text if display_pieces is None else display_pieces)
+        texts.append(text)
         spans.append(doc_spans)
         by_key.setdefault((doc.path, doc.id), index)
         if doc.line is not None:
             by_line[(doc.path, doc.line)] = index
-        mappers[index] = display
 
     def find(path, ident, line=None, create=True):
         if line is not None and (path, line) in by_line:
@@ -298,46 +319,34 @@ def build(log_path: Path, *, full_text: bool | None = None) -> dict:
         index = len(docs)
         docs.append({"p": path, "n": None, "r": 0, "k": {}, "u": 1, "w": "text not in this log",
                      **({"i": ident} if ident is not None else {})})
-        displays.append([])
+        texts.append([])
         spans.append([])
         by_key[(path, ident)] = index
         return index
 
     clusters = _clusters(log.duplicates, docs, find)
     recycled = []
-    passages: dict[int, list] = {}  # doc -> [[start, end, recycled index, role]]
-    touched: dict[int, int] = {}  # doc -> recycled passages it takes part in (all of them)
-    for r in log.recycled:
-        for index in (find(r["path"], r.get("id"), None), find(r["source_path"], r.get("source_id"), None)):
-            touched[index] = touched.get(index, 0) + 1
-    # a corpus can have hundreds of thousands: the longest RECYCLED_CAP are shown, in log order
-    shown = sorted(range(len(log.recycled)), key=lambda k: log.recycled[k]["start"] - log.recycled[k]["end"])
-    for k in sorted(shown[:RECYCLED_CAP]):
-        r = log.recycled[k]
-        target = find(r["path"], r.get("id"), None)
-        source = find(r["source_path"], r.get("source_id"), None)
-        ts, te = _span(mappers.get(target), r["start"], r["end"])
-        ss, se = _span(mappers.get(source), r["source_start"], r["source_end"])
-        t_text, s_text = _passage(displays[target], ts, te), _passage(displays[source], ss, se)
-        t_match, s_match = _matches(t_text, s_text)
-        entry = {"t": target, "ts": ts, "te": te, "s": source, "ss": ss, "se": se, "sim": r.get("similarity"),
-                 "tt": t_text, "st": s_text, "tm": t_match, "sm": s_match}
-        passages.setdefault(target, []).append([ts, te, len(recycled), 0])
-        passages.setdefault(source, []).append([ss, se, len(recycled), 1])
-        recycled.append(entry)
-    for index, count in touched.items():
-        docs[index]["q"] = count
+    for slot, k in enumerate(chosen):
+        r = recs[k]
+        target = sides[slot][0] or (find(r["path"], r.get("id")), r["start"], r["end"], None)
+        source = sides[slot][1] or (find(r["source_path"], r.get("source_id")), r["source_start"],
+                                    r["source_end"], None)
+        t_match, s_match = _matches(target[3], source[3])
+        recycled.append({"t": target[0], "ts": target[1], "te": target[2], "s": source[0], "ss": source[1],
+                         "se": source[2], "sim": r.get("similarity"), "tt": target[3], "st": source[3],
+                         "tm": t_match, "sm": s_match})
+    for r in recs:  # every passage counts in its two documents
+        for index in (find(r["path"], r.get("id")), find(r["source_path"], r.get("source_id"))):
+            docs[index]["q"] = docs[index].get("q", 0) + 1
 
-    total_chars = sum(len(t) for t in displays if isinstance(t, str))
     if full_text is None:
-        full_text = total_chars <= FULL_TEXT_BUDGET
-    texts = []
-    for index, text in enumerate(displays):
+        full_text = sum(len(t) for t in texts if isinstance(t, str)) <= FULL_TEXT_BUDGET
+    for index, text in enumerate(texts):
         if isinstance(text, str):
             pieces = [[0, text]] if full_text else _excerpts(text, spans[index], passages.get(index, []), rules)
         else:
             pieces = text
-        texts.append([pieces, spans[index], passages.get(index, [])])
+        texts[index] = [pieces, spans[index], passages.get(index, [])]
 
     summary = log.summary or {}
     chars_in = summary.get("chars_in", sum(d["n"] or 0 for d in docs))
@@ -360,12 +369,6 @@ def build(log_path: Path, *, full_text: bool | None = None) -> dict:
         "docs": docs, "texts": texts, "clusters": clusters, "recycled": recycled,
         "errors": [[e.get("path", ""), e.get("reason", "")] for e in log.errors],
     }
-
-
-def _span(display: Display | None, start: int, end: int) -> tuple[int, int]:
-    if display is None:
-        return start, end
-    return display.to_display(start), display.to_display(end, as_end=True)
 
 
 def _passage(text, start: int, end: int) -> str | None:
