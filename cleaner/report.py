@@ -831,12 +831,15 @@ function row(i){
   if(d.q)b.appendChild(el('span','badge k-passage','recycled ×'+d.q));
   if(d.x)b.appendChild(el('span','badge','dropped'));
   r.appendChild(b);
+  r.tabIndex=0;r.setAttribute('role','button');r.setAttribute('aria-expanded','false');
   r.addEventListener('click',()=>toggle(li));
+  r.addEventListener('keydown',ev=>{if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();toggle(li);}});
   li.appendChild(r);
   return li;
 }
 function toggle(li){
   const v=li.querySelector('.view');
+  li.firstChild.setAttribute('aria-expanded',v?'false':'true');
   if(v){v.remove();return Promise.resolve();}
   const view=el('div','view');li.appendChild(view);
   return renderDoc(Number(li.dataset.doc),view).catch(err=>{window.crErrors.push(String(err));view.appendChild(el('p','warn',String(err)));});

@@ -150,6 +150,18 @@ def test_changed_output_falls_back_to_the_logged_texts(tmp_path):
     assert [text for _, text in data["texts"][0][0]] == logged
 
 
+def test_skipped_files_are_listed_with_their_reason(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    (tmp_path / "in" / "a.txt").write_text("An article paragraph that stays where it is.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = _cli("clean", tmp_path / "in", "--out", out, "--report", out / "r.html")
+    assert result.returncode == 1 and (out / "r.html").exists()  # 1: a file was skipped
+    data = report.build(out / "cleaner-log.jsonl")
+    assert data["overview"]["errors"] == 1 and data["errors"][0][0].endswith("empty.txt")
+    assert "empty" in data["errors"][0][1]
+
+
 # --------------------------------------------------------------------------- CLI
 
 
