@@ -222,7 +222,7 @@ def main():
             with open(f"{args.dump}.{kind}.pkl", "wb") as fh:
                 pickle.dump({"pages": [{k: v for k, v in p.items() if k != "unit"} for p in pages],
                              "rows": [(r[0], r[2], [l.text for l in r[3]], r[4]) for r in rows], "oof": oof}, fh)
-        cv = {t: evaluate(scorer, pages, rows, oof, t) for t in (0.3, 0.4, 0.5, 0.6)}
+        cv = {t: evaluate(scorer, pages, rows, oof, t) for t in (0.4, 0.5, 0.6, 0.7)}
         threshold = max(cv, key=lambda t: cv[t]["aeb"] + cv[t]["wcxb"])
         X = np.vstack([r[1] for r in rows])
         y = np.concatenate([r[2] for r in rows])
