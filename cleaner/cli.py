@@ -106,8 +106,10 @@ def main():
               show_default=True, help="Format of standard input (-).")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write a self-contained HTML report of the run (see `cleaner report`).")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes cleaning documents; 0: one per core. Outputs and log are the same for any number.")
 def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_place, log_path, keep_encoding,
-          dry_run, show_diff, no_dedup, keep, drop_duplicates, force, stdin_format, report_path):
+          dry_run, show_diff, no_dedup, keep, drop_duplicates, force, stdin_format, report_path, workers):
     """Clean files: remove chrome, headers, spam and foreign insertions.
 
     \b
@@ -121,7 +123,8 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
     if drop_duplicates and (no_dedup or in_place or Path("-") in paths):
         _usage("--drop-duplicates works with --out (not with --in-place, standard input or --no-dedup)")
     options = _options(lang=lang, text_field=text_field, id_field=id_field, threshold=threshold,
-                       max_bytes=max_bytes, dedup=not no_dedup, keep=keep, drop_duplicates=drop_duplicates)
+                       max_bytes=max_bytes, dedup=not no_dedup, keep=keep, drop_duplicates=drop_duplicates,
+                       workers=workers)
     if report_path is not None:
         _check_report(report_path, force, needs=(out_dir or in_place) and not (dry_run or show_diff)
                       and Path("-") not in paths)

@@ -32,6 +32,7 @@ class Options:
     min_passage_words: int = 12
     keep: str = "longest"  # which copy of a near-duplicate cluster is kept: "longest" or "first"
     drop_duplicates: bool = False  # leave the other copies out of the cleaned output (logged as dropped)
+    workers: int = 1  # processes cleaning documents; 0: one per core
 
 
 @dataclass
@@ -189,6 +190,67 @@ def read_all(
     return sources, errors
 
 
+# The per-document work of a run, in this process or a pool of forked workers
+# that inherit the read files and the corpus counts (nothing big is pickled on
+# the way in; only edits and cleaned texts come back). Results arrive in file
+# order either way, so a run's outputs and log do not depend on --workers.
+MIN_FILES_PER_WORKER = 4  # fewer files than this per worker: not worth starting processes
+_POOL_STATE: tuple[list[SourceFile], RuleContext] | None = None
+
+
+def _clean_source(source: SourceFile, ctx: RuleContext):
+    """``[(edits, cleaned text, language)]`` per unit, or the error message."""
+    try:
+        return [(r.edits, r.cleaned, r.lang) for r in (clean_unit(u, ctx) for u in source.units)]
+    except (Exception, RecursionError) as exc:
+        return f"not cleaned: internal error ({type(exc).__name__}: {exc}); please report it"
+
+
+def _clean_source_at(index: int):
+    sources, ctx = _POOL_STATE
+    return _clean_source(sources[index], ctx)
+
+
+def _ignore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+def effective_workers(workers: int, n_files: int) -> int:
+    import multiprocessing
+    import os
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    wanted = (os.cpu_count() or 1) if workers <= 0 else workers
+    return max(1, min(wanted, n_files // MIN_FILES_PER_WORKER))
+
+
+def _clean_all(sources: list[SourceFile], ctx: RuleContext, workers: int):
+    """Yield each file's cleaning outcome, in order."""
+    global _POOL_STATE
+    n = effective_workers(workers, len(sources))
+    if n == 1:
+        for source in sources:
+            yield _clean_source(source, ctx)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _POOL_STATE = (sources, ctx)
+    pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_sigint)
+    try:
+        yield from pool.map(_clean_source_at, range(len(sources)), chunksize=max(1, min(16, len(sources) // (8 * n))))
+    except BaseException:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()  # an interrupted run must not leave workers behind
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _POOL_STATE = None
+
+
 def run(
     sources: list[SourceFile],
     options: Options,
@@ -200,14 +262,14 @@ def run(
     result = Run()
     units = [u for s in sources for u in s.units]
     ctx = RuleContext(line_counts=line_counts(units) if clean else Counter(), n_docs=len(units))
+    cleaned = _clean_all(sources, ctx, options.workers) if clean else None
     for source in sources:
         if clean:
-            try:
-                unit_results = [clean_unit(u, ctx) for u in source.units]
-            except (Exception, RecursionError) as exc:  # a detector bug stops this file, not the run
-                result.errors.append((str(source.path), f"not cleaned: internal error "
-                                      f"({type(exc).__name__}: {exc}); please report it"))
+            outcome = next(cleaned)
+            if isinstance(outcome, str):  # a detector bug stops this file, not the run
+                result.errors.append((str(source.path), outcome))
                 continue
+            unit_results = [UnitResult(u, edits, text, lang) for u, (edits, text, lang) in zip(source.units, outcome)]
         else:
             unit_results = [UnitResult(u, [], u.doc.text, u.doc.lang) for u in source.units]
         file_result = FileResult(source, unit_results)

@@ -295,3 +295,19 @@ def test_dedup_log_records_clusters_and_passages(tmp_path):
     assert len(verbatim) >= 2  # 105 copies two paragraphs of 004 word for word
     for r in verbatim:  # both spans point at the same words in their own documents
         assert c_text[r["start"]:r["end"]].split() == body[r["source_start"]:r["source_end"]].split()
+
+
+def test_workers_give_the_same_outputs_and_log(corpus, tmp_path):
+    from cleaner.pipeline import effective_workers
+
+    assert effective_workers(2, len(list(corpus.iterdir()))) == 2  # the pool is really used
+    outs = {}
+    for n in (1, 2):
+        out = tmp_path / f"w{n}"
+        result = invoke("clean", corpus, "--out", out, "--workers", n)
+        assert result.exit_code in (0, 1), result.output
+        records = [r for r in log_records(out / "cleaner-log.jsonl") if r["type"] != "header"]
+        files = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != "cleaner-log.jsonl"}
+        outs[n] = (records, files)
+    assert outs[1][0] == outs[2][0]
+    assert outs[1][1] == outs[2][1] and outs[1][1]
