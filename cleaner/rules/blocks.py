@@ -393,18 +393,24 @@ def _spare_inside_article(lines: list[Line], proba: np.ndarray, keep: np.ndarray
     if len(body) < 2:
         return keep
     keep = keep.copy()
-    i, last = body[0] + 1, body[-1]
-    while i < last:
+    for i, j in _dropped_runs(keep, body[0] + 1, body[-1]):
+        if j - i < INSIDE_RUN:
+            keep[i:j] = proba[i:j] >= INSIDE_THRESHOLD
+    return keep
+
+
+def _dropped_runs(keep: np.ndarray, start: int, stop: int):
+    """``(i, j)`` of each maximal run ``keep[i:j]`` of dropped lines within ``[start, stop)``."""
+    i = start
+    while i < stop:
         if keep[i]:
             i += 1
             continue
         j = i
-        while j < last and not keep[j]:
+        while j < stop and not keep[j]:
             j += 1
-        if j - i < INSIDE_RUN:
-            keep[i:j] = proba[i:j] >= INSIDE_THRESHOLD
+        yield i, j
         i = j
-    return keep
 
 
 # Below this P(article) the classifier is sure a line is chrome. Chosen on
@@ -419,18 +425,9 @@ def _doubtful_join_sure(proba: np.ndarray, keep: np.ndarray) -> np.ndarray:
     classifier is sure of. Chrome comes in runs with clear members (a menu,
     a footer); an article's odd short line sits alone among prose."""
     keep = keep.copy()
-    n = len(keep)
-    i = 0
-    while i < n:
-        if keep[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and not keep[j]:
-            j += 1
+    for i, j in _dropped_runs(keep, 0, len(keep)):
         if proba[i:j].min() >= SURE_CHROME:
             keep[i:j] = True
-        i = j
     return keep
 
 

@@ -183,17 +183,25 @@ def _main_script(text: str) -> str | None:
 
 def foreign_verdict(text: str, host: str) -> tuple[str, float] | None:
     """``(language, score)`` when the model is sure ``text`` is not in ``host``."""
+    guess = _confident_foreign(text, host, MIN_TOP_SCORE)
+    return None if guess is None else (guess[0], guess[2])
+
+
+def _confident_foreign(text: str, host: str, min_top: float) -> tuple[str, float, float] | None:
+    """``(language, top score, foreign mass)`` when the model's top guess is
+    another language than ``host`` with at least ``min_top``, the host
+    languages get almost nothing and the foreign guesses most."""
     pred = _predict(text, k=10)
     if not pred:
         return None
     lang, top = pred[0]
-    if same_language(lang, host) or top < MIN_TOP_SCORE:
+    if same_language(lang, host) or top < min_top:
         return None
-    host_score = sum(s for code, s in pred if same_language(code, host))
-    foreign_mass = sum(s for code, s in pred if not same_language(code, host))
+    host_score = sum(score for code, score in pred if same_language(code, host))
+    foreign_mass = sum(score for code, score in pred if not same_language(code, host))
     if host_score > MAX_HOST_SCORE or foreign_mass < MIN_FOREIGN_MASS:
         return None
-    return lang, foreign_mass
+    return lang, top, foreign_mass
 
 
 # Short lines (below the length ``judgeable`` asks for) are judged only
@@ -245,16 +253,10 @@ def short_foreign_verdict(text: str, host: str, host_script: str | None) -> tupl
     s = text.strip()
     if not _short_candidate(s, host_script):
         return None
-    pred = _predict(s, k=10)
-    if not pred:
+    guess = _confident_foreign(s, host, SHORT_MIN_TOP)
+    if guess is None:
         return None
-    lang, top = pred[0]
-    if same_language(lang, host) or top < SHORT_MIN_TOP:
-        return None
-    host_score = sum(sc for code, sc in pred if same_language(code, host))
-    foreign_mass = sum(sc for code, sc in pred if not same_language(code, host))
-    if host_score > MAX_HOST_SCORE or foreign_mass < MIN_FOREIGN_MASS:
-        return None
+    lang, top, _ = guess
     if _main_script(s) != host_script:
         return lang, round(min(0.95, top), 3)
     toks = words(s)
