@@ -21,7 +21,8 @@ def test_phrases_and_shapes():
     lines = ["What's Your Reaction?", "Share this article", "Follow us on Twitter",
              "Sign up for our newsletter", "Skip to main content", "© 2024 Example Media. All rights reserved.",
              "Tags: politics, economy", "This website uses cookies. Accept all cookies to continue.",
-             "Partager", "Newsletter abonnieren"]
+             "Partager", "Newsletter abonnieren", "Listen to this article", "Comments are closed.",
+             "This article originally appeared on The Daily Ledger."]
     text = BODY + "\n" + "\n".join(lines) + "\n"
     got = removed(text)
     for line in lines:
@@ -33,7 +34,8 @@ def test_sentences_mentioning_chrome_words_stay():
     text = ("Readers were asked to share their stories about the flood with the newspaper.\n"
             "We use cookies in the kitchen every Sunday, my grandmother said with a smile.\n"
             "Follow the money, the investigators said, and you will find the culprits.\n"
-            "Comments from the minister were expected later on Friday afternoon.\n")
+            "Comments from the minister were expected later on Friday afternoon.\n"
+            "This article originally appeared to be a draft, the editor admitted on Monday.\n")
     assert detect(Document(text), RuleContext()) == []
 
 

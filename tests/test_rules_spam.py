@@ -18,7 +18,8 @@ def test_prefixed_link_bait_in_several_languages():
              "See also - The mayor's reply", "Related » Why rents keep rising", "Read more:Winter is coming",
              "Lire aussi : La réforme des retraites", "Leia também: O novo governo",
              "Lesen Sie auch | Die Bahn streikt wieder", "Leer también - El precio del pan",
-             "Leggi anche: Il ritorno del re", "Topic to read : Connect with amazing women in Paris for free!"]
+             "Leggi anche: Il ritorno del re", "Topic to read : Connect with amazing women in Paris for free!",
+             "More from Metro Courier: What the new handout is about"]
     got = removed(lines)
     for line in lines:
         assert got.get(line) == "link-bait", line
@@ -118,7 +119,8 @@ def test_headings_names_and_link_like_sentences_stay():
             "Written by Sarah Collins", "• Isfahan, Shiraz and Tabriz", "- 1,500 arrests", "1979–1988",
             "See also the commission's earlier findings, published in June.",
             "Related coverage is available in our archive.", "More details are expected later this week.",
-            "WILL THEY BASH THE BILLIONAIRES?", "Don't Miss"]
+            "WILL THEY BASH THE BILLIONAIRES?", "Don't Miss",
+            "More from the study: readers who slept longer reported better moods"]
     assert removed_in_article(keep) == {}
 
 

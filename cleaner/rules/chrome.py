@@ -33,7 +33,10 @@ _PHRASES = {
     # reactions, comments
     "what's your reaction", "your reaction", "leave a comment", "leave a reply",
     "post a comment", "no comments", "0 comments", "comments", "add comment",
-    "be the first to comment", "like this", "like", "loading...", "loading",
+    "be the first to comment", "comments are closed", "comments closed", "like this", "like",
+    "loading...", "loading",
+    # audio widgets
+    "listen to this article", "listen to this story", "listen to article", "listen to the article",
     # share / follow / subscribe
     "share", "share this", "share this article", "share this post", "share this story",
     "share on facebook", "share on twitter", "share on x", "share on linkedin",
@@ -94,6 +97,8 @@ _PATTERNS = [
     (re.compile(r"^(tags?|tagged|schlagwörter|étiquettes|etiquetas|mots-clés)\s*:\s*\S"),
      "tag list"),
     (re.compile(r"^(posted|filed) (in|under)\s*:?\s*\S.{0,60}$"), "category line"),
+    (re.compile(r"^(this|the) (article|story|post|piece|column|report) (was )?(originally|first) "
+                r"(appeared|published|posted|ran) (on|in|at|by)\b"), "syndication notice"),
 ]
 _COOKIE = re.compile(r"\b((this |our )?(web)?site uses cookies|we use cookies (to|on|for)|"
                      r"accept (all )?cookies|cookie (policy|settings|preferences|consent|banner)|"

@@ -32,7 +32,7 @@ _PREFIXES = [
     r"must read", r"don'?t miss", r"do not miss", r"topic to read", r"related",
     r"related (?:article|articles|post|posts|story|stories|news|reading|content|topic)s?",
     r"recommended(?: for you| reading)?", r"trending(?: now)?", r"more on this(?: topic)?",
-    r"more from \w+", r"you (?:may|might) also like", r"suggested(?: reading| article)?",
+    r"more from [\w.'’&-]+(?: [\w.'’&-]+){0,3}", r"you (?:may|might) also like", r"suggested(?: reading| article)?",
     r"popular(?: now)?", r"editor'?s pick", r"check (?:this|it) out", r"click here",
     r"further reading", r"top stories?", r"sponsored", r"advertisement",
     r"more", r"watch", r"listen",
@@ -186,6 +186,10 @@ def _linkbait(text: str) -> tuple[str, float] | None:
         if not rest:
             return None  # a label alone ("Read also:"): the page's own, not an insertion
         words = rest.split()
+        source = m.group("prefix").split()[2:]  # "More from <Site Name>": a name of words is capitalised
+        if len(source) > 1 and m.group("prefix").lower().startswith("more from") and not all(
+                w[0].isupper() or w[0].isdigit() for w in source):
+            return None
         # A dash after a weak prefix in running text ("More - or less ...") is
         # too weak alone: ask for a headline-sized rest.
         if len(words) > 30:
