@@ -283,7 +283,11 @@ def run(
 
         docs = [(key, u.cleaned) for key, u in result.unit_by_key.items()]
         corpus = prepare([text for _, text in docs])
-        result.duplicates = find_duplicates(docs, threshold=options.threshold, keep=options.keep, corpus=corpus)
+        # the texts before cleaning let copies that were cleaned unevenly still pair up
+        originals = prepare([u.unit.doc.text for u in result.unit_by_key.values()]) if clean else None
+        result.duplicates = find_duplicates(docs, threshold=options.threshold, keep=options.keep, corpus=corpus,
+                                            originals=originals)
+        del originals
         result.recycled = find_recycled(docs, result.duplicates, min_words=options.min_passage_words,
                                         corpus=corpus)
         if options.drop_duplicates:

@@ -88,6 +88,31 @@ def test_near_duplicate_with_word_edits_and_header_lines(rng, vocab):
     assert find_duplicates([("a", original), ("b", other), ("c", copy)]) == [DuplicateMatch("a", "c", 0, sim, "c", sim)]
 
 
+def test_copies_cleaned_unevenly_still_pair_up(rng, vocab):
+    """One copy lost a list to cleaning and the other kept it: compared as if both had lost it."""
+    article = _article(rng, vocab, paragraphs=6)
+    listing = "\n".join(_sentence(rng, vocab, 6) for _ in range(25))
+    copy = _substitute(rng, vocab, article, 0.005)
+    page_a, page_b = article + "\n\n" + listing, copy + "\n\n" + listing
+    cleaned = [("a", article), ("b", page_b)]  # the list was judged chrome in a only
+    assert _ref_jaccard(article, page_b) < 0.8
+    assert find_duplicates(cleaned) == []  # without the originals the pair is missed
+    got = find_duplicates(cleaned, originals=prepare([page_a, page_b]))
+    assert [(m.key, m.of_key) for m in got] == [("a", "b")]
+    # the copy's own list left out of the comparison (up to the shingles across the seam)
+    assert got[0].similarity == pytest.approx(_ref_jaccard(article, copy), abs=0.01)
+
+
+def test_uneven_cleaning_does_not_pair_different_articles(rng, vocab):
+    """Only removals are shared: a template kept by one page and removed from the other adds nothing."""
+    template = "\n".join(_sentence(rng, vocab, 10) for _ in range(150))
+    one, two = _article(rng, vocab, paragraphs=2), _article(rng, vocab, paragraphs=2)
+    pages = [one + "\n\n" + template, two + "\n\n" + template]
+    assert _ref_jaccard(*pages) >= 0.8  # as pages they look alike
+    cleaned = [("one", one), ("two", pages[1])]  # the template was removed from the first only
+    assert find_duplicates(cleaned, originals=prepare(pages)) == []
+
+
 def test_unrelated_documents_are_not_paired(rng, vocab):
     docs = [(f"d{i}", _article(rng, vocab)) for i in range(20)]
     assert find_duplicates(docs) == []

@@ -254,20 +254,61 @@ def _jaccard(corpus: Corpus, i: int, j: int) -> float:
     return inter / (len(a) + len(b) - inter)
 
 
+def _consistent_jaccard(corpus: Corpus, originals: Corpus, i: int, j: int) -> float:
+    """Jaccard of two cleaned texts after undoing their disagreements towards removal.
+
+    Two copies of one article are not always cleaned alike (a list judged
+    chrome in one page and kept in the other). What one copy's cleaning
+    removed (its original shingles minus its cleaned ones) is taken out of
+    the other copy too, so the pair is compared as if both had been cleaned
+    the same way. Only removals are shared, never additions: text that one
+    side kept and the other removed cannot make two articles look alike.
+    """
+    a, b = corpus.shingle_set(i), corpus.shingle_set(j)
+    removed_a = np.setdiff1d(originals.shingle_set(i), a, assume_unique=True)
+    removed_b = np.setdiff1d(originals.shingle_set(j), b, assume_unique=True)
+    a = np.setdiff1d(a, removed_b, assume_unique=True)
+    b = np.setdiff1d(b, removed_a, assume_unique=True)
+    if len(a) == 0 or len(b) == 0:
+        return 0.0
+    inter = _inter_size(a, b)
+    return inter / (len(a) + len(b) - inter)
+
+
+def _pair_codes(pairs: np.ndarray, n: int) -> np.ndarray:
+    return pairs[:, 0] * n + pairs[:, 1]
+
+
 def verified_pairs(corpus: Corpus, threshold: float = 0.8, num_perm: int = 128, seed: int = DEFAULT_SEED,
-                   max_miss: float = 1e-4) -> list[SimilarPair]:
-    """All pairs with exact word-5-gram Jaccard >= threshold that the bands propose."""
+                   max_miss: float = 1e-4, originals: Corpus | None = None) -> list[SimilarPair]:
+    """All pairs with exact word-5-gram Jaccard >= threshold that the bands propose.
+
+    ``originals`` (the same documents before cleaning, when ``corpus`` holds
+    cleaned texts) adds the pairs the bands propose on the originals, and a
+    pair below the threshold on the cleaned texts is measured again with
+    :func:`_consistent_jaccard`: copies cleaned unevenly still pair up.
+    """
     if not 0.0 < threshold <= 1.0:
         raise ValueError("threshold must be in (0, 1]")
-    sigs = signatures(corpus, permutations(num_perm, seed))
+    perms = permutations(num_perm, seed)
     params = lsh_params(threshold, num_perm, max_miss)
     counts = corpus.n_shingles()
-    cand = banded_pairs(sigs, params, valid=counts > 0)
+    cand = banded_pairs(signatures(corpus, perms), params, valid=counts > 0)
+    if originals is not None:
+        if originals.n != corpus.n:
+            raise ValueError("originals must hold the same documents as corpus")
+        more = banded_pairs(signatures(originals, perms), params, valid=(originals.n_shingles() > 0) & (counts > 0))
+        codes = np.union1d(_pair_codes(cand, corpus.n), _pair_codes(more, corpus.n))
+        cand = np.stack([codes // max(corpus.n, 1), codes % max(corpus.n, 1)], axis=1)
     out = []
     for i, j in cand.tolist():
         sim = _jaccard(corpus, i, j)
+        if sim < threshold and originals is not None:
+            sim = max(sim, _consistent_jaccard(corpus, originals, i, j))
         if sim >= threshold:
             out.append(SimilarPair(i, j, sim))
+    if originals is not None:
+        originals._sets.clear()
     return out
 
 
@@ -300,7 +341,8 @@ KEEP = ("longest", "first")
 
 def find_duplicates(docs: Sequence[tuple[str, str]], threshold: float = 0.8,
                     num_perm: int = 128, *, seed: int = DEFAULT_SEED, keep: str = "longest",
-                    pairs_out: list | None = None, corpus: Corpus | None = None) -> list[DuplicateMatch]:
+                    pairs_out: list | None = None, corpus: Corpus | None = None,
+                   originals: Corpus | None = None) -> list[DuplicateMatch]:
     """Near-duplicate documents among ``docs`` = (key, text) pairs, in a stable order.
 
     Clusters are the connected components of the verified pairs. Each keeps
@@ -315,7 +357,9 @@ def find_duplicates(docs: Sequence[tuple[str, str]], threshold: float = 0.8,
     order of their first member. ``pairs_out`` (a list) receives every
     verified pair as ``(key_a, key_b, J)``. ``corpus`` (from
     :func:`cleaner.dedup.corpus.build` over the same texts) saves hashing
-    them again.
+    them again. ``originals`` (the corpus of the texts before cleaning, in
+    the same order) lets copies that were cleaned unevenly pair up; see
+    :func:`verified_pairs`.
     """
     if keep not in KEEP:
         raise ValueError(f"keep must be one of {KEEP}")
@@ -323,7 +367,7 @@ def find_duplicates(docs: Sequence[tuple[str, str]], threshold: float = 0.8,
     if len(set(keys)) != len(keys):
         raise ValueError("document keys must be unique")
     corpus = build_corpus([t for _, t in docs]) if corpus is None else corpus
-    pairs = verified_pairs(corpus, threshold, num_perm, seed)
+    pairs = verified_pairs(corpus, threshold, num_perm, seed, originals=originals)
     if pairs_out is not None:
         pairs_out.extend((keys[p.a], keys[p.b], p.similarity) for p in pairs)
     root = _components(len(keys), pairs)
