@@ -25,6 +25,7 @@ from .io.readers import _gunzip
 from .io.writers import gzip_bytes, remove_leftover_temps, write_atomic
 
 SCHEMA = 1
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every record (json.dumps builds one per call)
 
 
 class LogWriter:
@@ -54,7 +55,7 @@ class LogWriter:
 
     def write(self, record: dict) -> None:
         if self.handle is not None:
-            self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.handle.write(_ENCODE(record) + "\n")
 
     def sync(self) -> None:
         """Make every record written so far durable (before an input is replaced)."""

@@ -239,10 +239,10 @@ def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, for
     run = _run(sources, options, clean=False)
     run.errors = errors + run.errors
     with changelog.LogWriter(log_path, "dedup", {"threshold": threshold, "min_words": min_words,
-                                                 "keep": keep}) as log:
+                                                 "keep": keep}) as log, _FindingLines() as stdout:
         for record in changelog.dedup_records(run):
             log.write(record)
-            click.echo(_finding_line(record))
+            stdout.add(_finding_line(record))
         for path, reason in errors:
             log.write({"type": "error", "path": path, "reason": reason})
         log.write(changelog.summary_record(run))
@@ -294,8 +294,10 @@ def check(paths, lang, text_field, id_field, threshold, max_bytes, fmt, no_dedup
     if fix:
         sys.exit(_fix_in_place(run, root, fmt))
 
+    stdout = _FindingLines()
+
     def emit(record, result=None):
-        click.echo(json.dumps(record, ensure_ascii=False) if fmt == "json" else _finding_line(record, result))
+        stdout.add(json.dumps(record, ensure_ascii=False) if fmt == "json" else _finding_line(record, result))
 
     findings = 0
     for result in run.files:
@@ -303,6 +305,7 @@ def check(paths, lang, text_field, id_field, threshold, max_bytes, fmt, no_dedup
             if record["type"] == "edit" and record["rule"] != "html-markup":
                 findings += 1
                 emit(record, result)
+    stdout.flush()  # before the corpus pass, which may take a while
     if corpus_wide:
         from .index import corpus_findings
 
@@ -314,6 +317,7 @@ def check(paths, lang, text_field, id_field, threshold, max_bytes, fmt, no_dedup
     for record in dedup_records:
         findings += 1
         emit(record)
+    stdout.flush()
     for path, reason in errors:
         click.echo(json.dumps({"type": "error", "path": path, "reason": reason}) if fmt == "json"
                    else f"{path}: error {reason}")
@@ -539,6 +543,32 @@ def _fix_in_place(run, root: Path, fmt: str) -> int:
     for path, reason in run.errors:
         click.echo(f"{path}: error {reason}")
     return EXIT_FINDINGS if changed or unfixable or run.errors else EXIT_OK
+
+
+class _FindingLines:
+    """Lines for stdout, written a few thousand at a time (one echo per line
+    flushes per line: a long run spends seconds in system calls)."""
+
+    BATCH = 4096
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+        if len(self.lines) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.lines:
+            click.echo("\n".join(self.lines))
+            self.lines = []
+
+    def __enter__(self) -> "_FindingLines":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.flush()
 
 
 def _finding_line(record: dict, result=None) -> str:

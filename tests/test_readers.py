@@ -3,10 +3,12 @@ import gzip
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cleaner import edits as E
 from cleaner.io.html import extract
-from cleaner.io.jsonl import RecordError, literal_for, parse_record
+from cleaner.io.jsonl import RecordError, _locate_literal, literal_for, parse_record
 from cleaner.io.readers import ReadError, discover, read_source
 
 
@@ -46,6 +48,27 @@ def test_jsonl_literal_is_located_and_style_kept():
     literal = line[record.literal_start:record.literal_end]
     assert literal == '"caf\\u00e9 \\"x\\"\\nnext"'
     assert literal_for(record.text, literal) == literal  # ASCII style kept
+
+
+@pytest.mark.parametrize("line", [
+    '{"id": 1, "text": "a \\"b\\" c"}',              # escaped quotes in the value
+    '{"text":"x","text":"y"}',                       # repeated key: json.loads keeps the last
+    '{"a": {"text": "q"}, "text": "q"}',            # the key nested too, same value
+    '{"te\\u0078t": "z", "b": "\\"text\\": \\"z"}',  # escaped key; the key's look-alike inside a string
+    '  {  "text"  :  "h\\u00e9" , "n": [1, {"text": "h\\u00e9"}] }',
+])
+def test_jsonl_literal_found_by_search_or_walk_is_the_same(line):
+    record = parse_record(line, "text", "id")
+    assert json.loads(line[record.literal_start:record.literal_end]) == record.text
+    assert (record.literal_start, record.literal_end) == _locate_literal(line, "text")
+
+
+@given(st.dictionaries(st.text(max_size=6), st.one_of(st.text(), st.integers(), st.none()), max_size=5),
+       st.text(), st.booleans())
+def test_jsonl_literal_search_agrees_with_the_full_walk(extra, text, ascii_only):
+    line = json.dumps({**extra, "text": text}, ensure_ascii=ascii_only)
+    record = parse_record(line, "text", "id")
+    assert (record.literal_start, record.literal_end) == _locate_literal(line, "text")
 
 
 @pytest.mark.parametrize("line,message", [

@@ -40,7 +40,8 @@ def parse_record(line: str, text_field: str, id_field: str) -> Record:
         raise RecordError(f"no {text_field!r} field")
     if not isinstance(fields[text_field], str):
         raise RecordError(f"field {text_field!r} is not a string")
-    start, end = _locate_literal(line, text_field)
+    located = _locate_flat(line, text_field, fields)
+    start, end = located if located is not None else _locate_literal(line, text_field)
     raw_id = fields.get(id_field)
     ident = None if raw_id is None else (raw_id if isinstance(raw_id, str) else json.dumps(raw_id))
     return Record(ident, fields[text_field], start, end, text_field, fields)
@@ -50,6 +51,43 @@ def _skip_ws(line: str, i: int) -> int:
     while i < len(line) and line[i] in _WS:
         i += 1
     return i
+
+
+def _locate_flat(line: str, key: str, fields: dict) -> tuple[int, int] | None:
+    """The literal of ``key`` found by a search, for a flat record; None if unsure.
+
+    In a record without nested objects or arrays, an unescaped ``"key"``
+    followed by a colon can only be that top-level key (inside a string every
+    quote is escaped). It must occur once, and its value must decode to the
+    parsed one (or, when it is the record's last value, it must end at the
+    quote before the closing brace); anything else goes to the full walk of
+    :func:`_locate_literal`.
+    """
+    quoted = f'"{key}"'
+    at = line.find(quoted)
+    if at < 1 or line.find(quoted, at + 1) != -1 or line[at - 1] == "\\":
+        return None
+    for value in fields.values():
+        if isinstance(value, (dict, list)):
+            return None
+    i = _skip_ws(line, at + len(quoted))
+    if i >= len(line) or line[i] != ":":
+        return None
+    i = _skip_ws(line, i + 1)
+    if i >= len(line) or line[i] != '"':
+        return None
+    if next(reversed(fields)) == key:  # the last value: its literal ends at the quote before "}"
+        end = len(line.rstrip(_WS)) - 1
+        if line[end] == "}":
+            end = len(line[:end].rstrip(_WS))
+            if line[end - 1] == '"' and end - 1 > i:
+                return i, end
+        return None
+    try:
+        value, end = scanstring(line, i + 1)
+    except ValueError:
+        return None
+    return (i, end) if value == fields[key] else None
 
 
 def _locate_literal(line: str, key: str) -> tuple[int, int]:
