@@ -129,7 +129,9 @@ _CUES = [
     (r"^(maximi[sz]ing|unlocking|boosting|mastering|unleashing)\b.{0,60}:", 0.5),
     (r"\b(ultimate|definitive|complete|essential)\b.{0,40}\b(guide|handbook|checklist)\b", 0.5),
 ]
-_CUE_RES = [(re.compile(p, re.IGNORECASE), w) for p, w in _CUES]
+# Matched against the lower-cased line without IGNORECASE (about twice as
+# fast in Python's re): a letter class is written [a-z] there.
+_CUE_RES = [(re.compile(p.replace("[A-Z]", "[a-z]")), w) for p, w in _CUES]
 
 # Click-bait vocabulary for bare headlines.
 _BAIT_WORDS = re.compile(
@@ -203,15 +205,16 @@ def _linkbait(text: str) -> tuple[str, float] | None:
 
 
 # One pass over a line tells whether any cue is there at all (most lines have none).
-_ANY_CUE = re.compile("|".join(f"(?:{p})" for p, _ in _CUES), re.IGNORECASE)
+_ANY_CUE = re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in _CUE_RES))
 
 
 @lru_cache(maxsize=1 << 16)
 def spam_score(text: str) -> float:
     """Sum of the spam cue weights found in ``text``."""
-    if not _ANY_CUE.search(text):
+    low = text.lower()
+    if not _ANY_CUE.search(low):
         return 0.0
-    return sum(w for rx, w in _CUE_RES if rx.search(text))
+    return sum(w for rx, w in _CUE_RES if rx.search(low))
 
 
 @lru_cache(maxsize=1 << 16)
