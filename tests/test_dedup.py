@@ -431,15 +431,62 @@ def test_real_samples_share_no_passage_of_min_words():
         assert len(tokenize(texts[m.key][m.start:m.end])) >= 8
 
 
-def test_passage_index_in_hash_ranges_equals_one_sort(rng, vocab):
-    from cleaner.dedup.passages import _index_entries
-    texts = [_article(rng, vocab, paragraphs=rng.randint(1, 6)) for _ in range(20)]
-    texts += [texts[0], texts[3][:500], "", "one two"]
-    corpus = prepare(texts)
+def _naive_index(h, lens, max_df):
+    """{hash: [(doc, pos), ...]} of the hashes found in 2..max_df documents."""
+    occ, flat = {}, 0
+    for d, n in enumerate(lens):
+        for p in range(n):
+            occ.setdefault(int(h[flat]), []).append((d, p))
+            flat += 1
+    return {k: v for k, v in occ.items() if 2 <= len({d for d, _ in v}) <= max_df}
+
+
+def _five_grams(corpus):
+    """(flat 5-gram hashes, 5-grams per document) of the documents of 5+ tokens."""
     ntok = np.diff(corpus.tok_off)
-    lens = np.where(ntok >= 5, ntok - 4, 0)
-    whole = _index_entries(corpus.sh_hash, lens, 20, part_rows=1 << 40)
-    assert len(whole[0]) > 0
-    for part_rows in (64, 1000):
-        parts = _index_entries(corpus.sh_hash, lens, 20, part_rows=part_rows)
-        assert all(np.array_equal(a, b) for a, b in zip(whole, parts))
+    return corpus.sh_hash[np.repeat(ntok >= 5, corpus.n_shingles())], np.where(ntok >= 5, ntok - 4, 0)
+
+
+def _index_groups(h, lens, max_df):
+    from cleaner.dedup.passages import _index_entries
+    sizes, doc, pos = _index_entries(h, np.asarray(lens), max_df)
+    cuts = np.cumsum(sizes)[:-1]
+    return sorted(list(zip(d.tolist(), p.tolist())) for d, p in zip(np.split(doc, cuts), np.split(pos, cuts)))
+
+
+def test_passage_index_groups_occurrences_by_hash_in_document_order(rng, vocab):
+    texts = [_article(rng, vocab, paragraphs=rng.randint(1, 6)) for _ in range(20)]
+    texts += [texts[0], texts[3][:500], "", "one two", texts[5] + " " + texts[5]]
+    h, lens = _five_grams(prepare(texts))
+    for max_df in (2, 20):
+        expected = sorted(_naive_index(h, lens, max_df).values())
+        assert expected and _index_groups(h, lens, max_df) == expected
+
+
+def test_passage_index_separates_hashes_that_share_their_top_bits():
+    # the index sorts on the top bits of the hashes: values differing only in
+    # their low bits must still form separate groups
+    rs = np.random.RandomState(3)
+    base = rs.randint(0, 1 << 62, size=4, dtype=np.int64).astype(np.uint64) << np.uint64(2)
+    h = np.array([base[0] | 1, base[0] | 2, base[1], base[0] | 1, base[0] | 2, base[2],
+                  base[0] | 2, base[1], base[3], base[0] | 1], dtype=np.uint64)
+    lens = [3, 3, 2, 2]
+    assert _index_groups(h, lens, 20) == sorted(_naive_index(h, lens, 20).values())
+    assert _index_groups(h, lens, 2) == sorted(_naive_index(h, lens, 2).values())
+
+
+def test_match_points_too_wide_to_pack_give_the_same_seeds(rng, vocab):
+    from cleaner.dedup.passages import _index_entries, _match_points, _seeds
+    donor = _article(rng, vocab, paragraphs=4)
+    reworded = _substitute(random.Random(5), vocab, donor, 0.05)
+    texts = [donor, _article(rng, vocab), reworded, donor[: len(donor) // 2]]
+    sizes, doc, pos = _index_entries(*_five_grams(prepare(texts)), 20)
+    cluster = np.arange(len(texts))
+    seeds = []
+    for n_docs in (len(texts), 1 << 31):  # pair keys of 62 bits: too wide to pack with positions
+        points, layout = _match_points(sizes, doc, pos, cluster, n_docs)
+        assert (layout is None) == (n_docs > len(texts))
+        key, *rest = _seeds(points, layout)
+        seeds.append([np.divmod(key, n_docs)] + [r.tolist() for r in rest])
+    (a, *ra), (b, *rb) = seeds
+    assert len(ra[0]) > 3 and np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) and ra == rb

@@ -76,162 +76,151 @@ def _group_starts(sorted_values: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1]])
 
 
-def _index_entries(h: np.ndarray, lens: np.ndarray, max_df: int, part_rows: int = 1 << 22):
-    """(hash, doc, pos) of the shingles found in 2..max_df documents, sorted by hash, doc, pos.
+def _int_type(max_value: int):
+    """int32 when values up to ``max_value`` fit (half the memory of int64), else int64."""
+    return np.int32 if max_value < 2**31 else np.int64
+
+
+def _index_entries(h: np.ndarray, lens: np.ndarray, max_df: int, block: int = 1 << 20):
+    """Occurrences of the shingles found in 2..max_df documents, grouped by hash.
 
     ``h`` holds every document's positional shingle hashes one after the
-    other, ``lens`` how many each document has. The hashes are taken in
-    ranges of their top bits (about ``part_rows`` each), so the sort
-    temporaries of the whole corpus never exist at once; concatenated in
-    range order the parts are sorted by hash as a whole.
+    other, ``lens`` how many each document has. Returns (group sizes, doc,
+    pos): the entries of one hash are consecutive and in (doc, pos) order;
+    the order of the groups themselves is arbitrary.
+
+    One in-place sort of int64 keys does the work: the top bits of each hash
+    with its flat index in the low bits, so a run of equal top bits lists its
+    occurrences in flat (doc, pos) order. The rare runs whose full hashes
+    differ (their top bits collide) are then put in (hash, flat index) order.
     """
-    if lens.sum() == 0:
-        z = np.zeros(0, dtype=np.int64)
-        return np.zeros(0, dtype=np.uint64), z, z
     n = len(h)
-    off = np.cumsum(lens) - lens
-    top_bits = min(max((n // part_rows).bit_length(), 0), 16)
-    parts = []
-    if top_bits == 0:
-        parts.append(_index_part(h, np.arange(n, dtype=np.int64), n, off, max_df))
-    else:
-        top = (h >> np.uint64(64 - top_bits)).astype(np.uint16)
-        order = np.argsort(top, kind="stable")  # radix sort; stable: flat order kept in a range
-        bounds = np.searchsorted(top[order], np.arange((1 << top_bits) + 1)).tolist()
-        del top
-        for lo, hi in zip(bounds[:-1], bounds[1:]):
-            sel = order[lo:hi]
-            parts.append(_index_part(h[sel], sel, n, off, max_df))
-        del order
-    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))
-
-
-def _index_part(h: np.ndarray, flat_idx: np.ndarray, n: int, off: np.ndarray, max_df: int):
-    """:func:`_index_entries` of some hashes (``flat_idx``: their increasing flat positions)."""
-    # a plain sort on the hash (fast) keeps only hashes seen twice or more,
-    # usually a small part; within a hash, flat order is (doc, pos) order, so
-    # one sort of (hash group number, flat index) packed in an int64 orders them
-    order = np.argsort(h)
-    hs = h[order]
-    same = hs[1:] == hs[:-1]
-    rep = np.zeros(len(hs), dtype=bool)
-    rep[1:] |= same
+    idx_type = _int_type(max(n, len(lens)))
+    if n == 0:
+        z = np.zeros(0, dtype=idx_type)
+        return np.zeros(0, dtype=np.int64), z, z.copy()
+    bits = max(n.bit_length(), 1)
+    low = (1 << bits) - 1
+    high = np.int64(~low)
+    key = h.view(np.int64) & high  # signed: fine, the order of the groups does not matter
+    for lo in range(0, n, block):  # blocks: no index array of the whole corpus
+        key[lo:lo + block] |= np.arange(lo, min(lo + block, n), dtype=np.int64)
+    key.sort()
+    # keep the entries sharing their top bits with a neighbour (most shingles occur once)
+    same = np.empty(n - 1, dtype=bool)
+    for lo in range(0, n - 1, block):
+        hi = min(lo + block, n - 1)
+        same[lo:hi] = (key[lo + 1:hi + 1] ^ key[lo:hi]) & high == 0
+    rep = np.zeros(n, dtype=bool)
+    rep[1:] = same
     rep[:-1] |= same
     del same
-    idx = flat_idx[order[rep]]
-    del order
-    hs = hs[rep]
-    del rep
-    if len(hs) == 0:
-        z = np.zeros(0, dtype=np.int64)
-        return hs, z, z
-    new = np.r_[True, hs[1:] != hs[:-1]]
-    group = np.cumsum(new) - 1
-    bits = max(int(n).bit_length(), 1)
-    if int(group[-1]).bit_length() + bits <= 63:
-        packed = (group << bits) | idx
-        packed.sort()
-        idx = packed & ((1 << bits) - 1)
-        del packed
-    else:
-        idx = idx[np.lexsort((idx, group))]
-    del group
-    doc = np.searchsorted(off, idx, side="right") - 1  # ties (empty docs): the last one
-    pos = idx - off[doc]
+    cand = key[rep]
+    del key, rep
+    if len(cand) == 0:
+        z = np.zeros(0, dtype=idx_type)
+        return np.zeros(0, dtype=np.int64), z, z.copy()
+    run_new = np.r_[True, (cand[1:] ^ cand[:-1]) & high != 0]
+    cand &= low
+    idx = cand.astype(idx_type)
+    del cand
+    full = h[idx]
+    new = np.r_[True, full[1:] != full[:-1]]
+    collided = new & ~run_new
+    if collided.any():
+        run_id = np.cumsum(run_new)
+        rows = np.flatnonzero(np.isin(run_id, run_id[collided]))
+        order = rows[np.lexsort((idx[rows], full[rows], run_id[rows]))]
+        idx[rows], full[rows] = idx[order], full[order]
+        new = np.r_[True, full[1:] != full[:-1]]
+        del run_id, rows, order
+    del run_new, collided, full
+    doc = np.repeat(np.arange(len(lens), dtype=idx_type), lens)[idx]
+    pos = idx
+    pos -= (np.cumsum(lens) - lens).astype(idx_type)[doc]
     del idx
+    # document frequency: the distinct documents of a group (they are in order)
     starts = np.flatnonzero(new)
-    sizes = np.diff(np.r_[starts, len(hs)])
-    new_doc = new
-    new_doc[1:] |= doc[1:] != doc[:-1]
-    df = np.add.reduceat(new_doc.astype(np.int64), starts)
-    keep = np.repeat((df >= 2) & (df <= max_df), sizes)
-    return hs[keep], doc[keep], pos[keep]
+    sizes = np.diff(np.r_[starts, len(new)])
+    new[1:] |= doc[1:] != doc[:-1]
+    df = np.add.reduceat(new, starts, dtype=np.int64)
+    del new, starts
+    good = (df >= 2) & (df <= max_df)
+    keep = np.repeat(good, sizes)
+    return sizes[good], doc[keep], pos[keep]
 
 
-def _match_points(h, doc, pos, cluster: np.ndarray, n_docs: int, block: int = 1 << 21):
-    """All (pair key, target pos, source pos) for occurrences of one hash in two docs.
+def _match_points(sizes: np.ndarray, doc: np.ndarray, pos: np.ndarray, cluster: np.ndarray, n_docs: int):
+    """Every two occurrences of one hash in documents of different clusters, sorted
+    by (pair key, diagonal t - s, target pos t).
 
-    Hash groups are taken a block of about ``block`` entry pairs at a time, so
-    the pairs that the same-document and same-cluster filter drops never all
-    exist at once.
+    The pair key is ``target * n_docs + source``, target = the later document.
+    Returns ``(codes, layout)``: int64 codes with the three fields packed
+    (``layout`` = their widths and the offset added to the diagonal), or, when
+    they don't fit in 63 bits, ``((key, t, s), None)`` as sorted columns.
+    Entries of a group are paired by their distance k (1, 2, ...), so each
+    step is array work over the groups still longer than k.
     """
-    starts = _group_starts(h)
-    if len(starts) == 0:
-        z = np.zeros(0, dtype=np.int64)
-        return z, z, z
-    sizes = np.diff(np.r_[starts, len(h)])
-    cum = np.cumsum(sizes * (sizes - 1) // 2)
-    cuts = np.searchsorted(cum, np.arange(block, int(cum[-1]) + block, block), side="right")
-    cuts = np.unique(np.r_[0, np.minimum(cuts, len(starts)), len(starts)]).tolist()
-    keys, tgts, srcs = [], [], []
-    for g0, g1 in zip(cuts[:-1], cuts[1:]):
-        lo = int(starts[g0])
-        hi = int(starts[g1]) if g1 < len(starts) else len(h)
-        st, sz = starts[g0:g1] - lo, sizes[g0:g1]
-        idx = np.arange(hi - lo, dtype=np.int64)
-        after = np.repeat(st + sz, sz) - idx - 1     # later entries of the same hash
-        total = int(after.sum())
-        i = np.repeat(idx, after)
-        first = np.repeat(np.cumsum(after) - after, after)
-        j = i + 1 + (np.arange(total, dtype=np.int64) - first)
-        del after, first
-        d = doc[lo:hi]
-        di, dj = d[i], d[j]
-        # entries are sorted by doc within a hash: doc[i] <= doc[j]
-        ok = (di != dj) & (cluster[di] != cluster[dj])
-        i, j = i[ok], j[ok]
-        keys.append(dj[ok] * n_docs + di[ok])   # target = later doc, source = earlier doc
-        p = pos[lo:hi]
-        tgts.append(p[j])
-        srcs.append(p[i])
-    return np.concatenate(keys), np.concatenate(tgts), np.concatenate(srcs)
+    lim = int(pos.max()) + 1 if len(pos) else 1
+    widths = (max((n_docs * n_docs).bit_length(), 1), (2 * lim).bit_length(), lim.bit_length())
+    packed = sum(widths) <= 63
+    group_end = np.repeat(np.cumsum(sizes).astype(doc.dtype), sizes)
+    cl = cluster[doc].astype(_int_type(2 * n_docs))
+    i = np.flatnonzero(group_end > np.arange(1, len(doc) + 1, dtype=doc.dtype)).astype(doc.dtype)
+    parts = []
+    k = 1
+    while len(i):
+        j = i + k
+        ok = cl[i] != cl[j]  # the same document is in the same cluster
+        ii, jj = i[ok], j[ok]
+        pair = doc[jj].astype(np.int64) * n_docs + doc[ii]  # a group is in doc order: doc[ii] <= doc[jj]
+        t, s = pos[jj].astype(np.int64), pos[ii]
+        if packed:
+            diag = t - s
+            diag += lim
+            diag <<= widths[2]
+            pair <<= widths[1] + widths[2]
+            pair |= diag
+            pair |= t
+            parts.append(pair)
+        else:
+            parts.append((pair, t, s.astype(np.int64)))
+        k += 1
+        i = i[group_end[i] > i + k]
+    del group_end, cl, i
+    if packed:
+        code = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        del parts
+        code.sort()
+        return code, (widths, lim)
+    key, t, s = (np.concatenate([p[c] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+                 for c in range(3))
+    order = np.lexsort((t, t - s, key))
+    return (key[order], t[order], s[order]), None
 
 
-def _packed_sort(cols: list[np.ndarray], spans: list[int]) -> np.ndarray | None:
-    """Sorted int64 codes of the rows of non-negative ``cols`` (each < its span), or None
-    when they don't fit in 63 bits."""
-    bits = [max(int(x).bit_length(), 1) for x in spans]
-    if sum(bits) > 63:
-        return None
-    code = np.zeros(len(cols[0]), dtype=np.int64)
-    for c, b in zip(cols, bits):
-        code <<= b
-        code |= c
-    code.sort()
-    return code
-
-
-def _unpack(code: np.ndarray, spans: list[int]) -> list[np.ndarray]:
-    bits = [max(int(x).bit_length(), 1) for x in spans]
-    out = []
-    for b in reversed(bits):
-        out.append(code & ((1 << b) - 1))
-        code = code >> b
-    return out[::-1]
-
-
-def _seeds(key, t, s):
-    """Maximal verbatim runs: (key, t0, t1, s0, s1, count), t1/s1 = last shingle start."""
-    d = t - s
-    if len(key):
-        lim = int(max(t.max(), s.max())) + 1
-        spans = [int(key.max()) + 1, 2 * lim, lim]
-        code = _packed_sort([key, d + lim, t], spans)
-    else:
-        code = None
-    if code is not None:
-        del d
-        key, d, t = _unpack(code, spans)
-        d -= lim
-        del code
-    else:
-        order = np.lexsort((t, d, key))
-        key, t, d = key[order], t[order], d[order]
-    brk = np.r_[True, (key[1:] != key[:-1]) | (d[1:] != d[:-1]) | (t[1:] != t[:-1] + 1)]
-    st = np.flatnonzero(brk)
-    en = np.r_[st[1:], len(t)] - 1
-    t0, t1, dd = t[st], t[en], d[st]
-    return key[st], t0, t1, t0 - dd, t1 - dd
+def _seeds(points, layout):
+    """Maximal verbatim runs of the sorted match points of :func:`_match_points`:
+    (key, t0, t1, s0, s1), t1/s1 = last shingle start."""
+    if layout is None:
+        key, t, s = points
+        d = t - s
+        brk = np.r_[True, (key[1:] != key[:-1]) | (d[1:] != d[:-1]) | (t[1:] != t[:-1] + 1)]
+        st = np.flatnonzero(brk)
+        en = np.r_[st[1:], len(t)] - 1
+        t0, t1, dd = t[st], t[en], d[st]
+        return key[st], t0, t1, t0 - dd, t1 - dd
+    (_, d_bits, t_bits), lim = layout
+    code = points
+    # t is the lowest field and never reaches its field's top value: the next
+    # point of a run (same key and diagonal, t + 1) is the code + 1
+    st = np.flatnonzero(np.r_[True, np.diff(code) != 1])
+    en = np.r_[st[1:], len(code)] - 1
+    first = code[st]
+    t1 = code[en] & ((1 << t_bits) - 1)
+    t0 = first & ((1 << t_bits) - 1)
+    dd = ((first >> t_bits) & ((1 << d_bits) - 1)) - lim
+    return first >> (d_bits + t_bits), t0, t1, t0 - dd, t1 - dd
 
 
 def _chain(seeds: list[tuple[int, int, int, int]], max_gap: int, max_shift: int):
@@ -366,12 +355,13 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
     def shingles_of(d: int) -> list[int]:
         return corpus.shingles(d).tolist() if ntok[d] >= W else []
 
-    h, doc, pos = _index_entries(flat, lens, max_df)
-    key, t, s = _match_points(h, doc, pos, cluster, n)
-    if len(key) == 0:
+    sizes, doc, pos = _index_entries(flat, lens, max_df)
+    points, layout = _match_points(sizes, doc, pos, cluster, n)
+    del sizes, doc, pos
+    if len(points if layout is not None else points[0]) == 0:
         return []
-    skey, t0, t1, s0, s1 = _seeds(key, t, s)
-    del key, t, s, h, doc, pos
+    skey, t0, t1, s0, s1 = _seeds(points, layout)
+    del points
     # cheap filter: document pairs sharing no more than one 5-gram
     ukeys, inv = np.unique(skey, return_inverse=True)
     cover = np.bincount(inv, weights=(t1 - t0 + W)).astype(np.int64)
