@@ -192,23 +192,36 @@ def read_all(
 
 # The per-document work of a run, in this process or a pool of forked workers
 # that inherit the read files and the corpus counts (nothing big is pickled on
-# the way in; only edits and cleaned texts come back). Results arrive in file
-# order either way, so a run's outputs and log do not depend on --workers.
-MIN_FILES_PER_WORKER = 4  # fewer files than this per worker: not worth starting processes
+# the way in; only edits and cleaned texts come back). The work is cut into
+# pieces of at most CHUNK_DOCS documents of one file, so a single large JSONL
+# file keeps every worker busy too. Results arrive in file order either way,
+# so a run's outputs and log do not depend on --workers.
+MIN_DOCS_PER_WORKER = 4  # fewer documents than this per worker: not worth starting processes
+CHUNK_DOCS = 64
 _POOL_STATE: tuple[list[SourceFile], RuleContext] | None = None
 
 
-def _clean_source(source: SourceFile, ctx: RuleContext):
-    """``[(edits, cleaned text, language)]`` per unit, or the error message."""
+def _clean_units(source: SourceFile, lo: int, hi: int, ctx: RuleContext):
+    """``[(edits, cleaned text, language)]`` for units ``lo:hi``, or the error message."""
     try:
-        return [(r.edits, r.cleaned, r.lang) for r in (clean_unit(u, ctx) for u in source.units)]
+        return [(r.edits, r.cleaned, r.lang) for r in (clean_unit(u, ctx) for u in source.units[lo:hi])]
     except (Exception, RecursionError) as exc:
         return f"not cleaned: internal error ({type(exc).__name__}: {exc}); please report it"
 
 
-def _clean_source_at(index: int):
+def _clean_piece(piece: tuple[int, int, int]):
     sources, ctx = _POOL_STATE
-    return _clean_source(sources[index], ctx)
+    index, lo, hi = piece
+    return _clean_units(sources[index], lo, hi, ctx)
+
+
+def _pieces(sources: list[SourceFile]) -> list[tuple[int, int, int]]:
+    """(file index, first unit, end unit) pieces, in order; every file has at least one."""
+    size, out = CHUNK_DOCS, []
+    for index, source in enumerate(sources):
+        n = len(source.units)
+        out.extend((index, lo, min(lo + size, n)) for lo in range(0, max(n, 1), size))
+    return out
 
 
 def _ignore_sigint() -> None:
@@ -217,31 +230,41 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
 
-def effective_workers(workers: int, n_files: int) -> int:
+def effective_workers(workers: int, n_docs: int) -> int:
     import multiprocessing
     import os
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     wanted = (os.cpu_count() or 1) if workers <= 0 else workers
-    return max(1, min(wanted, n_files // MIN_FILES_PER_WORKER))
+    return max(1, min(wanted, n_docs // MIN_DOCS_PER_WORKER))
 
 
 def _clean_all(sources: list[SourceFile], ctx: RuleContext, workers: int):
-    """Yield each file's cleaning outcome, in order."""
+    """Yield each file's cleaning outcome, in order: its units' results, or an error message."""
     global _POOL_STATE
-    n = effective_workers(workers, len(sources))
+    n = effective_workers(workers, sum(len(s.units) for s in sources))
     if n == 1:
         for source in sources:
-            yield _clean_source(source, ctx)
+            yield _clean_units(source, 0, len(source.units), ctx)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    pieces = _pieces(sources)
     _POOL_STATE = (sources, ctx)
     pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_sigint)
     try:
-        yield from pool.map(_clean_source_at, range(len(sources)), chunksize=max(1, min(16, len(sources) // (8 * n))))
+        outcome: list | str = []
+        for (index, _lo, hi), result in zip(pieces, pool.map(
+                _clean_piece, pieces, chunksize=max(1, min(16, len(pieces) // (8 * n))))):
+            if isinstance(result, str):
+                outcome = outcome if isinstance(outcome, str) else result  # a file's first error stops it
+            elif isinstance(outcome, list):
+                outcome.extend(result)
+            if hi >= len(sources[index].units):  # the file's last piece
+                yield outcome
+                outcome = []
     except BaseException:
         for process in list(getattr(pool, "_processes", {}).values()):
             process.terminate()  # an interrupted run must not leave workers behind

@@ -297,6 +297,30 @@ def test_dedup_log_records_clusters_and_passages(tmp_path):
         assert c_text[r["start"]:r["end"]].split() == body[r["source_start"]:r["source_end"]].split()
 
 
+def test_one_large_jsonl_file_is_shared_between_workers(tmp_path, monkeypatch):
+    """The pool cuts one file into pieces of documents; outputs and log are those of one process."""
+    from cleaner import pipeline
+
+    texts = [p.read_bytes().decode("utf-8", "replace") for p in sorted(SAMPLES.glob("*.txt"))]
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    with open(corpus / "docs.jsonl", "w", encoding="utf-8") as f:
+        for i in range(150):
+            f.write(json.dumps({"id": f"r{i}", "text": texts[i % len(texts)] + f"\n\nRecord {i} ends here."}) + "\n")
+    monkeypatch.setattr(pipeline, "CHUNK_DOCS", 16)
+    assert len(pipeline._pieces([pipeline.read_source(corpus / "docs.jsonl")])) == 10
+    assert pipeline.effective_workers(2, 150) == 2
+    outs = {}
+    for n in (1, 2):
+        out = tmp_path / f"w{n}"
+        result = invoke("clean", corpus, "--out", out, "--workers", n, "--no-dedup")
+        assert result.exit_code in (0, 1), result.output
+        records = [r for r in log_records(out / "cleaner-log.jsonl") if r["type"] != "header"]
+        outs[n] = (records, (out / "docs.jsonl").read_bytes())
+    assert outs[1] == outs[2]
+    assert sum(r["type"] == "edit" for r in outs[1][0]) > 150  # every record was cleaned
+
+
 def test_workers_give_the_same_outputs_and_log(corpus, tmp_path):
     from cleaner.pipeline import effective_workers
 
