@@ -3,12 +3,13 @@
     python /work/shared/eval/make_scale_corpus.py --docs 100000 --out /tmp/scale100k --max-chars 2000
     python benchmarks/scale_bench.py --docs /tmp/scale100k/docs.jsonl --out /tmp/scale_bench --workers 1 2
     python benchmarks/scale_bench.py --docs /tmp/scale100k/docs.jsonl --limit 10000 ...   # first 10k records only
+    ... --workers 1 2 --dask      # and --engine dask on a local cluster of 2 workers
 
 Each run is `python -m cleaner clean DOCS --out OUT/wN --workers N --force` in its own
 subprocess: wall time around it, CPU time and peak RSS of the whole process tree from
 os.wait4 (RUSAGE of the child, which includes its reaped workers: ru_maxrss is the largest
 single process). Prints documents/s and MB/s per run, the speed-up of each run over the
-first, and checks that every run wrote the same outputs and the same change log (header
+first, and checks that every run (either engine) wrote the same outputs and the same change log (header
 line aside), as --workers promises.
 """
 from __future__ import annotations
@@ -25,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_clean(docs: Path, out: Path, workers: int, extra: list[str]) -> dict:
+def run_clean(docs: Path, out: Path, workers: int, extra: list[str], engine: str = "local") -> dict:
     cmd = [sys.executable, "-m", "cleaner", "clean", str(docs), "--out", str(out), "--workers", str(workers),
-           "--force", *extra]
+           "--engine", engine, "--force", *extra]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -36,7 +37,7 @@ def run_clean(docs: Path, out: Path, workers: int, extra: list[str]) -> dict:
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         sys.exit(f"{' '.join(cmd)} failed ({code}):\n{err}")
-    return {"workers": workers, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+    return {"engine": engine, "workers": workers, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
             "peak_rss_mib": usage.ru_maxrss / 1024, "summary": err.strip().splitlines()[-1] if err.strip() else ""}
 
 
@@ -62,6 +63,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--limit", type=int, help="use only the first N records (written to OUT/docs.jsonl)")
     ap.add_argument("--no-dedup", action="store_true")
+    ap.add_argument("--dask", action="store_true",
+                    help="also run --engine dask (a local Dask cluster) with the largest --workers")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     docs = args.docs
@@ -77,14 +80,15 @@ def main() -> None:
     print(f"corpus {docs}: {n_docs:,} documents, {mb:.1f} MB; {os.cpu_count()} cores; load {os.getloadavg()[0]:.2f}")
     extra = ["--no-dedup"] if args.no_dedup else []
     runs = []
-    for w in args.workers:
-        out = args.out / f"w{w}"
-        r = run_clean(docs, out, w, extra)
+    plan = [("local", w) for w in args.workers] + ([("dask", max(args.workers))] if args.dask else [])
+    for engine, w in plan:
+        out = args.out / f"{engine}{w}"
+        r = run_clean(docs, out, w, extra, engine)
         r["fingerprint"] = fingerprint(out)
         runs.append(r)
-        print(f"--workers {w}: wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s, peak RSS {r['peak_rss_mib']:.0f} MiB, "
+        print(f"--engine {engine} --workers {w}: wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s, peak RSS {r['peak_rss_mib']:.0f} MiB, "
               f"{n_docs / r['wall']:.0f} docs/s, {mb / r['wall']:.2f} MB/s, speed-up "
-              f"{runs[0]['wall'] / r['wall']:.2f}x over --workers {runs[0]['workers']}")
+              f"{runs[0]['wall'] / r['wall']:.2f}x over the first run")
         print(f"  {r['summary']}")
     same = len({r["fingerprint"] for r in runs}) == 1
     print("outputs and log identical across runs:", "yes" if same else "NO")

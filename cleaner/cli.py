@@ -108,8 +108,15 @@ def main():
               help="Also write a self-contained HTML report of the run (see `cleaner report`).")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes cleaning documents; 0: one per core. Outputs and log are the same for any number.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where documents are cleaned: a local process pool, or a Dask cluster (needs the dask "
+              "extra; same outputs and log).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --engine dask: a running Dask scheduler (tcp://host:8786). Default: a local "
+              "cluster of --workers processes for this run.")
 def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_place, log_path, keep_encoding,
-          dry_run, show_diff, no_dedup, keep, drop_duplicates, force, stdin_format, report_path, workers):
+          dry_run, show_diff, no_dedup, keep, drop_duplicates, force, stdin_format, report_path, workers,
+          engine, scheduler):
     """Clean files: remove chrome, headers, spam and foreign insertions.
 
     \b
@@ -122,9 +129,16 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
     """
     if drop_duplicates and (no_dedup or in_place or Path("-") in paths):
         _usage("--drop-duplicates works with --out (not with --in-place, standard input or --no-dedup)")
+    if scheduler and engine != "dask":
+        _usage("--scheduler needs --engine dask")
+    if engine == "dask":
+        from .dask_engine import MISSING, available
+
+        if not available():
+            _usage(MISSING)
     options = _options(lang=lang, text_field=text_field, id_field=id_field, threshold=threshold,
                        max_bytes=max_bytes, dedup=not no_dedup, keep=keep, drop_duplicates=drop_duplicates,
-                       workers=workers)
+                       workers=workers, engine=engine, scheduler=scheduler)
     if report_path is not None:
         _check_report(report_path, force, needs=(out_dir or in_place) and not (dry_run or show_diff)
                       and Path("-") not in paths)

@@ -33,6 +33,8 @@ class Options:
     keep: str = "longest"  # which copy of a near-duplicate cluster is kept: "longest" or "first"
     drop_duplicates: bool = False  # leave the other copies out of the cleaned output (logged as dropped)
     workers: int = 1  # processes cleaning documents; 0: one per core
+    engine: str = "local"  # "local" (a process pool) or "dask" (see cleaner.dask_engine)
+    scheduler: str | None = None  # --engine dask: a running scheduler's address; None: a local cluster
 
 
 @dataclass
@@ -201,10 +203,10 @@ CHUNK_DOCS = 64
 _POOL_STATE: tuple[list[SourceFile], RuleContext] | None = None
 
 
-def _clean_units(source: SourceFile, lo: int, hi: int, ctx: RuleContext):
-    """``[(edits, cleaned text, language)]`` for units ``lo:hi``, or the error message."""
+def _clean_unit_list(units: list[Unit], ctx: RuleContext):
+    """``[(edits, cleaned text, language)]`` per unit, or the error message."""
     try:
-        return [(r.edits, r.cleaned, r.lang) for r in (clean_unit(u, ctx) for u in source.units[lo:hi])]
+        return [(r.edits, r.cleaned, r.lang) for r in (clean_unit(u, ctx) for u in units)]
     except (Exception, RecursionError) as exc:
         return f"not cleaned: internal error ({type(exc).__name__}: {exc}); please report it"
 
@@ -212,7 +214,7 @@ def _clean_units(source: SourceFile, lo: int, hi: int, ctx: RuleContext):
 def _clean_piece(piece: tuple[int, int, int]):
     sources, ctx = _POOL_STATE
     index, lo, hi = piece
-    return _clean_units(sources[index], lo, hi, ctx)
+    return _clean_unit_list(sources[index].units[lo:hi], ctx)
 
 
 def _pieces(sources: list[SourceFile]) -> list[tuple[int, int, int]]:
@@ -240,13 +242,18 @@ def effective_workers(workers: int, n_docs: int) -> int:
     return max(1, min(wanted, n_docs // MIN_DOCS_PER_WORKER))
 
 
-def _clean_all(sources: list[SourceFile], ctx: RuleContext, workers: int):
+def _clean_all(sources: list[SourceFile], ctx: RuleContext, options: Options):
     """Yield each file's cleaning outcome, in order: its units' results, or an error message."""
     global _POOL_STATE
-    n = effective_workers(workers, sum(len(s.units) for s in sources))
+    if options.engine == "dask":
+        from .dask_engine import clean_all
+
+        yield from clean_all(sources, ctx, _pieces(sources), options.scheduler, options.workers)
+        return
+    n = effective_workers(options.workers, sum(len(s.units) for s in sources))
     if n == 1:
         for source in sources:
-            yield _clean_units(source, 0, len(source.units), ctx)
+            yield _clean_unit_list(source.units, ctx)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -285,7 +292,7 @@ def run(
     result = Run()
     units = [u for s in sources for u in s.units]
     ctx = RuleContext(line_counts=line_counts(units) if clean else Counter(), n_docs=len(units))
-    cleaned = _clean_all(sources, ctx, options.workers) if clean else None
+    cleaned = _clean_all(sources, ctx, options) if clean else None
     for source in sources:
         if clean:
             outcome = next(cleaned)

@@ -1,0 +1,85 @@
+"""The per-document stage of a run on a Dask cluster (``--engine dask``).
+
+The local engine (:mod:`cleaner.pipeline`) cleans pieces of up to
+``CHUNK_DOCS`` documents in forked processes. This engine sends the same
+pieces to Dask workers instead: the corpus counts (``RuleContext``) are
+scattered once to every worker, each piece's documents are scattered as
+data, ``client.map`` cleans them with the very function the local pool
+runs, and the results are gathered back in file order. Reading, the corpus
+line counts, near-duplicate detection and writing stay on the client, so
+the outputs and the change log are the same as the local engine's (a test
+compares them).
+
+``scheduler``: the address of a running Dask scheduler
+(``tcp://host:8786``); None starts a local cluster of ``workers`` processes
+for the run. Needs the ``dask`` extra: ``pip install 'cleaner[dask]'``.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from .io.readers import SourceFile
+from .rules import RuleContext
+
+MISSING = ("--engine dask needs Dask: pip install 'cleaner[dask]' "
+           "(or pip install 'dask[distributed]')")
+_IN_FLIGHT = 64  # pieces submitted ahead of the one being gathered (bounds memory in flight)
+_BATCH = 16  # pieces scattered and submitted at a time
+
+
+def available() -> bool:
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _clean_piece(units, ctx: RuleContext):
+    from .pipeline import _clean_unit_list
+
+    return _clean_unit_list(units, ctx)
+
+
+def clean_all(sources: list[SourceFile], ctx: RuleContext, pieces: list[tuple[int, int, int]],
+              scheduler: str | None, workers: int) -> Iterator[list | str]:
+    """Yield each file's cleaning outcome, in order (as ``pipeline._clean_all``)."""
+    import logging
+    import os
+
+    from dask.distributed import Client, LocalCluster
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # the run's own output stays readable
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        n = (os.cpu_count() or 1) if workers <= 0 else workers
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        [ctx_future] = client.scatter([ctx], broadcast=True)
+        futures: list = []
+
+        def submit_more() -> None:  # the next batch of pieces: their documents scattered as data
+            batch = pieces[len(futures):len(futures) + _BATCH]
+            data = client.scatter([sources[i].units[lo:hi] for i, lo, hi in batch])
+            futures.extend(client.map(_clean_piece, data, ctx=ctx_future, pure=False))
+
+        outcome: list | str = []
+        for k, (index, _lo, hi) in enumerate(pieces):
+            while len(futures) < len(pieces) and len(futures) - k < _IN_FLIGHT:
+                submit_more()
+            result = futures[k].result()
+            futures[k] = None  # released on the cluster
+            if isinstance(result, str):
+                outcome = outcome if isinstance(outcome, str) else result  # a file's first error stops it
+            elif isinstance(outcome, list):
+                outcome.extend(result)
+            if hi >= len(sources[index].units):  # the file's last piece
+                yield outcome
+                outcome = []
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
