@@ -244,6 +244,19 @@ def test_corpus_tokens_are_the_regex_tokens():
     assert corpus.n_shingles().tolist() == [max(len(tokenize(t)) - 4, 1) if tokenize(t) else 0 for t in texts]
 
 
+def test_corpus_is_the_same_in_any_chunking_and_when_lowercase_adds_tokens():
+    # "İ" lower-cases to two code points: 40 of them are 40 tokens in 40 characters
+    texts = ["İİİİİİ İİ", "alpha beta gamma delta epsilon zeta", "", "İ" * 40 + " one two three", "x y"]
+    whole = prepare(texts, chunk_chars=1 << 20)
+    for chunk_chars in (1, 7, 30):
+        part = prepare(texts, chunk_chars=chunk_chars)
+        for field in ("tok_hash", "tok_off", "sh_hash", "sh_off"):
+            assert np.array_equal(getattr(whole, field), getattr(part, field))
+    for i, text in enumerate(texts):
+        assert len(whole.tokens(i)) == len(tokenize(text))
+        assert np.array_equal(whole.shingles(i), prepare([text]).shingles(0))
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=40), min_size=1, max_size=6))
 def test_corpus_token_counts_match_the_regex(texts):
