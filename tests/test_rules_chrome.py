@@ -15,6 +15,7 @@ def removed(text: str, ctx: RuleContext | None = None) -> dict[str, str]:
 
 def test_normalize_line():
     assert normalize_line("  What’s   Your\tReaction? ") == "what's your reaction?"
+    assert normalize_line("\u02bcTIS\u00a0 THE\u2028Season\u2018S ") == "'tis the season's"  # any Unicode space
 
 
 def test_phrases_and_shapes():

@@ -13,8 +13,6 @@ from functools import lru_cache
 from ..document import Document, Edit, Line, line_span
 from . import RuleContext
 
-_WS = re.compile(r"\s+")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
 @lru_cache(maxsize=1 << 16)
@@ -24,7 +22,9 @@ def normalize_line(text: str) -> str:
     Casefolded, whitespace collapsed, stripped. Curly apostrophes become
     straight ones so that two renderings of one template line agree.
     """
-    return _WS.sub(" ", text.translate(_APOSTROPHES).casefold()).strip()
+    # str.replace and split/join: the same result as translate and a \s+ regex, several times faster
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u02bc", "'")
+    return " ".join(text.casefold().split())
 
 
 # Whole-line phrases (compared after normalize_line and dropping trailing
