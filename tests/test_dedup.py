@@ -264,6 +264,27 @@ def test_corpus_token_counts_match_the_regex(texts):
     assert [len(corpus.tokens(i)) for i in range(len(texts))] == [len(tokenize(t)) for t in texts]
 
 
+def test_pair_jaccards_equal_the_set_jaccard(rng, vocab):
+    from cleaner.dedup.minhash import _distinct_counts, _pair_jaccards
+    base = _article(rng, vocab, paragraphs=3)
+    texts = [base, _substitute(random.Random(2), vocab, base, 0.1), base + " " + base, "", "one two",
+             "one two", _article(rng, vocab, paragraphs=1), base[: len(base) // 3]]
+    corpus = prepare(texts)
+    sets = [set(corpus.shingles(i).tolist()) for i in range(len(texts))]
+    pairs = np.array([(i, j) for i in range(len(texts)) for j in range(i + 1, len(texts))], dtype=np.int64)
+    expected = [len(sets[i] & sets[j]) / len(sets[i] | sets[j]) if sets[i] | sets[j] else 0.0
+                for i, j in pairs.tolist()]
+    assert _pair_jaccards(corpus, pairs).tolist() == expected
+    assert 0.0 < expected[0] < 1.0 and 1.0 in expected
+    assert _pair_jaccards(corpus, pairs[:0]).tolist() == []
+    # rows taken a few matrix cells at a time count the same
+    docs = np.arange(len(texts))
+    for block in (1, 50, 1 << 20):
+        assert _distinct_counts(corpus, docs, block=block).tolist() == [len(s) for s in sets]
+        union = _distinct_counts(corpus, pairs[:, 0], pairs[:, 1], block=block).tolist()
+        assert union == [len(sets[i] | sets[j]) for i, j in pairs.tolist()]
+
+
 def test_lsh_bands_keep_pairs_at_the_threshold():
     b, r = lsh_params(0.8, 128)
     assert b * r <= 128

@@ -153,7 +153,9 @@ def signatures(corpus: Corpus, perms: np.ndarray, block_rows: int = _ROWS_PER_BL
     n, k = corpus.n, a.shape[0]
     out = np.full((n, k), np.iinfo(np.uint32).max, dtype=np.uint32)
     counts = corpus.n_shingles()
-    low = fmix32((corpus.sh_hash & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    # the low 32 bits of each hash (little-endian halves), mixed a block at a time
+    # (no whole-corpus temporaries)
+    low = np.ascontiguousarray(corpus.sh_hash, dtype=np.uint64).view(np.uint32)[0 if np.little_endian else 1::2]
     off = corpus.sh_off
     docs = np.flatnonzero(counts > 0)
     big = counts[docs] > 4 * block_rows
@@ -173,11 +175,11 @@ def signatures(corpus: Corpus, perms: np.ndarray, block_rows: int = _ROWS_PER_BL
         group = docs[g0:g1]
         if len(group) == group[-1] - group[0] + 1:  # consecutive: one slice
             lo, hi = int(off[group[0]]), int(off[group[-1] + 1])
-            rows = low[lo:hi]
+            rows = fmix32(low[lo:hi])
             seg = (off[group] - lo).astype(np.intp)
         else:
             idx = np.concatenate([np.arange(off[d], off[d + 1]) for d in group.tolist()])
-            rows = low[idx]
+            rows = fmix32(low[idx])
             seg = np.r_[0, np.cumsum(counts[group])[:-1]].astype(np.intp)
         block = rows[None, :] * aa
         block += bb
@@ -207,26 +209,20 @@ def banded_pairs(sigs: np.ndarray, params: tuple[int, int], valid: np.ndarray | 
     rows = np.arange(n, dtype=np.int64) if valid is None else np.flatnonzero(valid)
     if len(rows) < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    keys = band_keys(sigs[rows], params)
+    # one contiguous row per band; int64 sorts faster and any order groups equal keys
+    keys = np.ascontiguousarray(band_keys(sigs[rows], params).T).view(np.int64)
     found = []
-    for band in range(keys.shape[1]):
-        order = np.argsort(keys[:, band], kind="stable")
-        kk = keys[order, band]
-        same = kk[1:] == kk[:-1]
-        if not same.any():
-            continue
-        starts = np.flatnonzero(np.r_[True, ~same])
-        sizes = np.diff(np.r_[starts, len(kk)])
-        multi = sizes > 1
-        for s, z in zip(starts[multi].tolist(), sizes[multi].tolist()):
-            if z == 2:
-                continue
-            members = rows[order[s:s + z]]
-            i, j = np.triu_indices(z, 1)
-            found.append(np.stack([members[i], members[j]], axis=1))
-        pairs2 = starts[multi & (sizes == 2)]
-        if len(pairs2):
-            found.append(np.stack([rows[order[pairs2]], rows[order[pairs2 + 1]]], axis=1))
+    for band_key in keys:
+        order = np.argsort(band_key)
+        kk = band_key[order]
+        # every two rows of a run of equal keys, by their distance k in the run
+        i = np.flatnonzero(kk[1:] == kk[:-1])
+        k = 1
+        while len(i):
+            found.append(np.stack([rows[order[i]], rows[order[i + k]]], axis=1))
+            k += 1
+            i = i[i + k < len(kk)]
+            i = i[kk[i + k] == kk[i]]
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
     p = np.concatenate(found)
@@ -244,6 +240,67 @@ def _inter_size(a: np.ndarray, b: np.ndarray) -> int:
     idx = np.searchsorted(b, a)
     idx[idx == len(b)] = 0
     return int(np.count_nonzero(b[idx] == a))
+
+
+def _distinct_counts(corpus: Corpus, a: np.ndarray, b: np.ndarray | None = None,
+                     block: int = 1 << 21) -> np.ndarray:
+    """Number of distinct shingles of each document ``a[k]`` (with ``b[k]``'s: of the union).
+
+    Rows of similar length are laid out in a matrix padded with the largest
+    int64, about ``block`` cells at a time; one sort along the rows, then
+    the changes between neighbours are counted within each row's own
+    length (padding sorts last, and a hash equal to it is still counted
+    right, as the first ``length`` cells hold the row's values).
+    """
+    h = corpus.sh_hash.view(np.int64)  # any total order will do for counting
+    off, counts = corpus.sh_off, corpus.n_shingles()
+    parts = [a] if b is None else [a, b]
+    lengths = sum(counts[p] for p in parts)
+    out = np.zeros(len(a), dtype=np.int64)
+    order = np.argsort(lengths, kind="stable")
+    lo = 0
+    while lo < len(order):
+        width = max(int(lengths[order[lo]]), 1)
+        hi = lo + 1
+        # grow the block while the widest row (the last: lengths ascend) keeps it small
+        while hi < len(order) and (hi + 1 - lo) * max(int(lengths[order[hi]]), 1) <= block:
+            hi += 1
+        rows = order[lo:hi]
+        width = max(int(lengths[rows[-1]]), 1)
+        mat = np.full((len(rows), width), np.iinfo(np.int64).max, dtype=np.int64)
+        col0 = np.zeros(len(rows), dtype=np.int64)
+        for p in parts:
+            docs = p[rows]
+            c = counts[docs]
+            total = int(c.sum())
+            # flat indices of the documents' shingles, and their cells in the matrix
+            first = np.repeat(np.cumsum(c) - c, c)
+            within = np.arange(total, dtype=np.int64) - first
+            src = np.repeat(off[docs], c) + within
+            dst = np.repeat(np.arange(len(rows), dtype=np.int64) * width + col0, c) + within
+            mat.ravel()[dst] = h[src]
+            col0 += c
+        mat.sort(axis=1)
+        change = mat[:, 1:] != mat[:, :-1]
+        change &= np.arange(1, width)[None, :] < col0[:, None]
+        out[rows] = np.count_nonzero(change, axis=1) + (col0 > 0)
+        lo = hi
+    return out
+
+
+def _pair_jaccards(corpus: Corpus, pairs: np.ndarray) -> np.ndarray:
+    """Exact Jaccard of the shingle sets of each pair (rows ``i, j``) of documents."""
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=np.float64)
+    docs, inverse = np.unique(pairs, return_inverse=True)
+    inverse = inverse.reshape(pairs.shape)
+    sizes = _distinct_counts(corpus, docs)
+    union = _distinct_counts(corpus, pairs[:, 0], pairs[:, 1])
+    inter = sizes[inverse[:, 0]] + sizes[inverse[:, 1]] - union
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sim = inter / union  # float64, rounded as Python's int / int
+    sim[union == 0] = 0.0
+    return sim
 
 
 def _jaccard(corpus: Corpus, i: int, j: int) -> float:
@@ -300,13 +357,13 @@ def verified_pairs(corpus: Corpus, threshold: float = 0.8, num_perm: int = 128, 
         more = banded_pairs(signatures(originals, perms), params, valid=(originals.n_shingles() > 0) & (counts > 0))
         codes = np.union1d(_pair_codes(cand, corpus.n), _pair_codes(more, corpus.n))
         cand = np.stack([codes // max(corpus.n, 1), codes % max(corpus.n, 1)], axis=1)
-    out = []
-    for i, j in cand.tolist():
-        sim = _jaccard(corpus, i, j)
-        if sim < threshold and originals is not None:
-            sim = max(sim, _consistent_jaccard(corpus, originals, i, j))
-        if sim >= threshold:
-            out.append(SimilarPair(i, j, sim))
+    sims = _pair_jaccards(corpus, cand)
+    if originals is not None:
+        for k in np.flatnonzero(sims < threshold).tolist():
+            i, j = cand[k].tolist()
+            sims[k] = max(sims[k], _consistent_jaccard(corpus, originals, i, j))
+    keep = np.flatnonzero(sims >= threshold)
+    out = [SimilarPair(i, j, sim) for (i, j), sim in zip(cand[keep].tolist(), sims[keep].tolist())]
     if originals is not None:
         originals._sets.clear()
     return out
