@@ -505,12 +505,13 @@ def _read(paths, options):
 def _run(sources, options, clean: bool = True, quiet: bool = False):
     from .pipeline import run
 
-    show = not quiet and sys.stderr.isatty() and len(sources) > 1
+    n_docs = sum(len(s.units) for s in sources)
+    show = not quiet and sys.stderr.isatty() and n_docs > 1
     if not show:
         return run(sources, options, clean=clean)
-    with click.progressbar(length=len(sources), label="cleaning" if clean else "reading",
-                           file=sys.stderr, show_pos=True) as bar:
-        return run(sources, options, clean=clean, progress=lambda _source: bar.update(1))
+    with click.progressbar(length=n_docs, label="cleaning documents" if clean else "reading documents",
+                           file=sys.stderr, show_pos=True, show_eta=True) as bar:
+        return run(sources, options, clean=clean, progress=bar.update)
 
 
 def _index_progress():

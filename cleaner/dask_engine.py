@@ -41,9 +41,9 @@ def _clean_piece(units, ctx: RuleContext):
     return _clean_unit_list(units, ctx)
 
 
-def clean_all(sources: list[SourceFile], ctx: RuleContext, pieces: list[tuple[int, int, int]],
-              scheduler: str | None, workers: int) -> Iterator[list | str]:
-    """Yield each file's cleaning outcome, in order (as ``pipeline._clean_all``)."""
+def clean_pieces(sources: list[SourceFile], ctx: RuleContext, pieces: list[tuple[int, int, int]],
+                 scheduler: str | None, workers: int) -> Iterator[list | str]:
+    """Yield each piece's results (or error message), in order, cleaned on the cluster."""
     import logging
     import os
 
@@ -66,19 +66,12 @@ def clean_all(sources: list[SourceFile], ctx: RuleContext, pieces: list[tuple[in
             data = client.scatter([sources[i].units[lo:hi] for i, lo, hi in batch])
             futures.extend(client.map(_clean_piece, data, ctx=ctx_future, pure=False))
 
-        outcome: list | str = []
-        for k, (index, _lo, hi) in enumerate(pieces):
+        for k in range(len(pieces)):
             while len(futures) < len(pieces) and len(futures) - k < _IN_FLIGHT:
                 submit_more()
             result = futures[k].result()
             futures[k] = None  # released on the cluster
-            if isinstance(result, str):
-                outcome = outcome if isinstance(outcome, str) else result  # a file's first error stops it
-            elif isinstance(outcome, list):
-                outcome.extend(result)
-            if hi >= len(sources[index].units):  # the file's last piece
-                yield outcome
-                outcome = []
+            yield result
     finally:
         client.close()
         if cluster is not None:

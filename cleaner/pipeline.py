@@ -242,36 +242,46 @@ def effective_workers(workers: int, n_docs: int) -> int:
     return max(1, min(wanted, n_docs // MIN_DOCS_PER_WORKER))
 
 
-def _clean_all(sources: list[SourceFile], ctx: RuleContext, options: Options):
+def by_file(sources: list[SourceFile], pieces: list[tuple[int, int, int]], results, on_docs=None):
+    """Each file's outcome from its pieces' results (in piece order): the units'
+    results, or the first error message among them. ``on_docs(n)`` is told
+    after every piece how many documents it held."""
+    outcome: list | str = []
+    for (index, lo, hi), result in zip(pieces, results):
+        if isinstance(result, str):
+            outcome = outcome if isinstance(outcome, str) else result  # a file's first error stops it
+        elif isinstance(outcome, list):
+            outcome.extend(result)
+        if on_docs is not None:
+            on_docs(hi - lo)
+        if hi >= len(sources[index].units):  # the file's last piece
+            yield outcome
+            outcome = []
+
+
+def _clean_all(sources: list[SourceFile], ctx: RuleContext, options: Options, on_docs=None):
     """Yield each file's cleaning outcome, in order: its units' results, or an error message."""
     global _POOL_STATE
+    pieces = _pieces(sources)
     if options.engine == "dask":
-        from .dask_engine import clean_all
+        from .dask_engine import clean_pieces
 
-        yield from clean_all(sources, ctx, _pieces(sources), options.scheduler, options.workers)
+        yield from by_file(sources, pieces, clean_pieces(sources, ctx, pieces, options.scheduler, options.workers),
+                           on_docs)
         return
     n = effective_workers(options.workers, sum(len(s.units) for s in sources))
     if n == 1:
-        for source in sources:
-            yield _clean_unit_list(source.units, ctx)
+        results = (_clean_unit_list(sources[i].units[lo:hi], ctx) for i, lo, hi in pieces)
+        yield from by_file(sources, pieces, results, on_docs)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    pieces = _pieces(sources)
     _POOL_STATE = (sources, ctx)
     pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_sigint)
     try:
-        outcome: list | str = []
-        for (index, _lo, hi), result in zip(pieces, pool.map(
-                _clean_piece, pieces, chunksize=max(1, min(16, len(pieces) // (8 * n))))):
-            if isinstance(result, str):
-                outcome = outcome if isinstance(outcome, str) else result  # a file's first error stops it
-            elif isinstance(outcome, list):
-                outcome.extend(result)
-            if hi >= len(sources[index].units):  # the file's last piece
-                yield outcome
-                outcome = []
+        results = pool.map(_clean_piece, pieces, chunksize=max(1, min(16, len(pieces) // (8 * n))))
+        yield from by_file(sources, pieces, results, on_docs)
     except BaseException:
         for process in list(getattr(pool, "_processes", {}).values()):
             process.terminate()  # an interrupted run must not leave workers behind
@@ -286,13 +296,15 @@ def run(
     options: Options,
     *,
     clean: bool = True,
-    progress: Callable[[SourceFile], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Run:
-    """Clean (unless ``clean`` is False) and deduplicate already-read files."""
+    """Clean (unless ``clean`` is False) and deduplicate already-read files.
+
+    ``progress(n)`` is called as documents are done, with how many."""
     result = Run()
     units = [u for s in sources for u in s.units]
     ctx = RuleContext(line_counts=line_counts(units) if clean else Counter(), n_docs=len(units))
-    cleaned = _clean_all(sources, ctx, options) if clean else None
+    cleaned = _clean_all(sources, ctx, options, progress) if clean else None
     for source in sources:
         if clean:
             outcome = next(cleaned)
@@ -306,8 +318,8 @@ def run(
         result.files.append(file_result)
         for unit_result in unit_results:
             result.unit_by_key[unit_result.unit.doc.key] = unit_result
-        if progress:
-            progress(source)
+        if progress and not clean:
+            progress(len(source.units))
     if options.dedup:
         from .dedup import find_duplicates, find_recycled, prepare
 

@@ -335,3 +335,36 @@ def test_workers_give_the_same_outputs_and_log(corpus, tmp_path):
         outs[n] = (records, files)
     assert outs[1][0] == outs[2][0]
     assert outs[1][1] == outs[2][1] and outs[1][1]
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    """Counted in documents (one big JSONL file moves the bar too), shown on a terminal, silent otherwise."""
+    import os
+    import pty
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    with open(corpus / "docs.jsonl", "w", encoding="utf-8") as f:
+        for i in range(150):
+            f.write(json.dumps({"id": i, "text": f"Record {i} says something about the harbour.\n\nShare this"}) + "\n")
+    main_fd, child_fd = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "clean", str(corpus), "--out", str(tmp_path / "tty"),
+                             "--workers", "1"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=child_fd)
+    os.close(child_fd)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main_fd, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(main_fd)
+    assert proc.wait(timeout=120) in (0, 1)
+    text = seen.decode("utf-8", "replace")
+    assert "cleaning documents" in text and "150/150" in text
+    piped = subprocess.run([sys.executable, "-m", "cleaner", "clean", str(corpus), "--out", str(tmp_path / "pipe")],
+                           capture_output=True, text=True, timeout=120)
+    assert piped.returncode in (0, 1) and "cleaning documents" not in piped.stderr
+    assert "150 document(s)" in piped.stderr  # the summary line is always there
