@@ -227,17 +227,20 @@ def _chain(seeds: list[tuple[int, int, int, int]], max_gap: int, max_shift: int)
     """Chain seeds (t0, t_end, s0, s_end; token ends exclusive) sorted by t0."""
     done, open_ = [], []
     for a0, ae, b0, be in seeds:
-        still = []
+        # one pass: close the chains the seed is past, pick the best of the others
+        still, best, best_score = [], None, None
         for c in open_:
-            (done if c[1] + max_gap < a0 else still).append(c)
-        open_ = still
-        best, best_score = None, None
-        for c in open_:
-            gt, gs = a0 - c[1], b0 - c[3]
-            if -W < gt <= max_gap and -W < gs <= max_gap and abs(gt - gs) <= max_shift:
+            gt = a0 - c[1]
+            if gt > max_gap:
+                done.append(c)
+                continue
+            still.append(c)
+            gs = b0 - c[3]
+            if -W < gt and -W < gs <= max_gap and -max_shift <= gt - gs <= max_shift:
                 score = 2 * abs(gt - gs) + max(gt, gs)
                 if best is None or score < best_score:
                     best, best_score = c, score
+        open_ = still
         if best is None:
             open_.append([a0, ae, b0, be, [(a0, ae)]])
         else:
@@ -419,14 +422,21 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
             found_all.append((tgt, a0, ae, src, b0, be, round(sim, 6)))
     del t0l, t1l, s0l, s1l
 
+    if not found_all:
+        return []
     # token offsets -> character offsets, for the documents involved only, in one pass
     involved = sorted({r[0] for r in found_all} | {r[3] for r in found_all})
     tok_starts, tok_ends, tok_counts = token_offsets([docs[d][1] for d in involved])
     first = dict(zip(involved, (np.cumsum(tok_counts) - tok_counts).tolist()))
-    out = []
-    for tgt, a0, ae, src, b0, be, sim in found_all:
-        ft, fs = first[tgt], first[src]
-        out.append(RecycledMatch(keys[tgt], int(tok_starts[ft + a0]), int(tok_ends[ft + ae - 1]),
-                                 keys[src], int(tok_starts[fs + b0]), int(tok_ends[fs + be - 1]), sim))
+    # the four character offsets of every match, gathered at once
+    ft = [first[r[0]] for r in found_all]
+    fs = [first[r[3]] for r in found_all]
+    cols = np.array([r[1:3] + r[4:6] for r in found_all], dtype=np.int64).reshape(-1, 4)
+    starts_t = tok_starts[np.add(ft, cols[:, 0])].tolist()
+    ends_t = tok_ends[np.add(ft, cols[:, 1] - 1)].tolist()
+    starts_s = tok_starts[np.add(fs, cols[:, 2])].tolist()
+    ends_s = tok_ends[np.add(fs, cols[:, 3] - 1)].tolist()
+    out = [RecycledMatch(keys[r[0]], a, b, keys[r[3]], c, d, r[6])
+           for r, a, b, c, d in zip(found_all, starts_t, ends_t, starts_s, ends_s)]
     out.sort(key=lambda r: (index[r.key], r.start, index[r.source_key], r.source_start))
     return out
