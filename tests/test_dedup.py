@@ -509,6 +509,30 @@ def test_passage_index_separates_hashes_that_share_their_top_bits():
     assert _index_groups(h, lens, 2) == sorted(_naive_index(h, lens, 2).values())
 
 
+def test_chains_of_all_pairs_at_once_equal_chaining_each_pair():
+    from cleaner.dedup.passages import _chain, _chains, _covered
+    rng = random.Random(0)
+    pairs = []
+    for _ in range(3000):  # seeds on drifting diagonals, overlapping, jumping back in the source
+        a, b, seeds = rng.randint(0, 30), rng.randint(0, 30), []
+        for _ in range(rng.randint(1, 12)):
+            n = rng.randint(1, 6)
+            seeds.append((a, a + n + 4, b, b + n + 4))
+            gap = rng.randint(-6, 16)
+            a, b = max(0, a + n + gap), max(0, b + n + gap + rng.randint(-20, 20))
+        pairs.append(sorted(set(seeds), key=lambda s: (s[0], s[2])))
+    starts = np.array([k == 0 for p in pairs for k in range(len(p))])
+    cols = np.array([s for p in pairs for s in p], dtype=np.int64).T
+    for slots in (1, 2, 8):
+        overflow, chains = _chains(starts, *cols, max_gap=12, max_shift=4, slots=slots)
+        assert 0 < np.count_nonzero(~overflow)
+        assert np.all(np.diff(chains[:, 0]) >= 0)
+        for g in np.flatnonzero(~overflow).tolist():
+            expected = sorted((a0, ae, b0, be, _covered(parts)) for a0, ae, b0, be, parts in _chain(pairs[g], 12, 4))
+            assert sorted(map(tuple, chains[chains[:, 0] == g, 1:].tolist())) == expected
+    assert np.count_nonzero(overflow) < len(pairs) // 100  # 8 slots hold nearly all
+
+
 def test_match_points_too_wide_to_pack_give_the_same_seeds(rng, vocab):
     from cleaner.dedup.passages import _index_entries, _match_points, _seeds
     donor = _article(rng, vocab, paragraphs=4)

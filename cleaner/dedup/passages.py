@@ -128,12 +128,14 @@ def _index_entries(h: np.ndarray, lens: np.ndarray, max_df: int, block: int = 1 
     new = np.r_[True, full[1:] != full[:-1]]
     collided = new & ~run_new
     if collided.any():
-        run_id = np.cumsum(run_new)
-        rows = np.flatnonzero(np.isin(run_id, run_id[collided]))
-        order = rows[np.lexsort((idx[rows], full[rows], run_id[rows]))]
+        run_bounds = np.r_[np.flatnonzero(run_new), len(idx)]
+        runs = np.unique(np.searchsorted(run_bounds, np.flatnonzero(collided), side="right") - 1)
+        rows = np.concatenate([np.arange(run_bounds[r], run_bounds[r + 1]) for r in runs.tolist()])
+        run_of_row = np.repeat(runs, run_bounds[runs + 1] - run_bounds[runs])
+        order = rows[np.lexsort((idx[rows], full[rows], run_of_row))]
         idx[rows], full[rows] = idx[order], full[order]
         new = np.r_[True, full[1:] != full[:-1]]
-        del run_id, rows, order
+        del run_bounds, runs, rows, run_of_row, order
     del run_new, collided, full
     doc = np.repeat(np.arange(len(lens), dtype=idx_type), lens)[idx]
     pos = idx
@@ -249,6 +251,77 @@ def _chain(seeds: list[tuple[int, int, int, int]], max_gap: int, max_shift: int)
             best[3] = max(best[3], be)
             best[4].append((a0, ae))
     return done + open_
+
+
+def _chains(pair_start: np.ndarray, t0, te, s0, se, max_gap: int, max_shift: int, slots: int = 8):
+    """:func:`_chain` for all document pairs at once (and :func:`_covered` of each chain).
+
+    Seeds (token ends exclusive) are sorted by pair, then t0, then s0;
+    ``pair_start`` marks each pair's first seed. Step k takes the k-th seed
+    of every pair that has one, against that pair's open chains, kept in
+    ``slots`` columns: the same closing, the same choice (lowest score, then
+    the earliest opened, as the list order of :func:`_chain`), the same
+    updates. The target tokens covered grow by what a seed adds past its
+    chain's end (seeds come in t0 order). A pair that would need more open
+    chains than ``slots`` is left out: it is flagged in ``overflow``.
+
+    Returns (overflow per pair, and for every chain of the other pairs:
+    pair number, a0, ae, b0, be, covered), chains grouped by pair.
+    """
+    first = np.flatnonzero(pair_start)
+    count = np.diff(np.r_[first, len(t0)])
+    n_pairs = len(first)
+    by_count = np.argsort(-count, kind="stable")  # the pairs with a k-th seed come first
+    n_active = np.searchsorted(-count[by_count], -np.arange(int(count.max(initial=0))), side="left").tolist()
+    is_open = np.zeros((n_pairs, slots), dtype=bool)
+    state = np.zeros((6, n_pairs, slots), dtype=np.int64)  # a0, ae, b0, be, covered, opening number
+    overflow = np.zeros(n_pairs, dtype=bool)
+    out = []
+    never = np.iinfo(np.int64).max
+    for k, active in enumerate(n_active):
+        pairs = by_count[:active]
+        seed = first[pairs] + k
+        a0, ae, b0, be = t0[seed, None], te[seed, None], s0[seed, None], se[seed, None]
+        opened = is_open[pairs]
+        st = state[:, pairs]
+        gt, gs = a0 - st[1], b0 - st[3]
+        close = opened & (gt > max_gap)
+        if close.any():
+            r, c = np.nonzero(close)
+            out.append(np.stack([pairs[r], *(st[f, r, c] for f in range(5))], axis=1))
+            opened &= ~close
+        shift = gt - gs
+        fits = opened & (gt > -W) & (gs > -W) & (gs <= max_gap) & (np.abs(shift) <= max_shift)
+        score = 2 * np.abs(shift) + np.maximum(gt, gs)
+        rank = np.where(fits, score * (len(t0) + 1) + st[5], never)
+        best = np.argmin(rank, axis=1)
+        rows = np.arange(len(pairs))
+        joins = rank[rows, best] != never
+        # join: the chain takes the seed
+        r, c = rows[joins], best[joins]
+        old_end = st[1, r, c]
+        st[4, r, c] += np.maximum(ae[r, 0] - np.maximum(a0[r, 0], old_end), 0)
+        st[1, r, c] = np.maximum(old_end, ae[r, 0])
+        st[2, r, c] = np.minimum(st[2, r, c], b0[r, 0])
+        st[3, r, c] = np.maximum(st[3, r, c], be[r, 0])
+        # no chain takes it: it opens one in the first free slot
+        r = rows[~joins]
+        free = ~opened[r]
+        c = np.argmax(free, axis=1)
+        room = free[np.arange(len(r)), c]
+        overflow[pairs[r[~room]]] = True
+        r, c = r[room], c[room]
+        opened[r, c] = True
+        for f, v in enumerate((a0[r, 0], ae[r, 0], b0[r, 0], be[r, 0], ae[r, 0] - a0[r, 0], np.full(len(r), k))):
+            st[f, r, c] = v
+        is_open[pairs] = opened
+        state[:, pairs] = st
+    r, c = np.nonzero(is_open)
+    out.append(np.stack([r, *(state[f, r, c] for f in range(5))], axis=1))
+    chains = np.concatenate(out)
+    chains = chains[~overflow[chains[:, 0]]]
+    chains = chains[np.argsort(chains[:, 0], kind="stable")]
+    return overflow, chains
 
 
 def _covered(intervals: list[tuple[int, int]]) -> int:
@@ -389,23 +462,37 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
 
     found_all = []  # (tgt, a0, ae, src, b0, be, similarity), token offsets
     starts = _group_starts(skey)
+    pair_start = np.zeros(len(skey), dtype=bool)
+    pair_start[starts] = True
+    t1 += W
+    s1 += W
+    overflow, chains = _chains(pair_start, t0, t1, s0, s1, max_gap, max_shift)
+    c_lo = np.searchsorted(chains[:, 0], np.arange(len(overflow))).tolist()
+    c_hi = np.searchsorted(chains[:, 0], np.arange(len(overflow)), side="right").tolist()
+    chains = [tuple(c) for c in chains[:, 1:].tolist()]
+    overflow = overflow.tolist()
+    del pair_start
     ends = np.r_[starts[1:], len(skey)].tolist()
     pair_keys = skey[starts].tolist()
     starts = starts.tolist()
-    t0l, t1l, s0l, s1l = t0.tolist(), (t1 + W).tolist(), s0.tolist(), (s1 + W).tolist()
+    t0l, t1l, s0l, s1l = t0.tolist(), t1.tolist(), s0.tolist(), s1.tolist()
     del skey, t0, t1, s0, s1
     # pairs come target by target: the target's lists are made once, a source's
     # per pair (a cache of every document's Python ints would cost ~36 bytes a token)
     cur, tt, tsh = -1, [], []
-    for k, g0, g1 in zip(pair_keys, starts, ends):
+    for g, (k, g0, g1) in enumerate(zip(pair_keys, starts, ends)):
         tgt, src = divmod(k, n)
-        seeds = list(zip(t0l[g0:g1], t1l[g0:g1], s0l[g0:g1], s1l[g0:g1]))
+        if not overflow[g]:
+            pair_chains = chains[c_lo[g]:c_hi[g]]
+        else:  # more chains open at once than _chains keeps
+            seeds = list(zip(t0l[g0:g1], t1l[g0:g1], s0l[g0:g1], s1l[g0:g1]))
+            pair_chains = [(a0, ae, b0, be, _covered(parts))
+                           for a0, ae, b0, be, parts in _chain(seeds, max_gap, max_shift)]
         if tgt != cur:
             cur, tt, tsh = tgt, corpus.tokens(tgt).tolist(), shingles_of(tgt)
         st, ssh = corpus.tokens(src).tolist(), None
         found = []
-        for a0, ae, b0, be, parts in _chain(seeds, max_gap, max_shift):
-            covered = _covered(parts)
+        for a0, ae, b0, be, covered in pair_chains:
             if covered <= W:  # a lone 5-gram is chance
                 continue
             right, m_right = _extend(tt, st, ae, be, 1)
