@@ -509,6 +509,25 @@ def test_passage_index_separates_hashes_that_share_their_top_bits():
     assert _index_groups(h, lens, 2) == sorted(_naive_index(h, lens, 2).values())
 
 
+def test_span_containments_equal_the_set_shares(rng, vocab):
+    from cleaner.dedup.passages import _containments
+    base = _article(rng, vocab, paragraphs=2)
+    texts = [base, _substitute(random.Random(4), vocab, base, 0.2), base + " " + base]
+    corpus = prepare(texts)
+    sh = [corpus.shingles(i).tolist() for i in range(len(texts))]
+    spans, expected = [], []
+    for _ in range(300):
+        tgt, src = rng.sample(range(len(texts)), 2)
+        a0, b0 = rng.randrange(len(sh[tgt])), rng.randrange(len(sh[src]))
+        # spans end within their documents (a document of n 5-grams has n + 4 tokens)
+        ae, be = min(a0 + rng.randint(0, 60), len(sh[tgt]) + 4), min(b0 + rng.randint(0, 60), len(sh[src]) + 4)
+        t_set, s_set = set(sh[tgt][a0:ae - 4]), set(sh[src][b0:be - 4])
+        spans.append((tgt, a0, ae, src, b0, be))
+        expected.append(len(t_set & s_set) / len(t_set) if t_set else 0.0)
+    assert 0.0 in expected and 1.0 in expected
+    assert _containments(corpus, np.array(spans)).tolist() == expected
+
+
 def test_chains_of_all_pairs_at_once_equal_chaining_each_pair():
     from cleaner.dedup.passages import _chain, _chains, _covered
     rng = random.Random(0)

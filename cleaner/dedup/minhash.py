@@ -38,7 +38,7 @@ import numpy as np
 
 from .corpus import Corpus
 from .corpus import build as build_corpus
-from .shingles import fmix64
+from .shingles import distinct_in_ranges, fmix64
 
 SCHEME = "affine32"
 DEFAULT_SEED = 1
@@ -244,48 +244,10 @@ def _inter_size(a: np.ndarray, b: np.ndarray) -> int:
 
 def _distinct_counts(corpus: Corpus, a: np.ndarray, b: np.ndarray | None = None,
                      block: int = 1 << 21) -> np.ndarray:
-    """Number of distinct shingles of each document ``a[k]`` (with ``b[k]``'s: of the union).
-
-    Rows of similar length are laid out in a matrix padded with the largest
-    int64, about ``block`` cells at a time; one sort along the rows, then
-    the changes between neighbours are counted within each row's own
-    length (padding sorts last, and a hash equal to it is still counted
-    right, as the first ``length`` cells hold the row's values).
-    """
-    h = corpus.sh_hash.view(np.int64)  # any total order will do for counting
+    """Number of distinct shingles of each document ``a[k]`` (with ``b[k]``'s: of the union)."""
     off, counts = corpus.sh_off, corpus.n_shingles()
-    parts = [a] if b is None else [a, b]
-    lengths = sum(counts[p] for p in parts)
-    out = np.zeros(len(a), dtype=np.int64)
-    order = np.argsort(lengths, kind="stable")
-    lo = 0
-    while lo < len(order):
-        width = max(int(lengths[order[lo]]), 1)
-        hi = lo + 1
-        # grow the block while the widest row (the last: lengths ascend) keeps it small
-        while hi < len(order) and (hi + 1 - lo) * max(int(lengths[order[hi]]), 1) <= block:
-            hi += 1
-        rows = order[lo:hi]
-        width = max(int(lengths[rows[-1]]), 1)
-        mat = np.full((len(rows), width), np.iinfo(np.int64).max, dtype=np.int64)
-        col0 = np.zeros(len(rows), dtype=np.int64)
-        for p in parts:
-            docs = p[rows]
-            c = counts[docs]
-            total = int(c.sum())
-            # flat indices of the documents' shingles, and their cells in the matrix
-            first = np.repeat(np.cumsum(c) - c, c)
-            within = np.arange(total, dtype=np.int64) - first
-            src = np.repeat(off[docs], c) + within
-            dst = np.repeat(np.arange(len(rows), dtype=np.int64) * width + col0, c) + within
-            mat.ravel()[dst] = h[src]
-            col0 += c
-        mat.sort(axis=1)
-        change = mat[:, 1:] != mat[:, :-1]
-        change &= np.arange(1, width)[None, :] < col0[:, None]
-        out[rows] = np.count_nonzero(change, axis=1) + (col0 > 0)
-        lo = hi
-    return out
+    ranges = [(off[d], counts[d]) for d in ([a] if b is None else [a, b])]
+    return distinct_in_ranges(corpus.sh_hash, ranges, block)
 
 
 def _pair_jaccards(corpus: Corpus, pairs: np.ndarray) -> np.ndarray:

@@ -47,7 +47,7 @@ import numpy as np
 from .corpus import Corpus
 from .corpus import build as build_corpus
 from .corpus import token_offsets
-from .shingles import SHINGLE_WIDTH
+from .shingles import SHINGLE_WIDTH, distinct_in_ranges
 
 W = SHINGLE_WIDTH
 
@@ -380,12 +380,22 @@ def _merge_overlapping(found: list[list[int]]) -> list[list[int]]:
     return merged
 
 
-def _containment(tgt: list[int], src: list[int]) -> float:
-    """Share of the distinct hashes of ``tgt`` found in ``src`` (small spans: sets)."""
-    a = set(tgt)
-    if not a:
-        return 0.0
-    return len(a.intersection(src)) / len(a)
+def _containments(corpus: Corpus, spans: np.ndarray) -> np.ndarray:
+    """For every span pair (rows of tgt, a0, ae, src, b0, be; token offsets, ends
+    exclusive): the share of the target span's distinct 5-grams found in the
+    source span (0.0 when it has none), from distinct counts:
+    |T & S| = |T| + |S| - |T | S|."""
+    tgt, a0, ae, src, b0, be = spans.T
+    off = corpus.sh_off
+    t_part = (off[tgt] + a0, np.maximum(ae - W + 1 - a0, 0))
+    s_part = (off[src] + b0, np.maximum(be - W + 1 - b0, 0))
+    n_t = distinct_in_ranges(corpus.sh_hash, [t_part])
+    n_s = distinct_in_ranges(corpus.sh_hash, [s_part])
+    n_union = distinct_in_ranges(corpus.sh_hash, [t_part, s_part])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = (n_t + n_s - n_union) / n_t  # float64, rounded as Python's int / int
+    share[n_t == 0] = 0.0
+    return share
 
 
 def default_max_df(n_docs: int) -> int:
@@ -427,9 +437,6 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
     lens = np.where(ntok >= W, ntok - W + 1, 0)
     flat = corpus.sh_hash if (lens == corpus.n_shingles()).all() else \
         corpus.sh_hash[np.repeat(ntok >= W, corpus.n_shingles())]
-
-    def shingles_of(d: int) -> list[int]:
-        return corpus.shingles(d).tolist() if ntok[d] >= W else []
 
     sizes, doc, pos = _index_entries(flat, lens, max_df)
     points, layout = _match_points(sizes, doc, pos, cluster, n)
@@ -489,8 +496,8 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
             pair_chains = [(a0, ae, b0, be, _covered(parts))
                            for a0, ae, b0, be, parts in _chain(seeds, max_gap, max_shift)]
         if tgt != cur:
-            cur, tt, tsh = tgt, corpus.tokens(tgt).tolist(), shingles_of(tgt)
-        st, ssh = corpus.tokens(src).tolist(), None
+            cur, tt = tgt, corpus.tokens(tgt).tolist()
+        st = corpus.tokens(src).tolist()
         found = []
         for a0, ae, b0, be, covered in pair_chains:
             if covered <= W:  # a lone 5-gram is chance
@@ -501,14 +508,12 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
         for a0, ae, b0, be, covered in _merge_overlapping(found):
             if ae - a0 < min_words or be - b0 < min_words or covered < min_cover * min_words:
                 continue
-            if ssh is None:
-                ssh = shingles_of(src)
-            sim = _containment(tsh[a0:ae - W + 1], ssh[b0:be - W + 1])
-            if sim < min_similarity:
-                continue
-            found_all.append((tgt, a0, ae, src, b0, be, round(sim, 6)))
+            found_all.append((tgt, a0, ae, src, b0, be))
     del t0l, t1l, s0l, s1l
-
+    if not found_all:
+        return []
+    sims = _containments(corpus, np.array(found_all, dtype=np.int64)).tolist()
+    found_all = [r + (round(sim, 6),) for r, sim in zip(found_all, sims) if sim >= min_similarity]
     if not found_all:
         return []
     # token offsets -> character offsets, for the documents involved only, in one pass

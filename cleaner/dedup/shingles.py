@@ -120,6 +120,47 @@ def shingle_set(hashes: np.ndarray) -> np.ndarray:
     return np.unique(hashes)
 
 
+def distinct_in_ranges(values: np.ndarray, ranges: list[tuple[np.ndarray, np.ndarray]],
+                       block: int = 1 << 21) -> np.ndarray:
+    """Number of distinct values in each row's slices of the flat array ``values``.
+
+    ``ranges`` holds one ``(starts, lengths)`` pair of arrays per part; row
+    ``k`` is the union of ``values[starts[k]:starts[k] + lengths[k]]`` over
+    the parts. Rows of similar length are laid out in a matrix padded with
+    the largest int64, about ``block`` cells at a time; one sort along the
+    rows, then the changes between neighbours are counted within each row's
+    own length (padding sorts last, and a value equal to it is still counted
+    right, as the first ``length`` cells hold the row's values).
+    """
+    flat = values.view(np.int64)  # any total order will do for counting
+    lengths = sum(np.asarray(length, dtype=np.int64) for _, length in ranges)
+    out = np.zeros(len(lengths), dtype=np.int64)
+    order = np.argsort(lengths, kind="stable")
+    sorted_len = np.maximum(lengths[order], 1)
+    lo = 0
+    while lo < len(order):
+        # the most rows from lo whose matrix (as wide as its last, longest row) fits the block
+        cap = min(len(order) - lo, max(block // int(sorted_len[lo]), 1))
+        cells = np.arange(1, cap + 1) * sorted_len[lo:lo + cap]  # non-decreasing
+        hi = lo + max(int(np.searchsorted(cells, block, side="right")), 1)
+        rows = order[lo:hi]
+        width = int(sorted_len[hi - 1])
+        mat = np.full((len(rows), width), np.iinfo(np.int64).max, dtype=np.int64)
+        filled = np.zeros(len(rows), dtype=np.int64)
+        for starts, length in ranges:
+            s, c = np.asarray(starts, dtype=np.int64)[rows], np.asarray(length, dtype=np.int64)[rows]
+            within = np.arange(int(c.sum()), dtype=np.int64) - np.repeat(np.cumsum(c) - c, c)
+            cells = np.repeat(np.arange(len(rows), dtype=np.int64) * width + filled, c) + within
+            mat.ravel()[cells] = flat[np.repeat(s, c) + within]
+            filled += c
+        mat.sort(axis=1)
+        change = mat[:, 1:] != mat[:, :-1]
+        change &= np.arange(1, width)[None, :] < filled[:, None]
+        out[rows] = np.count_nonzero(change, axis=1) + (filled > 0)
+        lo = hi
+    return out
+
+
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Exact Jaccard of two sorted distinct hash arrays (0.0 when both are empty)."""
     if len(a) == 0 and len(b) == 0:
