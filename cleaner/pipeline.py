@@ -147,21 +147,49 @@ def clean_unit(unit: Unit, ctx: RuleContext) -> UnitResult:
     return UnitResult(unit, edits, cleaned, lang)
 
 
+# Raw texts at least this alike (word-5-gram Jaccard) are copies of one article
+# for the corpus line counts: lightly edited copies still share most lines.
+COPY_THRESHOLD = 0.5
+
+
+def copy_groups(texts: list[str]) -> list[int]:
+    """For each text, the index of the first text of its group of copies
+    (connected by verified pairs with Jaccard >= COPY_THRESHOLD); itself if none."""
+    from .dedup import prepare, similar_pairs
+
+    if len(texts) < 2:
+        return list(range(len(texts)))
+    pairs = similar_pairs(texts, threshold=COPY_THRESHOLD, corpus=prepare(texts))
+    parent = list(range(len(texts)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for p in pairs:
+        a, b = root(p.a), root(p.b)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    return [root(i) for i in range(len(texts))]
+
+
 def line_counts(units: Iterable[Unit]) -> Counter:
     """In how many articles each normalised line occurs (site templates repeat).
 
     Pages of one site share their template, not their article; copies of one
-    article share the article. So copies count once: documents whose longest
-    line is the same are taken for one article, and a line counts once for it.
+    article share the article. So copies count once: a line counts once for
+    each group of copies (:func:`copy_groups`, MinHash over the raw texts), or
+    the article's paragraphs would look like a template to the line classifier.
     """
     from .rules.chrome import normalize_line
 
-    lines_by_article: dict[str, set[str]] = {}
-    for k, unit in enumerate(units):
-        norms = {normalize_line(line) for line in unit.doc.text.split("\n") if line.strip()}
-        longest = max(norms, key=len, default="")
-        article = longest if len(longest.split()) >= 10 else f"\0{k}"  # too short to identify an article
-        lines_by_article.setdefault(article, set()).update(norms)
+    units = list(units)
+    lines_by_article: dict[int, set[str]] = {}
+    for unit, group in zip(units, copy_groups([u.doc.text for u in units])):
+        lines_by_article.setdefault(group, set()).update(
+            normalize_line(line) for line in unit.doc.text.split("\n") if line.strip())
     counts: Counter = Counter()
     for norms in lines_by_article.values():
         counts.update(norms)

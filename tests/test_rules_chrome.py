@@ -70,3 +70,30 @@ def test_samples_chrome():
     assert got == {"CATEGORIES": "category-footer", "News": "category-footer"}
     for name in ("001", "002", "004"):
         assert removed(next(SAMPLES.glob(f"{name}_*.txt")).read_text(encoding="utf-8")) == {}
+
+
+def test_corpus_line_counts_count_copies_of_an_article_once():
+    """A template line counts once per article; an article's paragraphs do not become a
+    template because the corpus holds lightly edited copies of it."""
+    import random
+
+    from cleaner.io.readers import Unit
+    from cleaner.pipeline import line_counts
+
+    rng = random.Random(3)
+    vocab = [f"w{i}" for i in range(5000)]
+
+    def paragraph(n: int = 40) -> str:
+        return " ".join(rng.choice(vocab) for _ in range(n)) + "."
+
+    template = ["Home | News | Sport", "Sign up for the morning briefing"]
+    article = [paragraph() for _ in range(8)]
+    pages = ["\n".join(template + [paragraph() for _ in range(8)]) for _ in range(3)]
+    longest = max(range(8), key=lambda i: len(article[i]))
+    for _ in range(3):  # three copies, each with its longest paragraph rewritten (and longer)
+        copy = list(article)
+        copy[longest] = paragraph(60)
+        pages.append("\n".join(template + copy))
+    counts = line_counts([Unit(Document(text, f"p{i}.txt"), text) for i, text in enumerate(pages)])
+    assert counts[normalize_line(template[0])] == 4  # three pages and one article
+    assert all(counts[normalize_line(p)] == 1 for i, p in enumerate(article) if i != longest)
