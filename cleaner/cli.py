@@ -9,6 +9,7 @@ import datetime as _dt
 import difflib
 import json
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -498,6 +499,7 @@ def _read(paths, options):
     from .pipeline import read_all
 
     meta = click.get_current_context().meta
+    meta.setdefault("started", time.perf_counter())  # the summary's run time counts from here
     excludes = compile_excludes(meta.get("exclude"))
     return read_all(list(paths), options, exclude=excludes, force_exclude=bool(meta.get("force_exclude")))
 
@@ -643,10 +645,17 @@ def _summary(run, out_dir, log_path) -> None:
     by_rule = ", ".join(f"{rule} {n}" for rule, n in counts.most_common()) or "none"
     documents = sum(len(f.units) for f in run.files)
     changed = sum(1 for f in run.files if f.changed)
+    chars_in = sum(len(u.unit.doc.text) for f in run.files for u in f.units)
+    chars_out = sum(len(u.cleaned) for f in run.files for u in f.units)
     parts = [f"{len(run.files)} file(s), {documents} document(s), {changed} changed",
+             f"{chars_in / 1e6:.1f} M characters, {100 * (chars_in - chars_out) / max(chars_in, 1):.1f}% removed",
              f"removals: {by_rule}",
              f"{len(run.duplicates)} near-duplicate(s), {len(run.recycled)} recycled passage(s)",
              f"{len(run.errors)} error(s)"]
+    started = click.get_current_context().meta.get("started")
+    if started is not None:
+        seconds = time.perf_counter() - started
+        parts.append(f"{seconds:.1f} s ({documents / max(seconds, 1e-9):.0f} documents/s)")
     if out_dir is not None:
         parts.append(f"wrote {out_dir}")
     if log_path is not None:

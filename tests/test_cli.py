@@ -1,6 +1,7 @@
 """The command line end to end: click's runner and real subprocesses."""
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -367,4 +368,5 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     piped = subprocess.run([sys.executable, "-m", "cleaner", "clean", str(corpus), "--out", str(tmp_path / "pipe")],
                            capture_output=True, text=True, timeout=120)
     assert piped.returncode in (0, 1) and "cleaning documents" not in piped.stderr
-    assert "150 document(s)" in piped.stderr  # the summary line is always there
+    assert "150 document(s)" in piped.stderr  # the summary line is always there, with the run's time
+    assert re.search(r"M characters, \d+\.\d% removed;.*; \d+\.\d s \(\d+ documents/s\)", piped.stderr)
