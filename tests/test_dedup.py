@@ -560,10 +560,13 @@ def test_match_points_too_wide_to_pack_give_the_same_seeds(rng, vocab):
     sizes, doc, pos = _index_entries(*_five_grams(prepare(texts)), 20)
     cluster = np.arange(len(texts))
     seeds = []
-    for n_docs in (len(texts), 1 << 31):  # pair keys of 62 bits: too wide to pack with positions
-        points, layout = _match_points(sizes, doc, pos, cluster, n_docs)
+    for n_docs, block in ((len(texts), 1 << 20), (len(texts), 7), (1 << 31, 1 << 20)):
+        # 2**31 documents: pair keys of 62 bits, too wide to pack with positions
+        points, layout = _match_points(sizes, doc, pos, cluster, n_docs, block=block)
         assert (layout is None) == (n_docs > len(texts))
         key, *rest = _seeds(points, layout)
         seeds.append([np.divmod(key, n_docs)] + [r.tolist() for r in rest])
-    (a, *ra), (b, *rb) = seeds
-    assert len(ra[0]) > 3 and np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) and ra == rb
+    (a, *ra), *others = seeds
+    assert len(ra[0]) > 3
+    for b, *rb in others:
+        assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) and ra == rb

@@ -114,16 +114,19 @@ def _index_entries(h: np.ndarray, lens: np.ndarray, max_df: int, block: int = 1 
     rep = np.zeros(n, dtype=bool)
     rep[1:] = same
     rep[:-1] |= same
+    run_new = np.r_[True, ~same][rep]  # where a run of equal top bits starts
     del same
-    cand = key[rep]
-    del key, rep
-    if len(cand) == 0:
+    if len(run_new) == 0:
         z = np.zeros(0, dtype=idx_type)
         return np.zeros(0, dtype=np.int64), z, z.copy()
-    run_new = np.r_[True, (cand[1:] ^ cand[:-1]) & high != 0]
-    cand &= low
-    idx = cand.astype(idx_type)
-    del cand
+    # their flat indices, a block at a time (no int64 copy of the kept keys)
+    idx = np.empty(len(run_new), dtype=idx_type)
+    done = 0
+    for lo in range(0, n, block):
+        kept = key[lo:lo + block][rep[lo:lo + block]]
+        idx[done:done + len(kept)] = kept & low
+        done += len(kept)
+    del key, rep
     full = h[idx]
     new = np.r_[True, full[1:] != full[:-1]]
     collided = new & ~run_new
@@ -145,14 +148,38 @@ def _index_entries(h: np.ndarray, lens: np.ndarray, max_df: int, block: int = 1 
     starts = np.flatnonzero(new)
     sizes = np.diff(np.r_[starts, len(new)])
     new[1:] |= doc[1:] != doc[:-1]
-    df = np.add.reduceat(new, starts, dtype=np.int64)
+    df = np.empty(len(starts), dtype=np.int64)
+    for g0 in range(0, len(starts), block):  # blocks: reduceat casts its whole input to int64
+        g1 = min(g0 + block, len(starts))
+        lo, hi = int(starts[g0]), (int(starts[g1]) if g1 < len(starts) else len(new))
+        df[g0:g1] = np.add.reduceat(new[lo:hi], starts[g0:g1] - lo, dtype=np.int64)
     del new, starts
     good = (df >= 2) & (df <= max_df)
     keep = np.repeat(good, sizes)
     return sizes[good], doc[keep], pos[keep]
 
 
-def _match_points(sizes: np.ndarray, doc: np.ndarray, pos: np.ndarray, cluster: np.ndarray, n_docs: int):
+def _pair_step(i: np.ndarray, k: int, doc, pos, cl, n_docs: int, lim: int, widths, parts: list) -> None:
+    """Append to ``parts`` the match points of entries ``i`` and ``i + k`` (same group)."""
+    j = i + k
+    ok = cl[i] != cl[j]  # the same document is in the same cluster
+    ii, jj = i[ok], j[ok]
+    pair = doc[jj].astype(np.int64) * n_docs + doc[ii]  # a group is in doc order: doc[ii] <= doc[jj]
+    t, s = pos[jj].astype(np.int64), pos[ii]
+    if widths is None:
+        parts.append((pair, t, s.astype(np.int64)))
+        return
+    diag = t - s
+    diag += lim
+    diag <<= widths[2]
+    pair <<= widths[1] + widths[2]
+    pair |= diag
+    pair |= t
+    parts.append(pair)
+
+
+def _match_points(sizes: np.ndarray, doc: np.ndarray, pos: np.ndarray, cluster: np.ndarray, n_docs: int,
+                  block: int = 1 << 20):
     """Every two occurrences of one hash in documents of different clusters, sorted
     by (pair key, diagonal t - s, target pos t).
 
@@ -161,35 +188,25 @@ def _match_points(sizes: np.ndarray, doc: np.ndarray, pos: np.ndarray, cluster: 
     (``layout`` = their widths and the offset added to the diagonal), or, when
     they don't fit in 63 bits, ``((key, t, s), None)`` as sorted columns.
     Entries of a group are paired by their distance k (1, 2, ...), so each
-    step is array work over the groups still longer than k.
+    step is array work over the groups still longer than k; the first
+    entries of the pairs are taken ``block`` at a time, to bound the
+    temporaries.
     """
     lim = int(pos.max()) + 1 if len(pos) else 1
     widths = (max((n_docs * n_docs).bit_length(), 1), (2 * lim).bit_length(), lim.bit_length())
     packed = sum(widths) <= 63
     group_end = np.repeat(np.cumsum(sizes).astype(doc.dtype), sizes)
     cl = cluster[doc].astype(_int_type(2 * n_docs))
-    i = np.flatnonzero(group_end > np.arange(1, len(doc) + 1, dtype=doc.dtype)).astype(doc.dtype)
     parts = []
-    k = 1
-    while len(i):
-        j = i + k
-        ok = cl[i] != cl[j]  # the same document is in the same cluster
-        ii, jj = i[ok], j[ok]
-        pair = doc[jj].astype(np.int64) * n_docs + doc[ii]  # a group is in doc order: doc[ii] <= doc[jj]
-        t, s = pos[jj].astype(np.int64), pos[ii]
-        if packed:
-            diag = t - s
-            diag += lim
-            diag <<= widths[2]
-            pair <<= widths[1] + widths[2]
-            pair |= diag
-            pair |= t
-            parts.append(pair)
-        else:
-            parts.append((pair, t, s.astype(np.int64)))
-        k += 1
+    for lo in range(0, len(doc), block):
+        i = np.arange(lo, min(lo + block, len(doc)), dtype=doc.dtype)
+        k = 1
         i = i[group_end[i] > i + k]
-    del group_end, cl, i
+        while len(i):
+            _pair_step(i, k, doc, pos, cl, n_docs, lim, widths if packed else None, parts)
+            k += 1
+            i = i[group_end[i] > i + k]
+    del group_end, cl
     if packed:
         code = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         del parts
