@@ -131,3 +131,14 @@ def test_discover_walks_sorted_skips_unknown_and_survives_symlink_loops(tmp_path
     (tmp_path / "b" / "loop").symlink_to(tmp_path, target_is_directory=True)
     found = [rel for _, rel in discover([tmp_path])]
     assert found == ["a.html", "b/z.txt"]
+
+
+@pytest.mark.parametrize("data,reason", [
+    (b"", "empty file"), (b" \n\t\r\n", "only whitespace"), (b"\xef\xbb\xbf", "only whitespace"),
+    (b"\xef\xbb\xbf \n", "only whitespace"),
+])
+def test_empty_and_blank_files_are_refused(tmp_path, data, reason):
+    path = tmp_path / "a.txt"
+    path.write_bytes(data)
+    with pytest.raises(ReadError, match=reason):
+        read_source(path)

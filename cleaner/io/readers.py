@@ -113,16 +113,18 @@ def read_source(
         data = _read_bytes(path, max_bytes)
     if compressed:
         data = _gunzip(data, max_bytes)
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(): no copy of a large file)
         raise ReadError("empty file" if not data else "file holds only whitespace")
     declared = html_io.declared_encoding(data) if fmt == "html" else None
     try:
         text, facts = decode(data, declared)
     except DecodeError as exc:
         raise ReadError(str(exc)) from None
-    if not text.strip():
+    if not text or text.isspace():  # e.g. a byte-order mark alone
         raise ReadError("file holds only whitespace")
-    source = SourceFile(path, rel or path.name, fmt, compressed, hashlib.sha256(data).hexdigest(), facts, text, [])
+    digest = hashlib.sha256(data).hexdigest()
+    del data  # a large file's bytes need not stay while its records are parsed
+    source = SourceFile(path, rel or path.name, fmt, compressed, digest, facts, text, [])
     key = str(path)
     if fmt == "txt":
         source.units.append(Unit(Document(text, key, None, lang, fmt), text))
@@ -135,8 +137,8 @@ def read_source(
         source.units.append(Unit(doc, text, base))
     else:
         seen_ids: dict[str, int] = {}
-        for index, line in enumerate(text.split("\n")):
-            if not line.strip():
+        for index, line in enumerate(_lines(text)):
+            if not line or line.isspace():
                 continue
             try:
                 record = parse_record(line, text_field, id_field)
@@ -152,6 +154,18 @@ def read_source(
                 seen_ids[ident] = index + 1
             source.units.append(Unit(doc, record.text, [], index, record))
     return source
+
+
+def _lines(text: str) -> Iterator[str]:
+    """``text.split("\n")`` one line at a time (no list of every line of a large file)."""
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
