@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 from cleaner.document import Document
@@ -139,3 +140,37 @@ def test_names_with_titles_and_credited_works_stay():
     keep = ["Jim Long, Managing Partner, The Long Law Firm",
             "The Remains of the Day by Kazuo Ishiguro"]
     assert removed_in_article(keep) == {}
+
+
+# Lines that exercise the cues' unusual spellings (glued words, symbols,
+# other scripts' digits), besides the spam dev set and the samples.
+CUE_EDGE_CASES = [
+    "Hookup with local singles tonight", "Sportsbetting and linerental deals", "T&Cs apply, 16+ only (18+)",
+    "Txt PIX to 80086 now! 150p/msg", "Freemsg: call 09061701461", "١٢٣p per msg", "Win £٥ today",
+    "Get a polyphonic tone and 4u wallpapers", "optout msgrate c u 2nite gr8", "po box 1013 billed 150p",
+    "Maximizing returns: the complete beginner's guide", "7 proven strategies to rank #1 on Google",
+    "How I made $5,000 a week: work from home and earner", "Specially selected 2 receive a prize",
+    "Visit www.example.co.uk or hit the link", "Claim ur free voucher! Urgent! Winner!",
+]
+
+
+def test_cue_prefilter_never_skips_a_matching_cue():
+    from cleaner.rules.spam import _CUE_RES, possible_cues
+
+    lines = list(CUE_EDGE_CASES)
+    dev = Path("/work/shared/eval/spam/dev.jsonl")
+    if dev.exists():
+        for record in dev.read_text(encoding="utf-8").splitlines():
+            lines += [line["text"] for line in json.loads(record)["lines"]]
+    for path in SAMPLES.iterdir():
+        lines += path.read_text(encoding="utf-8", errors="replace").splitlines()
+    assert len(lines) > 200
+    matched = 0
+    for line in lines:
+        low = line.strip().lower()
+        possible = set(possible_cues(low))
+        for index, (rx, _) in enumerate(_CUE_RES):
+            if rx.search(low):
+                matched += 1
+                assert index in possible, (index, line)
+    assert matched > 100  # the lines do exercise the cues

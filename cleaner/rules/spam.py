@@ -68,70 +68,143 @@ _PREFIX_RE = re.compile(
     r"(?P<sep>" + _SEP + r")(?P<rest>\S.*)?$",
     re.IGNORECASE,
 )
-# Spam cues: (pattern, weight). A line scoring >= 1.0 is spam.
+# Spam cues: (pattern, weight, triggers). A line scoring >= 1.0 is spam.
+#
+# Triggers make scoring cheap: a cue is tried only on a lower-cased line that
+# holds one of its triggers, and most lines hold none. A trigger made of word
+# characters must be there as a whole word (a maximal run of \w, as
+# ``_WORD_RUN`` finds them); any other trigger as a substring; ``\d`` stands
+# for any digit. Every trigger set is sound: each string the pattern can
+# match holds one of the triggers, as the comment above each cue argues
+# from the pattern (a word between \b, spaces or punctuation is a whole
+# word). tests/test_rules_spam.py checks it over the dev sets' lines.
 _CUES = [
     # dating
+    # starts with one of these words ("hook ?up": hook or hookup)
     (r"\b(connect|chat|meet|date|hook ?up)\b.{0,30}\b(amazing|beautiful|hot|sexy|lonely|local|single|real|"
-     r"mature|russian|asian)\b.{0,20}\b(wom[ae]n|girls?|m[ae]n|singles?|ladies|milfs?)\b", 1.0),
+     r"mature|russian|asian)\b.{0,20}\b(wom[ae]n|girls?|m[ae]n|singles?|ladies|milfs?)\b", 1.0,
+     "connect chat meet date hook hookup"),
+    # ends with one of these words ("no sign-?up": sign or signup)
     (r"\b(singles?|wom[ae]n|girls?|m[ae]n)\b.{0,25}\b(near|in) (you|your area|[A-Z]\w+)\b.{0,40}"
-     r"\b(tonight|for free|free|now|no sign-?up)\b", 0.8),
-    (r"\b(dating (site|app|service)|hookups?|adult (chat|dating)|sex ?chat|webcam girls|escort)\b", 0.8),
+     r"\b(tonight|for free|free|now|no sign-?up)\b", 0.8, "tonight free now sign signup"),
+    # each alternative holds one of these words ("sex ?chat": sex or sexchat)
+    (r"\b(dating (site|app|service)|hookups?|adult (chat|dating)|sex ?chat|webcam girls|escort)\b", 0.8,
+     "dating hookup hookups adult sex sexchat webcam escort"),
     # casino, betting
+    # each alternative holds one of these words ("sports ?betting": betting or sportsbetting)
     (r"\b(online casino|casino bonus(es)?|free spins|slot machines?|online slots?|"
      r"(play|win) (roulette|poker|blackjack|slots)|sports ?betting|betting tips|"
-     r"no deposit bonus|jackpot)\b", 1.0),
-    (r"\bwin real money\b", 0.8),
+     r"no deposit bonus|jackpot)\b", 1.0,
+     "casino spins slot slots roulette poker blackjack betting sportsbetting deposit jackpot"),
+    (r"\bwin real money\b", 0.8, "money"),
     # pharmacy
-    (r"\b(viagra|cialis|levitra|xanax|valium|tramadol|oxycodone|phentermine|ambien|kamagra)\b", 0.8),
+    (r"\b(viagra|cialis|levitra|xanax|valium|tramadol|oxycodone|phentermine|ambien|kamagra)\b", 0.8,
+     "viagra cialis levitra xanax valium tramadol oxycodone phentermine ambien kamagra"),
+    # "(buy|order) (cheap |generic )+": cheap or generic
     (r"\b(without (a )?prescription|no prescription needed|online pharmacy|"
-     r"(buy|order) (cheap |generic )+\w+)\b", 0.6),
+     r"(buy|order) (cheap |generic )+\w+)\b", 0.6, "prescription pharmacy cheap generic"),
     # loans, money
-    (r"\b(payday loans?|need a loan|instant (loan|cash)|get approved in|loan approved)\b", 1.0),
-    (r"\b(fast cash|bad credit)\b", 0.5),
+    (r"\b(payday loans?|need a loan|instant (loan|cash)|get approved in|loan approved)\b", 1.0,
+     "payday loan instant approved"),
+    (r"\b(fast cash|bad credit)\b", 0.5, "cash credit"),
+    # "work from home and earn" has no \b after earn: work
     (r"\b(double your (money|bitcoin|investment)|invest in (bitcoin|ethereum|crypto\w*)|"
      r"crypto signals|guaranteed (returns|profit)|make \$?\d[\d,]* (a|per) (day|week)|"
-     r"work from home and earn|earn \$\d)", 1.0),
+     r"work from home and earn|earn \$\d)", 1.0, "double invest crypto guaranteed make work earn"),
     # selling followers, SEO
     (r"\bbuy (cheap |real |instant )*(instagram |twitter |tiktok |youtube |facebook )?"
-     r"(followers|likes|views|subscribers|backlinks|reviews)\b", 1.0),
-    (r"\b(cheap backlinks|guest post(ing)? service|rank (#?1|first) on google)\b", 1.0),
-    (r"\b(seo services|backlinks)\b", 0.5),
+     r"(followers|likes|views|subscribers|backlinks|reviews)\b", 1.0, "buy"),
+    (r"\b(cheap backlinks|guest post(ing)? service|rank (#?1|first) on google)\b", 1.0, "backlinks guest google"),
+    (r"\b(seo services|backlinks)\b", 0.5, "seo backlinks"),
     # premium SMS and prize scams
-    (r"\b(txt|text|reply|send) (stop|win|yes|no|pix|[A-Z]{3,})\b.{0,15}\bto \d{4,}", 1.0),
-    (r"\b(call|ring|txt|text)\b.{0,20}\b0\d{9,}\b", 0.8),
-    (r"\b0[89]\d{8,}\b", 0.5),
-    (r"\b\d{3,4}p\b|\b\d{2,3}p ?/ ?(min|msg|minute)\b|£\d", 0.4),
+    (r"\b(txt|text|reply|send) (stop|win|yes|no|pix|[A-Z]{3,})\b.{0,15}\bto \d{4,}", 1.0, "txt text reply send"),
+    (r"\b(call|ring|txt|text)\b.{0,20}\b0\d{9,}\b", 0.8, "call ring txt text"),
+    (r"\b0[89]\d{8,}\b", 0.5, r"\d"),
+    # "£\d" holds a digit too
+    (r"\b\d{3,4}p\b|\b\d{2,3}p ?/ ?(min|msg|minute)\b|£\d", 0.4, r"\d"),
+    # "you have (won|been selected)": have; "you've won", "won a \S+ (prize|award)": won;
+    # "claim (your|ur)", "to claim": claim; "urgent!", "winner!": urgent, winner;
+    # "free entry": entry; "cash prize": prize
     (r"\b(you have (won|been selected)|you've won|claim (your|ur) (prize|reward|award)|"
      r"guaranteed (prize|cash)|urgent!|congratulations!? (you|ur)|free entry|"
-     r"winner!|won a \S+ (prize|award)|cash prize|to claim)\b", 0.6),
+     r"winner!|won a \S+ (prize|award)|cash prize|to claim)\b", 0.6,
+     "have won claim guaranteed urgent congratulations entry winner prize"),
+    # "t ?& ?cs?": &; "18\+": 18; "opt ?out": opt or optout; "stop to \d+": stop;
+    # "msg ?rate", "per msg", "msgs?": msg, msgrate or msgs; "mob(ile)? no": mob or mobile;
+    # "u r": u; "4 ?u": 4 or 4u; "c u": c
     (r"\b(ringtones?|t ?& ?cs?|18\+|unsubscribe|opt ?out|stop to \d+|msg ?rate|"
-     r"per msg|msgs?|mob(ile)? no|txt|u r|ur|2nite|4 ?u|c u)\b", 0.3),
-    (r"(free|win|claim|cash|prize|offer)!", 0.3),
+     r"per msg|msgs?|mob(ile)? no|txt|u r|ur|2nite|4 ?u|c u)\b", 0.3,
+     "ringtone ringtones & 18 unsubscribe opt optout stop msg msgrate msgs mob mobile txt u ur 2nite 4 4u c"),
+    (r"(free|win|claim|cash|prize|offer)!", 0.3, "!"),
     # premium-rate pricing, shortcodes, service numbers
     (r"\b\d+(\.\d+)?\s?(p|pence|gbp)\s?(/|per)\s?(min|minute|msg|wk|week|day|month)\b|"
-     r"\d+p/\w+|\b\d+(\.\d+)? ?gbp\b", 0.6),
-    (r"\b0[3589]\d{2} ?\d{3} ?\d{2} ?\d{2,}\b|\b0[89]\d{8,}", 0.5),
-    (r"\b(to|on) \d{5}\b", 0.3),
-    (r"\b(free ?msg|free-message|free message)\b", 0.6),
-    (r"\b(t ?& ?c'?s?|t&cs?|1[68] ?\+ ?only|\(1[68]\+\)|1[68]\+)", 0.4),
+     r"\d+p/\w+|\b\d+(\.\d+)? ?gbp\b", 0.6, r"\d"),
+    (r"\b0[3589]\d{2} ?\d{3} ?\d{2} ?\d{2,}\b|\b0[89]\d{8,}", 0.5, r"\d"),
+    (r"\b(to|on) \d{5}\b", 0.3, r"\d"),
+    # "free ?msg", "free-message", "free message": free or freemsg
+    (r"\b(free ?msg|free-message|free message)\b", 0.6, "free freemsg"),
+    # "t ?& ?c'?s?", "t&cs?": &; the 16+ and 18+ forms: +
+    (r"\b(t ?& ?c'?s?|t&cs?|1[68] ?\+ ?only|\(1[68]\+\)|1[68]\+)", 0.4, "& +"),
+    # "line ?rental": line or linerental; "poly(phonic)? tones?": poly or polyphonic;
+    # "mobile (club|update|music)": mobile; "tones (each|every|per)": tones
     (r"\b(line ?rental|camera (mobile|phone)s?|latest (colour )?(camera )?(mobile|phone)s?|ringtones?|"
-     r"poly(phonic)? tones?|wallpapers?|mobile (club|update|music)|tones (each|every|per))\b", 0.4),
-    (r"\b(you have been billed|billed \d+p|po box \d+)\b", 0.5),
-    (r"\b(specially )?selected (2|to) (receive|win)\b", 0.6),
-    (r"\bhit the link\b|\bwww\.\S+\.(co\.uk|com|net)\b", 0.2),
-    (r"\b(ur|u|gr8|wk|2nite|2day|4u|txt)\b.*\b(ur|u|gr8|wk|2nite|2day|4u|txt|2)\b", 0.3),
-    (r"\bclaim (your|ur) (exclusive |free )?(reward|prize|bonus|gift|voucher)", 0.6),
-    (r"\bclick here to\b", 0.5),
+     r"poly(phonic)? tones?|wallpapers?|mobile (club|update|music)|tones (each|every|per))\b", 0.4,
+     "line linerental camera latest ringtone ringtones poly polyphonic wallpaper wallpapers mobile tones"),
+    # "you have been billed", "billed \d+p": billed; "po box \d+": box
+    (r"\b(you have been billed|billed \d+p|po box \d+)\b", 0.5, "billed box"),
+    (r"\b(specially )?selected (2|to) (receive|win)\b", 0.6, "selected"),
+    # "hit the link": link; "www\.": www
+    (r"\bhit the link\b|\bwww\.\S+\.(co\.uk|com|net)\b", 0.2, "link www"),
+    # starts with one of these words
+    (r"\b(ur|u|gr8|wk|2nite|2day|4u|txt)\b.*\b(ur|u|gr8|wk|2nite|2day|4u|txt|2)\b", 0.3,
+     "ur u gr8 wk 2nite 2day 4u txt"),
+    (r"\bclaim (your|ur) (exclusive |free )?(reward|prize|bonus|gift|voucher)", 0.6, "claim"),
+    (r"\bclick here to\b", 0.5, "click"),
     # SEO listicles and advertorials
+    # the second word is one of these
     (r"^\d+ (proven|best|top|easy|simple|essential|effective|quick|secret) (tips|ways|strategies|"
-     r"steps|tricks|secrets|hacks)\b", 1.0),
-    (r"\bhow i made \$?\d[\d,]*", 1.0),
-    (r"^(maximi[sz]ing|unlocking|boosting|mastering|unleashing)\b.{0,60}:", 0.5),
-    (r"\b(ultimate|definitive|complete|essential)\b.{0,40}\b(guide|handbook|checklist)\b", 0.5),
+     r"steps|tricks|secrets|hacks)\b", 1.0, "tips ways strategies steps tricks secrets hacks"),
+    (r"\bhow i made \$?\d[\d,]*", 1.0, "made"),
+    # the first word is one of these ("maximi[sz]ing": maximising or maximizing)
+    (r"^(maximi[sz]ing|unlocking|boosting|mastering|unleashing)\b.{0,60}:", 0.5,
+     "maximising maximizing unlocking boosting mastering unleashing"),
+    # ends with one of these words
+    (r"\b(ultimate|definitive|complete|essential)\b.{0,40}\b(guide|handbook|checklist)\b", 0.5,
+     "guide handbook checklist"),
 ]
 # Matched against the lower-cased line without IGNORECASE (about twice as
 # fast in Python's re): a letter class is written [a-z] there.
-_CUE_RES = [(re.compile(p.replace("[A-Z]", "[a-z]")), w) for p, w in _CUES]
+_CUE_RES = [(re.compile(p.replace("[A-Z]", "[a-z]")), w) for p, w, _ in _CUES]
+
+_WORD_RUN = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+_WORD_TRIGGERS: dict[str, list[int]] = {}  # a whole-word trigger -> the cues it may start
+_TEXT_TRIGGERS: dict[str, list[int]] = {}  # a substring trigger -> the cues it may start
+_DIGIT_CUES: list[int] = []  # cues that need a digit
+for _index, (_, _, _triggers) in enumerate(_CUES):
+    for _trigger in _triggers.split():
+        if _trigger == r"\d":
+            _DIGIT_CUES.append(_index)
+        elif _WORD_RUN.fullmatch(_trigger):
+            _WORD_TRIGGERS.setdefault(_trigger, []).append(_index)
+        else:
+            _TEXT_TRIGGERS.setdefault(_trigger, []).append(_index)
+_WORD_TRIGGER_SET = frozenset(_WORD_TRIGGERS)
+
+
+def possible_cues(low: str) -> list[int]:
+    """Indices (ascending) of the cues that may match the lower-cased line
+    ``low``: those with a trigger in it. Every cue that matches is among them."""
+    found: set[int] = set()
+    for word in _WORD_TRIGGER_SET.intersection(_WORD_RUN.findall(low)):
+        found.update(_WORD_TRIGGERS[word])
+    for text, cues in _TEXT_TRIGGERS.items():
+        if text in low:
+            found.update(cues)
+    if _DIGIT.search(low):
+        found.update(_DIGIT_CUES)
+    return sorted(found)
+
 
 # Click-bait vocabulary for bare headlines.
 _BAIT_WORDS = re.compile(
@@ -204,17 +277,12 @@ def _linkbait(text: str) -> tuple[str, float] | None:
     return None
 
 
-# One pass over a line tells whether any cue is there at all (most lines have none).
-_ANY_CUE = re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in _CUE_RES))
-
-
 @lru_cache(maxsize=1 << 16)
 def spam_score(text: str) -> float:
     """Sum of the spam cue weights found in ``text``."""
     low = text.lower()
-    if not _ANY_CUE.search(low):
-        return 0.0
-    return sum(w for rx, w in _CUE_RES if rx.search(low))
+    # Only the cues whose trigger is in the line can match; summed in cue order.
+    return sum((_CUE_RES[i][1] for i in possible_cues(low) if _CUE_RES[i][0].search(low)), 0.0)
 
 
 @lru_cache(maxsize=1 << 16)
