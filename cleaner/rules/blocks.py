@@ -149,17 +149,20 @@ def _text_features(text: str) -> tuple[float, ...]:
     )
 
 
-_TEXT_FEATURES = [name for name in BASE_FEATURES if name not in ("corpus_share", "corpus_log", "doc_repeats")]
+_CORPUS_FEATURES = ["corpus_share", "corpus_log", "doc_repeats"]
+_TEXT_FEATURES = [name for name in BASE_FEATURES if name not in _CORPUS_FEATURES]
+# The corpus features sit together among the base features: the text
+# features before them, then those three, then the rest.
+_CORPUS_AT = BASE_FEATURES.index("corpus_share")
+assert BASE_FEATURES[_CORPUS_AT:_CORPUS_AT + 3] == _CORPUS_FEATURES
 
 
-def _base(text: str, norm: str, ctx: RuleContext, doc_counts: dict[str, int]) -> list[float]:
-    named = dict(zip(_TEXT_FEATURES, _text_features(text)))
+def _base(text: str, norm: str, ctx: RuleContext, doc_counts: dict[str, int]) -> tuple[float, ...]:
+    text_features = _text_features(text)
     count = ctx.line_counts.get(norm, 0) if ctx.n_docs >= 3 else 0
     others = max(count - 1, 0)
-    named["corpus_share"] = others / max(ctx.n_docs - 1, 1)
-    named["corpus_log"] = math.log1p(others)
-    named["doc_repeats"] = math.log1p(doc_counts[norm] - 1)
-    return [named[name] for name in BASE_FEATURES]
+    corpus = (others / max(ctx.n_docs - 1, 1), math.log1p(others), math.log1p(doc_counts[norm] - 1))
+    return text_features[:_CORPUS_AT] + corpus + text_features[_CORPUS_AT:]
 
 
 def _html_facts(doc: Document, lines: list[Line]) -> np.ndarray | None:
@@ -291,18 +294,27 @@ class TreeModel:
         self.right = np.array(spec["right"], dtype=np.intp)
         self.value = np.array(spec["value"], dtype=float)
         self.columns = np.array([FEATURES.index(name) for name in self.features], dtype=np.intp)
+        # The node tables flattened, children as flat indices: one ``take``
+        # per step walks every row down every tree at once.
+        n_trees, n_nodes = self.feature.shape
+        self.tree_roots = (np.arange(n_trees, dtype=np.intp) * n_nodes)[None, :]
+        self.flat_feature = self.feature.ravel()
+        self.flat_split = self.split.ravel()
+        # children[2 * node] is the left child, children[2 * node + 1] the right one
+        roots = self.tree_roots.T
+        self.flat_children = np.stack([self.left + roots, self.right + roots], axis=-1).ravel()
+        self.flat_value = self.value.ravel()
 
     def proba(self, X: np.ndarray) -> np.ndarray:
-        X = X[:, self.columns]
-        n_trees = self.feature.shape[0]
-        rows = np.arange(X.shape[0])[:, None]
-        trees = np.arange(n_trees)[None, :]
-        node = np.zeros((X.shape[0], n_trees), dtype=np.intp)
+        X = np.ascontiguousarray(X[:, self.columns])
+        n_rows, n_columns = X.shape
+        row_starts = (np.arange(n_rows, dtype=np.intp) * n_columns)[:, None]
+        flat_x = X.ravel()
+        node = np.repeat(self.tree_roots, n_rows, axis=0)  # (rows, trees): each row at every root
         for _ in range(self.depth):
-            f = self.feature[trees, node]
-            go_left = X[rows, f] <= self.split[trees, node]
-            node = np.where(go_left, self.left[trees, node], self.right[trees, node])
-        logit = self.baseline + self.value[trees, node].sum(axis=1)
+            go_left = flat_x.take(row_starts + self.flat_feature.take(node)) <= self.flat_split.take(node)
+            node = self.flat_children.take(2 * node + ~go_left)
+        logit = self.baseline + self.flat_value.take(node).sum(axis=1)
         return 1.0 / (1.0 + np.exp(-logit))
 
 
