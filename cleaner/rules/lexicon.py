@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 _LISTS = {
     "en": """a an the and or but if then so of to in on at by for with from as is are was were be been
@@ -97,19 +98,27 @@ def function_words(tokens: list[str], lang: str | None) -> list[str]:
     return found
 
 
-def content_stems(text: str, lang: str | None = None) -> set[str]:
+@lru_cache(maxsize=64)
+def _topic_stopwords(lang: str | None) -> frozenset[str]:
+    return stopwords_for(lang) | STOPWORDS["en"]
+
+
+# Cached: the spam rule asks about every line of a document, again in each
+# cleaning round, and a site's template lines recur across documents.
+@lru_cache(maxsize=1 << 16)
+def content_stems(text: str, lang: str | None = None) -> frozenset[str]:
     """Crude stems (first five letters) of the content words of ``text``.
 
     Words shorter than three letters and function words (of ``lang`` and of
     English, the web's lingua franca) are left out.
     """
-    stop = stopwords_for(lang) | STOPWORDS["en"]
+    stop = _topic_stopwords(lang)
     out = set()
     for w in words(text):
         low = w.lower()
         if len(low) >= 3 and low not in stop:
             out.add(low[:5])
-    return out
+    return frozenset(out)
 
 
 class TopicModel:
