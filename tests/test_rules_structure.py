@@ -37,6 +37,16 @@ def test_a_wrapper_with_a_chrome_word_does_not_take_the_article():
     assert "Budget passes" in text and text.count("The council approved") == 3
 
 
+def test_a_layout_class_naming_a_sidebar_is_not_one():
+    """'content-with-sidebar' wraps the article beside a sidebar; the sidebar itself still goes."""
+    menu = "<ul>" + "".join(f"<li><a href='/s{i}'>Section {i}</a></li>" for i in range(60)) + "</ul>"
+    page = ("<body><nav>" + menu + "</nav><div class='content-with-sidebar-wrp'><h1>Budget passes</h1>" + BODY
+            + "</div><div class='sidebar-with-ads'><p>Most read this week</p></div><footer>" + menu + "</footer></body>")
+    text = clean_page(page)
+    assert "Budget passes" in text and text.count("The council approved") == 3
+    assert "Most read this week" not in text and "Section 7" not in text
+
+
 def test_header_inside_the_article_is_kept():
     page = "<body><article><header><h1>Budget passes</h1></header>" + BODY + "</article></body>"
     assert clean_page(page).startswith("Budget passes\n")

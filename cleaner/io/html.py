@@ -39,6 +39,9 @@ _CHROME_WORDS = {
     "promo": "promotion", "comments": "comments", "pagination": "pagination", "tags": "tag list",
     "caption": "image caption", "wp-caption-text": "image caption",
 }
+# In a class name, the words after one of these describe the layout around the
+# element, not the element: "content-with-sidebar", "page-has-comments".
+_LAYOUT_MODIFIERS = {"with", "has", "without", "no"}
 # A page-level header (outside <article>/<main>) is the site's masthead.
 _PAGE_HEADER_WORDS = {"header", "masthead", "topbar", "top-bar"}
 _CLASS_WORDS = re.compile(r"[a-z0-9]+")
@@ -134,7 +137,11 @@ class _Tokens(HTMLParser):
         if tag in _CHROME_TAGS:
             return f"<{tag}>: {_CHROME_TAGS[tag]}"
         names = " ".join(v for k, v in attrs if k in ("class", "id", "role") and v).lower()
-        words = set(_CLASS_WORDS.findall(names)) | set(names.split())
+        words = set(names.split())
+        for token in names.split():
+            parts = _CLASS_WORDS.findall(token)
+            cut = next((i for i, part in enumerate(parts) if part in _LAYOUT_MODIFIERS), len(parts))
+            words.update(parts[:cut])  # "content-with-sidebar": a layout with a sidebar, not one
         for word in sorted(words):
             if word in _CHROME_WORDS:
                 return f"<{tag} {word}>: {_CHROME_WORDS[word]}"
