@@ -570,3 +570,49 @@ def test_match_points_too_wide_to_pack_give_the_same_seeds(rng, vocab):
     assert len(ra[0]) > 3
     for b, *rb in others:
         assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) and ra == rb
+
+
+def test_extensions_of_all_chain_ends_at_once_equal_walking_each():
+    from cleaner.dedup.passages import _extend, _extend_all
+    rng = random.Random(1)
+    # documents over a tiny vocabulary, partly copied from each other: walks of every
+    # length, some running off a document's end or past the scoring window
+    texts = []
+    for _ in range(40):
+        words = [rng.choice("abcd") for _ in range(rng.randint(0, 80))]
+        if texts and rng.random() < 0.5:
+            donor = rng.choice(texts).split()
+            cut = rng.randint(0, len(donor))
+            words = words[:rng.randint(0, len(words))] + donor[cut:cut + rng.randint(0, 60)] + words
+        texts.append(" ".join(words))
+    corpus = prepare(texts)
+    ntok = np.diff(corpus.tok_off)
+    docs = np.flatnonzero(ntok > 0)
+    cases = []
+    for _ in range(4000):
+        t, s = rng.choice(docs.tolist()), rng.choice(docs.tolist())
+        cases.append((t, s, rng.randint(-1, ntok[t]), rng.randint(-1, ntok[s])))
+    tgt, src, a, b = (np.array(c, dtype=np.int64) for c in zip(*cases))
+    for step in (1, -1):
+        for window in (1, 4, 16):
+            lengths, matched = _extend_all(corpus.tok_hash, corpus.tok_off, tgt, src, a, b, step, window=window)
+            expected = [_extend(corpus.tokens(t).tolist(), corpus.tokens(s).tolist(), i, j, step)
+                        for t, s, i, j in cases]
+            assert list(zip(lengths.tolist(), matched.tolist())) == expected
+    assert max(e[0] for e in expected) > 16  # some walks went past the window
+
+
+def test_merging_the_chains_of_all_pairs_equals_merging_each_pair():
+    from cleaner.dedup.passages import _merge_each_pair, _merge_overlapping
+    rng = random.Random(2)
+    rows = []
+    for pair in range(500):
+        for _ in range(rng.choice([1, 1, 1, 2, 3, 6])):
+            a0, b0 = rng.randint(0, 60), rng.randint(0, 60)
+            n = rng.randint(5, 30)
+            rows.append([pair, a0, a0 + n, b0, b0 + n + rng.randint(-3, 3), rng.randint(6, 30)])
+    got = _merge_each_pair(np.array(rows, dtype=np.int64)).tolist()
+    expected = []
+    for pair in range(500):
+        expected += [[pair] + m for m in _merge_overlapping([r[1:] for r in rows if r[0] == pair])]
+    assert got == expected and len(got) < len(rows)

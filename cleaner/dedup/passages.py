@@ -381,6 +381,55 @@ def _extend(tt: list, st: list, a: int, b: int, step: int, xdrop: int = 3) -> tu
     return best_len, best_matched
 
 
+def _extend_all(tok_hash: np.ndarray, tok_off: np.ndarray, tgt: np.ndarray, src: np.ndarray,
+                a: np.ndarray, b: np.ndarray, step: int, xdrop: int = 3,
+                window: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_extend` of many chain ends at once (documents ``tgt``/``src`` of the
+    flat token hashes, starting at their token indices ``a``/``b``).
+
+    The first ``window`` steps of every walk are scored as a matrix: running
+    score, running best, the step where the walk stops (score more than
+    ``xdrop`` below the best, or a document's end). Most walks stop after a
+    few steps; the rare one still going at the end of the window is walked
+    again by :func:`_extend`.
+    """
+    n = len(a)
+    lengths = np.zeros(n, dtype=np.int64)
+    matched = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return lengths, matched
+    t_base, s_base = tok_off[tgt], tok_off[src]
+    t_len, s_len = tok_off[tgt + 1] - t_base, tok_off[src + 1] - s_base
+    # tokens left to walk in both documents (none from a start outside them)
+    room = np.minimum(t_len - a, s_len - b) if step > 0 else np.minimum(a, b) + 1
+    room[(a < 0) | (a >= t_len) | (b < 0) | (b >= s_len)] = 0
+    steps = np.arange(window, dtype=np.int64) * step
+    inside = np.arange(window)[None, :] < room[:, None]
+    t_idx = np.where(inside, (t_base + a)[:, None] + steps, 0)
+    s_idx = np.where(inside, (s_base + b)[:, None] + steps, 0)
+    same = (tok_hash[t_idx] == tok_hash[s_idx]) & inside
+    del t_idx, s_idx
+    score = np.cumsum(np.where(same, 1, -2).astype(np.int32), axis=1, dtype=np.int32)
+    best = np.maximum.accumulate(np.maximum(score, 0), axis=1)
+    stop = (best - score > xdrop) | ~inside
+    stops = stop.any(axis=1)
+    first_stop = np.where(stops, np.argmax(stop, axis=1), window)
+    # the step that stops a walk is never its best: only the steps before it count
+    score[np.arange(window)[None, :] >= first_stop[:, None]] = np.iinfo(np.int32).min
+    at = np.argmax(score, axis=1)
+    rows = np.arange(n)
+    gained = score[rows, at] > 0
+    lengths[gained] = at[gained] + 1
+    matched[gained] = np.cumsum(same, axis=1, dtype=np.int32)[rows, at][gained]
+    walking = np.flatnonzero(~stops & (room > window))
+    if len(walking):  # still going at the end of the window
+        for r in walking.tolist():
+            tt = tok_hash[tok_off[tgt[r]]:tok_off[tgt[r] + 1]]
+            st = tok_hash[tok_off[src[r]]:tok_off[src[r] + 1]]
+            lengths[r], matched[r] = _extend(tt, st, int(a[r]), int(b[r]), step, xdrop)
+    return lengths, matched
+
+
 def _merge_overlapping(found: list[list[int]]) -> list[list[int]]:
     """Merge chains whose target and source spans both overlap (after extension)."""
     found.sort()
@@ -395,6 +444,28 @@ def _merge_overlapping(found: list[list[int]]) -> list[list[int]]:
         else:
             merged.append(c)
     return merged
+
+
+def _merge_each_pair(chains: np.ndarray) -> np.ndarray:
+    """:func:`_merge_overlapping` of each pair's chains (rows of pair, a0, ae, b0,
+    be, covered; grouped by pair). A pair's only chain is kept as it is; the
+    result is grouped by pair, each pair's chains in merged order."""
+    pair = chains[:, 0]
+    change = pair[1:] != pair[:-1]
+    lone = np.r_[True, change] & np.r_[change, True]
+    if len(chains) == 0 or lone.all():
+        return chains
+    merged = []
+    rows = chains[~lone].tolist()
+    lo = 0
+    while lo < len(rows):
+        hi = lo + 1
+        while hi < len(rows) and rows[hi][0] == rows[lo][0]:
+            hi += 1
+        merged += [[rows[lo][0]] + m for m in _merge_overlapping([r[1:] for r in rows[lo:hi]])]
+        lo = hi
+    out = np.concatenate([chains[lone], np.array(merged, dtype=np.int64)])
+    return out[np.argsort(out[:, 0], kind="stable")]
 
 
 def _containments(corpus: Corpus, spans: np.ndarray) -> np.ndarray:
@@ -484,68 +555,56 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
     skey, t0, t1, s0, s1 = skey[order], t0[order], t1[order], s0[order], s1[order]
     del order
 
-    found_all = []  # (tgt, a0, ae, src, b0, be, similarity), token offsets
     starts = _group_starts(skey)
     pair_start = np.zeros(len(skey), dtype=bool)
     pair_start[starts] = True
     t1 += W
     s1 += W
     overflow, chains = _chains(pair_start, t0, t1, s0, s1, max_gap, max_shift)
-    c_lo = np.searchsorted(chains[:, 0], np.arange(len(overflow))).tolist()
-    c_hi = np.searchsorted(chains[:, 0], np.arange(len(overflow)), side="right").tolist()
-    chains = [tuple(c) for c in chains[:, 1:].tolist()]
-    overflow = overflow.tolist()
     del pair_start
-    ends = np.r_[starts[1:], len(skey)].tolist()
-    pair_keys = skey[starts].tolist()
-    starts = starts.tolist()
-    t0l, t1l, s0l, s1l = t0.tolist(), t1.tolist(), s0.tolist(), s1.tolist()
-    del skey, t0, t1, s0, s1
-    # pairs come target by target: the target's lists are made once, a source's
-    # per pair (a cache of every document's Python ints would cost ~36 bytes a token)
-    cur, tt, tsh = -1, [], []
-    for g, (k, g0, g1) in enumerate(zip(pair_keys, starts, ends)):
-        tgt, src = divmod(k, n)
-        if not overflow[g]:
-            pair_chains = chains[c_lo[g]:c_hi[g]]
-        else:  # more chains open at once than _chains keeps
-            seeds = list(zip(t0l[g0:g1], t1l[g0:g1], s0l[g0:g1], s1l[g0:g1]))
-            pair_chains = [(a0, ae, b0, be, _covered(parts))
-                           for a0, ae, b0, be, parts in _chain(seeds, max_gap, max_shift)]
-        if tgt != cur:
-            cur, tt = tgt, corpus.tokens(tgt).tolist()
-        st = corpus.tokens(src).tolist()
-        found = []
-        for a0, ae, b0, be, covered in pair_chains:
-            if covered <= W:  # a lone 5-gram is chance
-                continue
-            right, m_right = _extend(tt, st, ae, be, 1)
-            left, m_left = _extend(tt, st, a0 - 1, b0 - 1, -1)
-            found.append([a0 - left, ae + right, b0 - left, be + right, covered + m_left + m_right])
-        for a0, ae, b0, be, covered in _merge_overlapping(found):
-            if ae - a0 < min_words or be - b0 < min_words or covered < min_cover * min_words:
-                continue
-            found_all.append((tgt, a0, ae, src, b0, be))
-    del t0l, t1l, s0l, s1l
-    if not found_all:
+    # a pair needing more open chains than _chains keeps is chained here, seed by seed
+    ends = np.r_[starts[1:], len(skey)]
+    more = []
+    for g in np.flatnonzero(overflow).tolist():
+        g0, g1 = int(starts[g]), int(ends[g])
+        seeds = list(zip(t0[g0:g1].tolist(), t1[g0:g1].tolist(), s0[g0:g1].tolist(), s1[g0:g1].tolist()))
+        more += [(g, a0, ae, b0, be, _covered(parts)) for a0, ae, b0, be, parts in _chain(seeds, max_gap, max_shift)]
+    if more:
+        chains = np.concatenate([chains, np.array(more, dtype=np.int64)])
+        chains = chains[np.argsort(chains[:, 0], kind="stable")]
+    pair_keys = skey[starts]
+    del skey, t0, t1, s0, s1, starts, ends, more
+    chains = chains[chains[:, 5] > W]  # a lone 5-gram is chance
+    g, a0, ae, b0, be, covered = chains.T
+    tgt, src = np.divmod(pair_keys[g], n)
+    tok_hash, tok_off = corpus.tok_hash, corpus.tok_off
+    right, m_right = _extend_all(tok_hash, tok_off, tgt, src, ae, be, 1)
+    left, m_left = _extend_all(tok_hash, tok_off, tgt, src, a0 - 1, b0 - 1, -1)
+    chains = np.stack([g, a0 - left, ae + right, b0 - left, be + right, covered + m_left + m_right], axis=1)
+    del g, a0, ae, b0, be, covered, tgt, src, right, m_right, left, m_left
+    g, a0, ae, b0, be, covered = _merge_each_pair(chains).T
+    ok = (ae - a0 >= min_words) & (be - b0 >= min_words) & (covered >= min_cover * min_words)
+    tgt, src = np.divmod(pair_keys[g[ok]], n)
+    found = np.stack([tgt, a0[ok], ae[ok], src, b0[ok], be[ok]], axis=1)  # token offsets
+    del chains, g, a0, ae, b0, be, covered, tgt, src
+    if len(found) == 0:
         return []
-    sims = _containments(corpus, np.array(found_all, dtype=np.int64)).tolist()
-    found_all = [r + (round(sim, 6),) for r, sim in zip(found_all, sims) if sim >= min_similarity]
-    if not found_all:
+    sims = _containments(corpus, found)
+    good = sims >= min_similarity
+    found, sims = found[good], [round(sim, 6) for sim in sims[good].tolist()]
+    if len(found) == 0:
         return []
+    tgt, a0, ae, src, b0, be = found.T
     # token offsets -> character offsets, for the documents involved only, in one pass
-    involved = sorted({r[0] for r in found_all} | {r[3] for r in found_all})
-    tok_starts, tok_ends, tok_counts = token_offsets([docs[d][1] for d in involved])
-    first = dict(zip(involved, (np.cumsum(tok_counts) - tok_counts).tolist()))
-    # the four character offsets of every match, gathered at once
-    ft = [first[r[0]] for r in found_all]
-    fs = [first[r[3]] for r in found_all]
-    cols = np.array([r[1:3] + r[4:6] for r in found_all], dtype=np.int64).reshape(-1, 4)
-    starts_t = tok_starts[np.add(ft, cols[:, 0])].tolist()
-    ends_t = tok_ends[np.add(ft, cols[:, 1] - 1)].tolist()
-    starts_s = tok_starts[np.add(fs, cols[:, 2])].tolist()
-    ends_s = tok_ends[np.add(fs, cols[:, 3] - 1)].tolist()
-    out = [RecycledMatch(keys[r[0]], a, b, keys[r[3]], c, d, r[6])
-           for r, a, b, c, d in zip(found_all, starts_t, ends_t, starts_s, ends_s)]
-    out.sort(key=lambda r: (index[r.key], r.start, index[r.source_key], r.source_start))
-    return out
+    involved = np.unique(np.r_[tgt, src])
+    tok_starts, tok_ends, tok_counts = token_offsets([docs[d][1] for d in involved.tolist()])
+    first_tok = np.cumsum(tok_counts) - tok_counts
+    ft = first_tok[np.searchsorted(involved, tgt)]
+    fs = first_tok[np.searchsorted(involved, src)]
+    start_t, end_t = tok_starts[ft + a0], tok_ends[ft + ae - 1]
+    start_s, end_s = tok_starts[fs + b0], tok_ends[fs + be - 1]
+    # by target position, target start, source position, source start (a stable sort)
+    order = np.lexsort((start_s, src, start_t, tgt)).tolist()
+    cols = [c.tolist() for c in (tgt, start_t, end_t, src, start_s, end_s)]
+    return [RecycledMatch(keys[cols[0][k]], cols[1][k], cols[2][k], keys[cols[3][k]], cols[4][k], cols[5][k], sims[k])
+            for k in order]
