@@ -100,3 +100,38 @@ def test_html_markup_facts_reach_the_classifier():
     removed = [text[e.start:e.end].strip() for e in blocks.detect(doc, RuleContext())]
     assert "Ten things to do this weekend" in removed and "Privacy policy" in removed
     assert "Budget passes" not in removed and not set(PARAGRAPHS) & set(removed)
+
+
+def _walk_one_tree(model: blocks.TreeModel, row: np.ndarray, tree: int) -> float:
+    node = 0
+    for _ in range(model.depth):
+        go_left = row[model.feature[tree, node]] <= model.split[tree, node]
+        node = model.left[tree, node] if go_left else model.right[tree, node]
+    return model.value[tree, node]
+
+
+def test_tree_model_agrees_with_walking_each_tree():
+    rng = np.random.default_rng(7)
+    for model in blocks.load_models().values():
+        X = rng.normal(size=(40, len(blocks.FEATURES))) * 3
+        X[:, ::5] = np.round(X[:, ::5])  # values on the split points too
+        got = model.proba(X)
+        for row, p in zip(X[:, model.columns], got):
+            logit = model.baseline + sum(_walk_one_tree(model, row, t) for t in range(model.feature.shape[0]))
+            assert abs(p - 1.0 / (1.0 + np.exp(-logit))) < 1e-12
+        assert model.proba(X[:1]).shape == (1,)
+
+
+def test_text_features_same_for_ascii_and_wider_text():
+    # The ASCII fast path and the general one count digits, capitals and words alike.
+    line = "The 2024 Budget Passes: 12 Members Vote FOR, 3 against"
+    wide = line + " \u2014"  # an em dash: not ASCII, adds one word-less character
+    ascii_features = blocks._text_features(line)
+    wide_features = blocks._text_features(wide)
+    names = blocks._TEXT_FEATURES
+    for name in ("title_case", "stopwords", "word_len"):
+        assert ascii_features[names.index(name)] == wide_features[names.index(name)], name
+    n_chars = len(line)
+    assert ascii_features[names.index("digits")] == 7 / n_chars
+    assert ascii_features[names.index("upper")] == sum(c.isupper() for c in line) / sum(c.isalpha() for c in line)
+    assert wide_features[names.index("digits")] == 7 / (n_chars + 2)

@@ -104,3 +104,26 @@ def test_samples_language():
         text = next(SAMPLES.glob(f"{name}_*.txt")).read_text(encoding="utf-8")
         assert detect_language(text)[0] == "en"
         assert removed(text) == set(), name
+
+
+def test_script_profile_counts_letters_per_script_in_order_of_appearance():
+    from cleaner.rules.language import script_profile
+
+    assert script_profile("") == {}
+    assert script_profile("Hello, world 42!") == {"LATIN": 10}
+    mixed = "Привет, café 東京 and Москва"
+    profile = script_profile(mixed)
+    assert profile == {"CYRILLIC": 12, "LATIN": 7, "CJK": 2}
+    assert list(profile) == ["LATIN", "CYRILLIC", "CJK"]  # ASCII letters are counted first
+    assert list(script_profile("Москва é 東京")) == ["CYRILLIC", "LATIN", "CJK"]
+    assert script_profile("déjà vu")["LATIN"] == 6
+
+
+def test_line_verdict_is_the_same_when_asked_again():
+    from cleaner.rules.language import line_verdict
+
+    line = "Le conseil municipal a adopté mardi le nouveau budget après un long débat sur les écoles."
+    first = line_verdict(line, "en", "LATIN")
+    assert first is not None and first[0] == "paragraph" and first[1][0] == "fr"
+    assert line_verdict(line, "en", "LATIN") == first
+    assert line_verdict(EN[0], "en", "LATIN") is None

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import string
 from functools import lru_cache
 from pathlib import Path
 
@@ -100,6 +101,10 @@ HTML_FEATURES = [
 FEATURES = BASE_FEATURES + CONTEXT_FEATURES + HTML_FEATURES
 
 
+_ASCII_DIGITS = string.digits.encode("ascii")
+_ASCII_UPPER = string.ascii_uppercase.encode("ascii")
+
+
 # Per-line features that depend on the text alone, cached: cleaning looks at a
 # document again after each round, and a site's template lines recur.
 @lru_cache(maxsize=1 << 16)
@@ -113,12 +118,19 @@ def _text_features(text: str) -> tuple[float, ...]:
     n_chars = len(s)
     words = _WORD.findall(s)
     n_alpha_words = len(words) or 1
-    letters = sum(len(w) for w in words)
-    digits = sum(map(str.isdigit, s))
-    upper = sum(map(str.isupper, s))
-    cjk = len(_CJK.findall(s)) if not s.isascii() else 0
-    title = sum(w[0].isupper() for w in words)
-    stop = sum(w.casefold() in STOPWORDS for w in words)
+    letters = len("".join(words))
+    if s.isascii():
+        # Byte counts: the same numbers as the per-character tests below, in C.
+        raw = s.encode("ascii")
+        digits = len(raw) - len(raw.translate(None, _ASCII_DIGITS))
+        upper = len(raw) - len(raw.translate(None, _ASCII_UPPER))
+        cjk = 0
+    else:
+        digits = sum(map(str.isdigit, s))
+        upper = sum(map(str.isupper, s))
+        cjk = len(_CJK.findall(s))
+    title = sum(map(str.isupper, [w[0] for w in words]))
+    stop = sum(map(STOPWORDS.__contains__, map(str.casefold, words)))
     short = n_words <= 16 and n_chars <= 120
     if short:
         dated = bool(is_dateline(s, allow_numeric=True) or byline_rule(s))
