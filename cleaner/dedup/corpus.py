@@ -59,7 +59,7 @@ def _lookup(raw: np.ndarray) -> tuple[np.ndarray, bool]:
     if not _TABLES:
         _TABLES["table"] = np.full(_N_CP, _UNKNOWN, dtype=np.uint32)
     table = _TABLES["table"]
-    cp = table[raw]
+    cp = table.take(raw)  # take: about twice as fast as fancy indexing here
     if len(cp) == 0 or cp.max() < _MULTI:
         return cp, False
     for c in np.unique(raw[cp == _UNKNOWN]).tolist():
@@ -69,7 +69,7 @@ def _lookup(raw: np.ndarray) -> tuple[np.ndarray, bool]:
             table[c] = (c if TOKEN_RE.fullmatch(ch) else 0) | _MULTI
         else:
             table[c] = ord(lc) if TOKEN_RE.fullmatch(lc) else 0
-    cp = table[raw]
+    cp = table.take(raw)
     if cp.max() < _MULTI:
         return cp, False
     cp &= ~_MULTI
@@ -93,9 +93,15 @@ def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, bool]:
 
 def _bounds(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and end (exclusive) of every run of word characters."""
-    w = (cp != 0).view(np.int8)
-    edge = np.diff(w, prepend=np.int8(0), append=np.int8(0))
-    return np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+    word = cp != 0
+    # every change between word and non-word characters, in order: starts and
+    # ends alternate (one pass over the characters instead of two)
+    edges = np.flatnonzero(word[1:] != word[:-1]) + 1
+    if len(word) and word[0]:
+        edges = np.r_[0, edges]
+    if len(word) and word[-1]:
+        edges = np.r_[edges, len(word)]
+    return edges[0::2], edges[1::2]
 
 
 _POW: dict[str, np.ndarray] = {}
