@@ -448,15 +448,28 @@ def _merge_overlapping(found: list[list[int]]) -> list[list[int]]:
 
 def _merge_each_pair(chains: np.ndarray) -> np.ndarray:
     """:func:`_merge_overlapping` of each pair's chains (rows of pair, a0, ae, b0,
-    be, covered; grouped by pair). A pair's only chain is kept as it is; the
-    result is grouped by pair, each pair's chains in merged order."""
-    pair = chains[:, 0]
-    change = pair[1:] != pair[:-1]
-    lone = np.r_[True, change] & np.r_[change, True]
-    if len(chains) == 0 or lone.all():
+    be, covered; grouped by pair); the result is grouped by pair, each pair's
+    chains in merged order.
+
+    Merging needs overlapping target spans: a pair whose chains, sorted, each
+    start at or after the furthest end before them merges nothing and keeps
+    them as they are. Only the other pairs are merged in Python.
+    """
+    if len(chains) == 0:
         return chains
+    chains = chains[np.lexsort(chains[:, ::-1].T)]  # by pair, then as Python sorts the rows
+    pair, a0, ae = chains[:, 0], chains[:, 1], chains[:, 2]
+    span = int(ae.max()) + 1
+    # the furthest target end so far within each pair (earlier pairs lie below)
+    reach = np.maximum.accumulate(ae + pair * span)
+    overlaps = (pair[1:] == pair[:-1]) & (a0[1:] + pair[1:] * span < reach[:-1])
+    if not overlaps.any():
+        return chains
+    to_merge = np.zeros(int(pair.max()) + 1, dtype=bool)
+    to_merge[pair[1:][overlaps]] = True
+    mixed = to_merge[pair]
     merged = []
-    rows = chains[~lone].tolist()
+    rows = chains[mixed].tolist()
     lo = 0
     while lo < len(rows):
         hi = lo + 1
@@ -464,7 +477,7 @@ def _merge_each_pair(chains: np.ndarray) -> np.ndarray:
             hi += 1
         merged += [[rows[lo][0]] + m for m in _merge_overlapping([r[1:] for r in rows[lo:hi]])]
         lo = hi
-    out = np.concatenate([chains[lone], np.array(merged, dtype=np.int64)])
+    out = np.concatenate([chains[~mixed], np.array(merged, dtype=np.int64)])
     return out[np.argsort(out[:, 0], kind="stable")]
 
 
