@@ -290,6 +290,9 @@ def _chains(pair_start: np.ndarray, t0, te, s0, se, max_gap: int, max_shift: int
     n_pairs = len(first)
     by_count = np.argsort(-count, kind="stable")  # the pairs with a k-th seed come first
     n_active = np.searchsorted(-count[by_count], -np.arange(int(count.max(initial=0))), side="left").tolist()
+    first = first[by_count]
+    # row i of the state is pair by_count[i]: the active pairs are a leading
+    # slice, worked on in place (no gather and scatter back at every step)
     is_open = np.zeros((n_pairs, slots), dtype=bool)
     state = np.zeros((6, n_pairs, slots), dtype=np.int64)  # a0, ae, b0, be, covered, opening number
     overflow = np.zeros(n_pairs, dtype=bool)
@@ -297,10 +300,10 @@ def _chains(pair_start: np.ndarray, t0, te, s0, se, max_gap: int, max_shift: int
     never = np.iinfo(np.int64).max
     for k, active in enumerate(n_active):
         pairs = by_count[:active]
-        seed = first[pairs] + k
+        seed = first[:active] + k
         a0, ae, b0, be = t0[seed, None], te[seed, None], s0[seed, None], se[seed, None]
-        opened = is_open[pairs]
-        st = state[:, pairs]
+        opened = is_open[:active]
+        st = state[:, :active]
         gt, gs = a0 - st[1], b0 - st[3]
         close = opened & (gt > max_gap)
         if close.any():
@@ -331,10 +334,8 @@ def _chains(pair_start: np.ndarray, t0, te, s0, se, max_gap: int, max_shift: int
         opened[r, c] = True
         for f, v in enumerate((a0[r, 0], ae[r, 0], b0[r, 0], be[r, 0], ae[r, 0] - a0[r, 0], np.full(len(r), k))):
             st[f, r, c] = v
-        is_open[pairs] = opened
-        state[:, pairs] = st
     r, c = np.nonzero(is_open)
-    out.append(np.stack([r, *(state[f, r, c] for f in range(5))], axis=1))
+    out.append(np.stack([by_count[r], *(state[f, r, c] for f in range(5))], axis=1))
     chains = np.concatenate(out)
     chains = chains[~overflow[chains[:, 0]]]
     chains = chains[np.argsort(chains[:, 0], kind="stable")]
