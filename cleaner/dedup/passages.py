@@ -605,7 +605,7 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
         return []
     sims = _containments(corpus, found)
     good = sims >= min_similarity
-    found, sims = found[good], [round(sim, 6) for sim in sims[good].tolist()]
+    found, sims = found[good], sims[good]
     if len(found) == 0:
         return []
     tgt, a0, ae, src, b0, be = found.T
@@ -618,7 +618,8 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
     start_t, end_t = tok_starts[ft + a0], tok_ends[ft + ae - 1]
     start_s, end_s = tok_starts[fs + b0], tok_ends[fs + be - 1]
     # by target position, target start, source position, source start (a stable sort)
-    order = np.lexsort((start_s, src, start_t, tgt)).tolist()
-    cols = [c.tolist() for c in (tgt, start_t, end_t, src, start_s, end_s)]
-    return [RecycledMatch(keys[cols[0][k]], cols[1][k], cols[2][k], keys[cols[3][k]], cols[4][k], cols[5][k], sims[k])
-            for k in order]
+    order = np.lexsort((start_s, src, start_t, tgt))
+    key_of = np.array(keys, dtype=object)
+    return list(map(RecycledMatch, key_of[tgt[order]].tolist(), start_t[order].tolist(), end_t[order].tolist(),
+                    key_of[src[order]].tolist(), start_s[order].tolist(), end_s[order].tolist(),
+                    [round(sim, 6) for sim in sims[order].tolist()]))
