@@ -197,9 +197,14 @@ def band_keys(sigs: np.ndarray, params: tuple[int, int]) -> np.ndarray:
     """
     b, r = params
     keys = np.zeros((sigs.shape[0], b), dtype=np.uint64)
+    column = np.empty_like(keys)
     with np.errstate(over="ignore"):
-        for j in range(r):
-            keys = fmix64(keys * np.uint64(0x9E3779B97F4A7C15) + sigs[:, j:b * r:r].astype(np.uint64) + np.uint64(j + 1))
+        for j in range(r):  # in place: no new (n, b) arrays per row of the bands
+            np.multiply(keys, np.uint64(0x9E3779B97F4A7C15), out=keys)
+            np.copyto(column, sigs[:, j:b * r:r], casting="safe")
+            keys += column
+            keys += np.uint64(j + 1)
+            fmix64(keys, out=keys)
     return keys
 
 
@@ -210,7 +215,7 @@ def banded_pairs(sigs: np.ndarray, params: tuple[int, int], valid: np.ndarray | 
     if len(rows) < 2:
         return np.zeros((0, 2), dtype=np.int64)
     # one contiguous row per band; int64 sorts faster and any order groups equal keys
-    keys = np.ascontiguousarray(band_keys(sigs[rows], params).T).view(np.int64)
+    keys = np.ascontiguousarray(band_keys(sigs if len(rows) == n else sigs[rows], params).T).view(np.int64)
     found = []
     for band_key in keys:
         order = np.argsort(band_key)
@@ -389,16 +394,19 @@ def find_duplicates(docs: Sequence[tuple[str, str]], threshold: float = 0.8,
     pairs = verified_pairs(corpus, threshold, num_perm, seed, originals=originals)
     if pairs_out is not None:
         pairs_out.extend((keys[p.a], keys[p.b], p.similarity) for p in pairs)
-    root = _components(len(keys), pairs)
+    root = np.array(_components(len(keys), pairs), dtype=np.int64)
+    # the members of every cluster of two or more documents, in input order
+    # (the documents left alone, most of them, are never looked at)
+    clustered = np.flatnonzero(np.bincount(root, minlength=len(keys))[root] > 1)
     members: dict[int, list[int]] = {}
-    for i, r in enumerate(root):
+    for i, r in zip(clustered.tolist(), root[clustered].tolist()):
         members.setdefault(r, []).append(i)
     adj: dict[int, list[tuple[float, int]]] = {}
     for p in pairs:
         adj.setdefault(p.a, []).append((p.similarity, p.b))
         adj.setdefault(p.b, []).append((p.similarity, p.a))
     out = []
-    for cluster_no, first in enumerate(sorted(r for r, m in members.items() if len(m) > 1)):
+    for cluster_no, first in enumerate(sorted(members)):
         group = members[first]
         if keep == "first":
             rep = group[0]
