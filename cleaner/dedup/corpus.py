@@ -126,11 +126,10 @@ def _chunk_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     starts, ends = _bounds(cp)
     p, q = _powers(len(cp) + 1)
     with np.errstate(over="ignore"):
-        pref = np.zeros(len(cp) + 1, dtype=np.uint64)
-        terms = cp.astype(np.uint64)
-        np.multiply(terms, p[:len(cp)], out=terms)
-        np.cumsum(terms, out=pref[1:])
-        del terms
+        pref = np.empty(len(cp) + 1, dtype=np.uint64)
+        pref[0] = 0
+        np.multiply(cp, p[:len(cp)], out=pref[1:])  # widened on the fly: no uint64 copy of cp
+        np.cumsum(pref[1:], out=pref[1:])
         h = (pref[ends] - pref[starts]) * q[starts]
         h ^= (ends - starts).astype(np.uint64) * _LEN_MIX
         h = fmix64(h, out=h)
