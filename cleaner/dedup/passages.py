@@ -114,8 +114,11 @@ def _index_entries(h: np.ndarray, lens: np.ndarray, max_df: int, block: int = 1 
     rep = np.zeros(n, dtype=bool)
     rep[1:] = same
     rep[:-1] |= same
-    run_new = np.r_[True, ~same][rep]  # where a run of equal top bits starts
+    run_new = np.empty(n, dtype=bool)  # where a run of equal top bits starts
+    run_new[0] = True
+    np.logical_not(same, out=run_new[1:])
     del same
+    run_new = run_new[rep]
     if len(run_new) == 0:
         z = np.zeros(0, dtype=idx_type)
         return np.zeros(0, dtype=np.int64), z, z.copy()
