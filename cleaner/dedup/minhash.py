@@ -38,7 +38,7 @@ import numpy as np
 
 from .corpus import Corpus
 from .corpus import build as build_corpus
-from .shingles import distinct_in_ranges, fmix64
+from .shingles import DISTINCT_BLOCK, distinct_in_ranges, fmix64
 
 SCHEME = "affine32"
 DEFAULT_SEED = 1
@@ -248,7 +248,7 @@ def _inter_size(a: np.ndarray, b: np.ndarray) -> int:
 
 
 def _distinct_counts(corpus: Corpus, a: np.ndarray, b: np.ndarray | None = None,
-                     block: int = 1 << 21) -> np.ndarray:
+                     block: int = DISTINCT_BLOCK) -> np.ndarray:
     """Number of distinct shingles of each document ``a[k]`` (with ``b[k]``'s: of the union)."""
     off, counts = corpus.sh_off, corpus.n_shingles()
     ranges = [(off[d], counts[d]) for d in ([a] if b is None else [a, b])]

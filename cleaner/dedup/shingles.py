@@ -120,8 +120,11 @@ def shingle_set(hashes: np.ndarray) -> np.ndarray:
     return np.unique(hashes)
 
 
+DISTINCT_BLOCK = 1 << 19  # cells per matrix: 4 MB stays in cache (2**21 cells was ~25% slower)
+
+
 def distinct_in_ranges(values: np.ndarray, ranges: list[tuple[np.ndarray, np.ndarray]],
-                       block: int = 1 << 21) -> np.ndarray:
+                       block: int = DISTINCT_BLOCK) -> np.ndarray:
     """Number of distinct values in each row's slices of the flat array ``values``.
 
     ``ranges`` holds one ``(starts, lengths)`` pair of arrays per part; row
