@@ -118,9 +118,9 @@ def detect_edits(doc: Document, ctx: RuleContext) -> tuple[list[Edit], str | Non
 
     lang, given = doc.lang, doc.lang is not None
     if lang is None:
-        from .rules.language import detect_language
+        from .rules.language import document_language
 
-        lang, _ = detect_language(doc.text)
+        lang = document_language(doc.text)
     ctx = RuleContext(lang=lang, lang_given=given, line_counts=ctx.line_counts, n_docs=ctx.n_docs)
     edits: list[Edit] = []
     text = doc.text

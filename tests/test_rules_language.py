@@ -4,7 +4,7 @@ from pathlib import Path
 
 from cleaner.document import Document
 from cleaner.rules import RuleContext
-from cleaner.rules.language import detect, detect_language, same_language
+from cleaner.rules.language import detect, detect_language, document_language, same_language
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 
@@ -127,3 +127,18 @@ def test_line_verdict_is_the_same_when_asked_again():
     assert first is not None and first[0] == "paragraph" and first[1][0] == "fr"
     assert line_verdict(line, "en", "LATIN") == first
     assert line_verdict(EN[0], "en", "LATIN") is None
+
+
+def test_document_language_stops_voting_once_decided_with_the_same_answer(monkeypatch):
+    from cleaner.rules import language
+
+    texts = ["\n".join(EN), FR, "\n".join(EN + [FR]), "\n".join([FR] * 3 + EN), "Hi there", "",
+             "\n".join(EN[:1] + ["ok"] * 40)]
+    for text in texts:
+        assert document_language(text) == detect_language(text)[0], text
+    asked = []
+    real = language._predict
+    monkeypatch.setattr(language, "_predict", lambda line, k=1: asked.append(line) or real(line, k))
+    long_english = "\n".join(EN * 10)
+    assert document_language(long_english) == "en"
+    assert len(asked) < len(EN * 10)  # the later lines were not needed

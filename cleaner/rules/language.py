@@ -162,6 +162,32 @@ def detect_language(text: str) -> tuple[str | None, float]:
     return lang, weight / sum(votes.values())
 
 
+def document_language(text: str) -> str | None:
+    """The language :func:`detect_language` returns, voting only until it is decided.
+
+    Lines vote in order; once the leader's vote exceeds the runner-up's by
+    more than all the letters still to vote (a line's vote is at most its
+    letter count, as scores are at most 1), no later line can change the
+    outcome, so the remaining lines are not sent to the model.
+    """
+    counted = [(line, n) for line in text.split("\n") if (n := letter_count(line)) >= 3]
+    remaining = sum(n for _, n in counted)
+    if remaining < MIN_DOC_LETTERS:
+        return None
+    votes: Counter = Counter()
+    for line, n in counted:
+        remaining -= n
+        pred = _predict(line)
+        if pred:
+            lang, score = pred[0]
+            votes[lang] += n * score
+            top = votes.most_common(2)
+            runner_up = top[1][1] if len(top) > 1 else 0.0
+            if top[0][1] - runner_up > remaining * (1 + 1e-9) + 1e-9:  # a margin for float rounding
+                return top[0][0]
+    return votes.most_common(1)[0][0] if votes else None
+
+
 def judgeable(text: str, host_script: str | None = None) -> bool:
     """Is the line long enough for a language verdict?
 
@@ -318,7 +344,7 @@ def line_verdict(text: str, host: str, host_script: str | None) -> tuple[str, tu
 
 
 def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
-    host = normalize_lang(ctx.lang) if ctx.lang else detect_language(doc.text)[0]
+    host = normalize_lang(ctx.lang) if ctx.lang else document_language(doc.text)
     if host is None:
         return []
     host_script = _main_script(doc.text)
