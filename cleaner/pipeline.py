@@ -254,10 +254,25 @@ def _pieces(sources: list[SourceFile]) -> list[tuple[int, int, int]]:
     return out
 
 
-def _ignore_sigint() -> None:
+def _worker_init(parent: int) -> None:
+    """Set up a pool worker: Ctrl-C is the parent's to handle, and the worker
+    dies with its parent (after a SIGKILL nothing else would end it: the
+    workers hold each other's end of the task queue open and wait forever)."""
+    import os
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1  # <sys/prctl.h>; Linux only
+        if libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0) != 0:
+            return
+    except (OSError, AttributeError):  # not Linux: nothing to ask
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def effective_workers(workers: int, n_docs: int) -> int:
@@ -303,10 +318,12 @@ def _clean_all(sources: list[SourceFile], ctx: RuleContext, options: Options, on
         yield from by_file(sources, pieces, results, on_docs)
         return
     import multiprocessing
+    import os
     from concurrent.futures import ProcessPoolExecutor
 
     _POOL_STATE = (sources, ctx)
-    pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init,
+                               initargs=(os.getpid(),))
     try:
         results = pool.map(_clean_piece, pieces, chunksize=max(1, min(16, len(pieces) // (8 * n))))
         yield from by_file(sources, pieces, results, on_docs)

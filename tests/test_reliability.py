@@ -465,6 +465,26 @@ def _start(args, cwd):
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_default_sigint)
 
 
+def _processes_running(marker: str, grace: float = 10.0) -> list[int]:
+    """Processes whose command line holds ``marker``, waiting up to ``grace`` seconds for them to go."""
+    deadline = time.monotonic() + grace
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+                state = next((l for l in (entry / "status").read_text().splitlines() if l.startswith("State:")), "")
+            except OSError:
+                continue
+            if marker in cmdline and "zombie" not in state:
+                found.append(int(entry.name))
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
 def _wait_for_first_output(out: Path, proc, timeout=120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
@@ -500,6 +520,7 @@ def test_a_killed_run_loses_nothing_and_a_rerun_finishes_it(tmp_path, kill_corpu
     proc.send_signal(sig)
     proc.wait(timeout=60)
     assert proc.returncode != 0
+    assert _processes_running(str(out)) == []  # no worker outlives the run, even after SIGKILL
     assert digests(src) == before  # inputs intact
     if out.exists():
         leftovers = [p for p in out.rglob("*") if p.is_file()]
