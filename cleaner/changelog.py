@@ -110,6 +110,7 @@ def file_record(result, output, log_dir: Path | None) -> dict:
 def unit_records(result) -> Iterator[dict]:
     """``record`` (JSONL) and ``edit`` records of one cleaned file."""
     source = result.source
+    file_lines: list[str] | None = None  # a JSONL file's lines, split once (not once per record)
     for unit_result in result.units:
         unit = unit_result.unit
         dropped = getattr(unit_result, "dropped", False) and unit.line is not None
@@ -118,7 +119,9 @@ def unit_records(result) -> Iterator[dict]:
         where = {"path": str(source.path), "id": unit.doc.id}
         if unit.line is not None:
             where["line"] = unit.line + 1
-            line = source.text.split("\n", unit.line + 1)[unit.line]
+            if file_lines is None:
+                file_lines = source.text.split("\n")
+            line = file_lines[unit.line]
             original_literal = line[unit.record.literal_start:unit.record.literal_end]
             record = {"type": "record", **where, "field": unit.record.field, "lang": unit_result.lang}
             cleaned_literal = literal_for(unit_result.cleaned, original_literal)
