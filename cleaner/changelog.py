@@ -333,8 +333,9 @@ def _restore_jsonl(cleaned: str, edit_entries: list[dict], record_entries: dict[
     for number in dropped:  # near-duplicate records left out of the output, back in their place
         lines.insert(number - 1, record_entries[number]["dropped_line"])
     by_line: dict[int, list[dict]] = {}
+    dropped_set = set(dropped)
     for entry in edit_entries:
-        if entry["line"] not in dropped:
+        if entry["line"] not in dropped_set:
             by_line.setdefault(entry["line"], []).append(entry)
     for number, entries in by_line.items():
         line = lines[number - 1]
