@@ -641,14 +641,13 @@ def _report_errors(errors) -> None:
 
 
 def _summary(run, out_dir, log_path) -> None:
-    counts = run.edit_counts()
-    by_rule = ", ".join(f"{rule} {n}" for rule, n in counts.most_common()) or "none"
-    documents = sum(len(f.units) for f in run.files)
-    changed = sum(1 for f in run.files if f.changed)
-    chars_in = sum(len(u.unit.doc.text) for f in run.files for u in f.units)
-    chars_out = sum(len(u.cleaned) for f in run.files for u in f.units)
-    parts = [f"{len(run.files)} file(s), {documents} document(s), {changed} changed",
-             f"{chars_in / 1e6:.1f} M characters, {100 * (chars_in - chars_out) / max(chars_in, 1):.1f}% removed",
+    from .changelog import summary_record
+
+    totals = summary_record(run)
+    by_rule = ", ".join(f"{rule} {n}" for rule, n in run.edit_counts().most_common()) or "none"
+    documents, chars_in = totals["documents"], totals["chars_in"]
+    parts = [f"{totals['files']} file(s), {documents} document(s), {totals['changed_files']} changed",
+             f"{chars_in / 1e6:.1f} M characters, {100 * totals['chars_removed'] / max(chars_in, 1):.1f}% removed",
              f"removals: {by_rule}",
              f"{len(run.duplicates)} near-duplicate(s), {len(run.recycled)} recycled passage(s)",
              f"{len(run.errors)} error(s)"]

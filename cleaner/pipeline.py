@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from . import edits as E
 from .document import Document, Edit
 from .io.jsonl import literal_for
 from .io.readers import DEFAULT_MAX_BYTES, ReadError, SourceFile, Unit, discover, read_source
 from .rules import RuleContext
+
+if TYPE_CHECKING:
+    from .dedup import Corpus
 
 
 MAX_ROUNDS = 3  # detection passes per document (see detect_edits)
@@ -152,42 +155,30 @@ def clean_unit(unit: Unit, ctx: RuleContext) -> UnitResult:
 COPY_THRESHOLD = 0.5
 
 
-def copy_groups(texts: list[str]) -> list[int]:
-    """For each text, the index of the first text of its group of copies
-    (connected by verified pairs with Jaccard >= COPY_THRESHOLD); itself if none."""
-    from .dedup import prepare, similar_pairs
+def copy_groups(raw: Corpus) -> list[int]:
+    """For each document of ``raw`` (its texts as read), the index of the first
+    document of its group of copies (verified pairs with Jaccard >= COPY_THRESHOLD)."""
+    from .dedup.minhash import components, verified_pairs
 
-    if len(texts) < 2:
-        return list(range(len(texts)))
-    pairs = similar_pairs(texts, threshold=COPY_THRESHOLD, corpus=prepare(texts))
-    parent = list(range(len(texts)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for p in pairs:
-        a, b = root(p.a), root(p.b)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    return [root(i) for i in range(len(texts))]
+    return components(raw.n, verified_pairs(raw, threshold=COPY_THRESHOLD))
 
 
-def line_counts(units: Iterable[Unit]) -> Counter:
+def line_counts(units: Iterable[Unit], raw: Corpus | None = None) -> Counter:
     """In how many articles each normalised line occurs (site templates repeat).
 
     Pages of one site share their template, not their article; copies of one
     article share the article. So copies count once: a line counts once for
     each group of copies (:func:`copy_groups`, MinHash over the raw texts), or
     the article's paragraphs would look like a template to the line classifier.
+    ``raw``: the units' texts already hashed by :func:`cleaner.dedup.prepare`.
     """
+    from .dedup import prepare
     from .rules.chrome import normalize_line
 
     units = list(units)
+    raw = prepare([u.doc.text for u in units]) if raw is None else raw
     lines_by_article: dict[int, set[str]] = {}
-    for unit, group in zip(units, copy_groups([u.doc.text for u in units])):
+    for unit, group in zip(units, copy_groups(raw)):
         lines_by_article.setdefault(group, set()).update(
             normalize_line(line) for line in unit.doc.text.split("\n") if line.strip())
     counts: Counter = Counter()
@@ -346,9 +337,15 @@ def run(
     """Clean (unless ``clean`` is False) and deduplicate already-read files.
 
     ``progress(n)`` is called as documents are done, with how many."""
+    from .dedup import prepare
+
     result = Run()
     units = [u for s in sources for u in s.units]
-    ctx = RuleContext(line_counts=line_counts(units) if clean else Counter(), n_docs=len(units))
+    # The texts as read, hashed once: for the line counts, and for dedup to pair copies cleaned unevenly.
+    raw = prepare([u.doc.text for u in units]) if clean else None
+    ctx = RuleContext(line_counts=line_counts(units, raw) if clean else Counter(), n_docs=len(units))
+    if not options.dedup:
+        raw = None
     cleaned = _clean_all(sources, ctx, options, progress) if clean else None
     for source in sources:
         if clean:
@@ -366,12 +363,15 @@ def run(
         if progress and not clean:
             progress(len(source.units))
     if options.dedup:
-        from .dedup import find_duplicates, find_recycled, prepare
+        from .dedup import find_duplicates, find_recycled
 
         docs = [(key, u.cleaned) for key, u in result.unit_by_key.items()]
         corpus = prepare([text for _, text in docs])
         # the texts before cleaning let copies that were cleaned unevenly still pair up
-        originals = prepare([u.unit.doc.text for u in result.unit_by_key.values()]) if clean else None
+        # (hashed again only for the documents left when a file failed to clean)
+        originals = raw if raw is None or raw.n == len(docs) else prepare(
+            [u.unit.doc.text for u in result.unit_by_key.values()])
+        raw = None
         result.duplicates = find_duplicates(docs, threshold=options.threshold, keep=options.keep, corpus=corpus,
                                             originals=originals)
         del originals

@@ -344,7 +344,8 @@ def similar_pairs(texts: Sequence[str], threshold: float = 0.8, num_perm: int = 
     return verified_pairs(corpus, threshold, num_perm, seed, max_miss)
 
 
-def _components(n: int, pairs: Iterable[SimilarPair]) -> list[int]:
+def components(n: int, pairs: Iterable[SimilarPair]) -> list[int]:
+    """For each of ``n`` documents, the lowest index of its connected component."""
     parent = list(range(n))
 
     def find(x: int) -> int:
@@ -394,7 +395,7 @@ def find_duplicates(docs: Sequence[tuple[str, str]], threshold: float = 0.8,
     pairs = verified_pairs(corpus, threshold, num_perm, seed, originals=originals)
     if pairs_out is not None:
         pairs_out.extend((keys[p.a], keys[p.b], p.similarity) for p in pairs)
-    root = np.array(_components(len(keys), pairs), dtype=np.int64)
+    root = np.array(components(len(keys), pairs), dtype=np.int64)
     # the members of every cluster of two or more documents, in input order
     # (the documents left alone, most of them, are never looked at)
     clustered = np.flatnonzero(np.bincount(root, minlength=len(keys))[root] > 1)
