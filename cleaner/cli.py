@@ -133,10 +133,12 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
     if scheduler and engine != "dask":
         _usage("--scheduler needs --engine dask")
     if engine == "dask":
-        from .dask_engine import MISSING, available
+        from .dask_engine import MISSING, available, unreachable
 
         if not available():
             _usage(MISSING)
+        if scheduler and (why := unreachable(scheduler)):
+            _usage(why)
     options = _options(lang=lang, text_field=text_field, id_field=id_field, threshold=threshold,
                        max_bytes=max_bytes, dedup=not no_dedup, keep=keep, drop_duplicates=drop_duplicates,
                        workers=workers, engine=engine, scheduler=scheduler)

@@ -35,6 +35,18 @@ def available() -> bool:
     return True
 
 
+def unreachable(scheduler: str, timeout: float = 5.0) -> str | None:
+    """Why the scheduler at ``scheduler`` cannot be used, or None (asked before
+    a long run reads its files, so a typo fails at once with one line)."""
+    from dask.distributed import Client
+
+    try:
+        Client(scheduler, timeout=timeout).close()
+    except (OSError, TimeoutError, ValueError) as exc:
+        return f"cannot reach the Dask scheduler at {scheduler}: {exc}"
+    return None
+
+
 def _clean_piece(units, ctx: RuleContext):
     from .pipeline import _clean_unit_list
 

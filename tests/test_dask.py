@@ -68,3 +68,11 @@ def test_running_scheduler_is_used(corpus, tmp_path):
 def test_scheduler_needs_the_dask_engine(corpus, tmp_path):
     result = invoke("clean", corpus, "--out", tmp_path / "o", "--scheduler", "tcp://127.0.0.1:1")
     assert result.exit_code == 2 and "--scheduler needs --engine dask" in result.output
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:1", "no-port-here"])
+def test_unreachable_scheduler_is_one_line_before_reading(corpus, tmp_path, address):
+    result = invoke("clean", corpus, "--out", tmp_path / "o", "--engine", "dask", "--scheduler", address)
+    assert result.exit_code == 2
+    assert f"cannot reach the Dask scheduler at {address}" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "o").exists()  # nothing read or written
