@@ -515,7 +515,11 @@ def _run(sources, options, clean: bool = True, quiet: bool = False):
         return run(sources, options, clean=clean)
     with click.progressbar(length=n_docs, label="cleaning documents" if clean else "reading documents",
                            file=sys.stderr, show_pos=True, show_eta=True) as bar:
-        return run(sources, options, clean=clean, progress=bar.update)
+        def stage(what: str) -> None:  # the bar's label says which stage the run is in
+            bar.label = what
+            bar.render_progress()
+
+        return run(sources, options, clean=clean, progress=bar.update, stage=stage)
 
 
 def _index_progress():

@@ -333,19 +333,29 @@ def run(
     *,
     clean: bool = True,
     progress: Callable[[int], None] | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> Run:
     """Clean (unless ``clean`` is False) and deduplicate already-read files.
 
-    ``progress(n)`` is called as documents are done, with how many."""
+    ``progress(n)`` is called as documents are done, with how many;
+    ``stage(what)`` as each stage of the run begins."""
+    def begin(what: str) -> None:
+        if stage is not None:
+            stage(what)
+
     from .dedup import prepare
 
     result = Run()
     units = [u for s in sources for u in s.units]
     # The texts as read, hashed once: for the line counts, and for dedup to pair copies cleaned unevenly.
+    if clean:
+        begin("counting lines across the corpus")
     raw = prepare([u.doc.text for u in units]) if clean else None
     ctx = RuleContext(line_counts=line_counts(units, raw) if clean else Counter(), n_docs=len(units))
     if not options.dedup:
         raw = None
+    if clean:
+        begin("cleaning documents")
     cleaned = _clean_all(sources, ctx, options, progress) if clean else None
     for source in sources:
         if clean:
@@ -365,6 +375,7 @@ def run(
     if options.dedup:
         from .dedup import find_duplicates, find_recycled
 
+        begin("finding near-duplicates and recycled passages")
         docs = [(key, u.cleaned) for key, u in result.unit_by_key.items()]
         corpus = prepare([text for _, text in docs])
         # the texts before cleaning let copies that were cleaned unevenly still pair up

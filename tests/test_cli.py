@@ -365,6 +365,7 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     assert proc.wait(timeout=120) in (0, 1)
     text = seen.decode("utf-8", "replace")
     assert "cleaning documents" in text and "150/150" in text
+    assert "counting lines across the corpus" in text and "finding near-duplicates" in text  # each stage named
     piped = subprocess.run([sys.executable, "-m", "cleaner", "clean", str(corpus), "--out", str(tmp_path / "pipe")],
                            capture_output=True, text=True, timeout=120)
     assert piped.returncode in (0, 1) and "cleaning documents" not in piped.stderr
