@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from . import edits as E
 from .document import Document, Edit
 from .io.jsonl import literal_for
+from .line_counts import LineCounts, LineSurvey
 from .io.readers import DEFAULT_MAX_BYTES, ReadError, SourceFile, Unit, discover, read_source
 from .rules import RuleContext
 
@@ -163,7 +164,7 @@ def copy_groups(raw: Corpus) -> list[int]:
     return components(raw.n, verified_pairs(raw, threshold=COPY_THRESHOLD))
 
 
-def line_counts(units: Iterable[Unit], raw: Corpus | None = None) -> Counter:
+def line_counts(units: Iterable[Unit], raw: Corpus | None = None) -> LineCounts:
     """In how many articles each normalised line occurs (site templates repeat).
 
     Pages of one site share their template, not their article; copies of one
@@ -173,18 +174,20 @@ def line_counts(units: Iterable[Unit], raw: Corpus | None = None) -> Counter:
     ``raw``: the units' texts already hashed by :func:`cleaner.dedup.prepare`.
     """
     from .dedup import prepare
-    from .rules.chrome import normalize_line
 
     units = list(units)
     raw = prepare([u.doc.text for u in units]) if raw is None else raw
-    lines_by_article: dict[int, set[str]] = {}
-    for unit, group in zip(units, copy_groups(raw)):
-        lines_by_article.setdefault(group, set()).update(
-            normalize_line(line) for line in unit.doc.text.split("\n") if line.strip())
-    counts: Counter = Counter()
-    for norms in lines_by_article.values():
-        counts.update(norms)
-    return counts
+    survey = LineSurvey()
+    for unit in units:
+        survey.add(document_lines(unit.doc.text))
+    return survey.counts(copy_groups(raw))
+
+
+def document_lines(text: str) -> Iterator[str]:
+    """The normalised non-blank lines of a document, as the corpus counts them."""
+    from .rules.chrome import normalize_line
+
+    return (normalize_line(line) for line in text.split("\n") if line.strip())
 
 
 def read_all(
@@ -351,7 +354,7 @@ def run(
     if clean:
         begin("counting lines across the corpus")
     raw = prepare([u.doc.text for u in units]) if clean else None
-    ctx = RuleContext(line_counts=line_counts(units, raw) if clean else Counter(), n_docs=len(units))
+    ctx = RuleContext(line_counts=line_counts(units, raw) if clean else LineCounts(), n_docs=len(units))
     if not options.dedup:
         raw = None
     if clean:

@@ -96,4 +96,5 @@ def test_corpus_line_counts_count_copies_of_an_article_once():
         pages.append("\n".join(template + copy))
     counts = line_counts([Unit(Document(text, f"p{i}.txt"), text) for i, text in enumerate(pages)])
     assert counts[normalize_line(template[0])] == 4  # three pages and one article
-    assert all(counts[normalize_line(p)] == 1 for i, p in enumerate(article) if i != longest)
+    # the article's paragraphs repeat nowhere (a line of one article reads as 0, like one never seen)
+    assert all(counts.get(normalize_line(p), 0) < 2 for i, p in enumerate(article) if i != longest)

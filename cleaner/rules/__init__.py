@@ -8,7 +8,7 @@ mean (usually whole lines via ``cleaner.document.line_span``).
 """
 from __future__ import annotations
 
-from collections import Counter
+from typing import Mapping
 from dataclasses import dataclass, field
 
 
@@ -18,7 +18,8 @@ class RuleContext:
 
     lang: str | None = None  # the document's language if given (--lang) or detected
     lang_given: bool = False  # True when the user passed --lang
-    # Corpus-wide counts of normalised lines, for template chrome that repeats
-    # across a site's pages; empty when cleaning a single document.
-    line_counts: Counter = field(default_factory=Counter)
+    # Corpus-wide counts of normalised lines (``.get(norm, 0)``: a dict, or the
+    # compact cleaner.line_counts.LineCounts of a run), for template chrome that
+    # repeats across a site's pages; empty when cleaning a single document.
+    line_counts: Mapping[str, int] = field(default_factory=dict)
     n_docs: int = 1
