@@ -23,7 +23,9 @@ The hashes are deterministic (no per-process salt), so runs are comparable.
 """
 from __future__ import annotations
 
+import mmap
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -180,6 +182,9 @@ def token_offsets(texts: Sequence[str], chunk_chars: int = CHUNK_CHARS) -> tuple
     return np.concatenate(starts_all), np.concatenate(ends_all), np.concatenate(counts)
 
 
+_SET_CACHE = 1 << 15  # sorted shingle sets a Corpus keeps (about 2 KB each)
+
+
 @dataclass
 class Corpus:
     """Flat token and shingle hashes of ``n`` documents (offsets index the flat arrays)."""
@@ -189,6 +194,12 @@ class Corpus:
     sh_hash: np.ndarray  # uint64 positional shingle hashes
     sh_off: np.ndarray  # int64, n + 1
     _sets: dict = field(default_factory=dict, repr=False)
+    folder: Path | None = None  # a staged corpus's folder (scratch files of large passes go there)
+
+    @property
+    def mapped(self) -> bool:
+        """Whether the hashes are memory-mapped stage files (:mod:`.stage`)."""
+        return is_mapped(self.sh_hash) or is_mapped(self.tok_hash)
 
     @property
     def n(self) -> int:
@@ -205,6 +216,8 @@ class Corpus:
         """Sorted distinct shingle hashes of document ``i`` (cached)."""
         s = self._sets.get(i)
         if s is None:
+            if len(self._sets) >= _SET_CACHE:  # bounded: a pass over many pairs does not keep every set
+                self._sets.clear()
             s = np.sort(self.shingles(i))  # np.unique's hash table is slower on small arrays
             if len(s) > 1:
                 s = s[np.r_[True, s[1:] != s[:-1]]]
@@ -213,6 +226,34 @@ class Corpus:
 
     def n_shingles(self) -> np.ndarray:
         return np.diff(self.sh_off)
+
+
+def is_mapped(a: np.ndarray) -> bool:
+    return getattr(a, "_mmap", None) is not None
+
+
+def drop_pages(*arrays: np.ndarray) -> None:
+    """Drop the resident pages of memory-mapped arrays (no-op for others).
+
+    Pages of a mapped file that were read count in the process's RSS until
+    unmapped; passes over a stage file drop them as they go, so that reading
+    the whole corpus does not hold all of it. They are read again from the
+    page cache when needed.
+    """
+    for a in arrays:
+        mm = getattr(a, "_mmap", None)
+        if mm is not None and not mm.closed:
+            mm.madvise(mmap.MADV_DONTNEED)
+
+
+def read_window(a: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """``a[lo:hi]``: a view of an in-memory array, an in-memory copy of a mapped
+    one (its pages dropped after the copy)."""
+    if not is_mapped(a):
+        return a[lo:hi]
+    out = np.array(a[lo:hi])
+    drop_pages(a)
+    return out
 
 
 def _chunk_shingles(tok_hash: np.ndarray, ntok: np.ndarray, width: int) -> np.ndarray:
@@ -285,4 +326,4 @@ def tokenize_hashes(text: str) -> np.ndarray:
     return build([text]).tok_hash
 
 
-__all__ = ["Corpus", "build", "token_offsets", "tokenize_hashes"]
+__all__ = ["Corpus", "build", "drop_pages", "read_window", "token_offsets", "tokenize_hashes"]

@@ -38,6 +38,7 @@ import numpy as np
 
 from .corpus import Corpus
 from .corpus import build as build_corpus
+from .corpus import drop_pages, read_window
 from .shingles import DISTINCT_BLOCK, distinct_in_ranges, fmix64
 
 SCHEME = "affine32"
@@ -148,22 +149,51 @@ def signatures(corpus: Corpus, perms: np.ndarray, block_rows: int = _ROWS_PER_BL
     uint32 max for a document without shingles). Documents are taken in
     blocks of about ``block_rows`` shingles: one matrix product-and-add per
     block, then a segmented minimum (``np.minimum.reduceat``) per document.
+    A memory-mapped corpus is read a window of documents at a time.
     """
-    a, b = perms
-    n, k = corpus.n, a.shape[0]
+    n, k = corpus.n, perms.shape[1]
     out = np.full((n, k), np.iinfo(np.uint32).max, dtype=np.uint32)
-    counts = corpus.n_shingles()
+    for d0, d1, sh, off in _shingle_windows(corpus):
+        _signatures_into(out[d0:d1], sh, off, perms, block_rows)
+    return out
+
+
+_WINDOW_SHINGLES = 1 << 22  # shingles read at a time from a mapped corpus (32 MB)
+
+
+def _shingle_windows(corpus: Corpus, size: int | None = None):
+    """(d0, d1, shingle hashes of documents d0..d1-1, their offsets from 0) over
+    the corpus: in one piece in memory, in windows of about ``size`` shingles
+    (in-memory copies, mapped pages dropped) when mapped."""
+    off = corpus.sh_off
+    if not corpus.mapped:
+        yield 0, corpus.n, corpus.sh_hash, off
+        return
+    size = _WINDOW_SHINGLES if size is None else size
+    d0 = 0
+    while d0 < corpus.n:
+        d1 = max(int(np.searchsorted(off, off[d0] + size, side="right")) - 1, d0 + 1)
+        d1 = min(d1, corpus.n)
+        lo, hi = int(off[d0]), int(off[d1])
+        yield d0, d1, read_window(corpus.sh_hash, lo, hi), off[d0:d1 + 1] - lo
+        d0 = d1
+
+
+def _signatures_into(out: np.ndarray, sh_hash: np.ndarray, off: np.ndarray, perms: np.ndarray,
+                     block_rows: int) -> None:
+    """:func:`signatures` of the documents whose shingles are ``sh_hash[off[d]:off[d + 1]]``, into ``out``."""
+    a, b = perms
+    counts = np.diff(off)
     # the low 32 bits of each hash (little-endian halves), mixed a block at a time
     # (no whole-corpus temporaries)
-    low = np.ascontiguousarray(corpus.sh_hash, dtype=np.uint64).view(np.uint32)[0 if np.little_endian else 1::2]
-    off = corpus.sh_off
+    low = np.ascontiguousarray(sh_hash, dtype=np.uint64).view(np.uint32)[0 if np.little_endian else 1::2]
     docs = np.flatnonzero(counts > 0)
     big = counts[docs] > 4 * block_rows
     for d in docs[big].tolist():  # a very long document: blocked on its own
-        out[d] = signature(corpus.sh_hash[off[d]:off[d + 1]], perms)
+        out[d] = signature(sh_hash[off[d]:off[d + 1]], perms)
     docs = docs[~big]
     if len(docs) == 0:
-        return out
+        return
     # groups of consecutive documents holding about block_rows shingles each
     cum = np.cumsum(counts[docs])
     cut = np.searchsorted(cum, np.arange(block_rows, int(cum[-1]) + block_rows, block_rows), side="right")
@@ -184,7 +214,19 @@ def signatures(corpus: Corpus, perms: np.ndarray, block_rows: int = _ROWS_PER_BL
         block = rows[None, :] * aa
         block += bb
         out[group] = np.minimum.reduceat(block, seg, axis=1).T
-    return out
+
+
+def _band_key_rows(corpus: Corpus, perms: np.ndarray, params: tuple[int, int]) -> np.ndarray:
+    """(bands, n) int64: :func:`band_keys` of every document, transposed, computed
+    a window of documents at a time: no (n, num_perm) signature matrix is held,
+    only what the banding needs."""
+    b, _ = params
+    keys = np.empty((b, corpus.n), dtype=np.uint64)
+    for d0, d1, sh, off in _shingle_windows(corpus):
+        sigs = np.full((d1 - d0, perms.shape[1]), np.iinfo(np.uint32).max, dtype=np.uint32)
+        _signatures_into(sigs, sh, off, perms, _ROWS_PER_BLOCK * 4)
+        keys[:, d0:d1] = band_keys(sigs, params).T
+    return keys.view(np.int64)
 
 
 def band_keys(sigs: np.ndarray, params: tuple[int, int]) -> np.ndarray:
@@ -216,24 +258,52 @@ def banded_pairs(sigs: np.ndarray, params: tuple[int, int], valid: np.ndarray | 
         return np.zeros((0, 2), dtype=np.int64)
     # one contiguous row per band; int64 sorts faster and any order groups equal keys
     keys = np.ascontiguousarray(band_keys(sigs if len(rows) == n else sigs[rows], params).T).view(np.int64)
-    found = []
+    return _pairs_of_band_keys(keys, rows, n)
+
+
+def _pairs_of_band_keys(keys: np.ndarray, rows: np.ndarray, n: int, all_rows: bool = False) -> np.ndarray:
+    """:func:`banded_pairs` from the (bands, len(rows)) keys of ``rows``
+    (``all_rows``: ``keys`` has a column per document, and only ``rows`` count)."""
+    if len(rows) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    subset = all_rows and len(rows) != keys.shape[1]
+    # pair codes i * n + j, made distinct whenever those pending outgrow the
+    # distinct ones: a pair found in many bands is held once, not once per band
+    done = np.zeros(0, dtype=np.int64)
+    pending: list[np.ndarray] = []
+    n_pending = 0
     for band_key in keys:
+        if subset:
+            band_key = band_key[rows]
         order = np.argsort(band_key)
         kk = band_key[order]
         # every two rows of a run of equal keys, by their distance k in the run
         i = np.flatnonzero(kk[1:] == kk[:-1])
         k = 1
         while len(i):
-            found.append(np.stack([rows[order[i]], rows[order[i + k]]], axis=1))
+            a, b = rows[order[i]], rows[order[i + k]]
+            code = np.minimum(a, b)
+            code *= n
+            code += np.maximum(a, b)
+            pending.append(code)
+            n_pending += len(code)
             k += 1
             i = i[i + k < len(kk)]
             i = i[kk[i + k] == kk[i]]
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    p = np.concatenate(found)
-    p.sort(axis=1)
-    code = np.unique(p[:, 0] * n + p[:, 1])
-    return np.stack([code // n, code % n], axis=1)
+        if n_pending > max(len(done), 1 << 22):
+            done = np.unique(np.concatenate([done, *pending]))
+            pending, n_pending = [], 0
+    if pending:
+        done = np.unique(np.concatenate([done, *pending]))
+    return np.stack([done // n, done % n], axis=1)
+
+
+def _candidates(corpus: Corpus, perms: np.ndarray, params: tuple[int, int], valid: np.ndarray) -> np.ndarray:
+    """:func:`banded_pairs` of the corpus's signatures (without holding them when mapped)."""
+    if not corpus.mapped:
+        return banded_pairs(signatures(corpus, perms), params, valid=valid)
+    keys = _band_key_rows(corpus, perms, params)
+    return _pairs_of_band_keys(keys, np.flatnonzero(valid), corpus.n, all_rows=True)
 
 
 def _inter_size(a: np.ndarray, b: np.ndarray) -> int:
@@ -255,10 +325,16 @@ def _distinct_counts(corpus: Corpus, a: np.ndarray, b: np.ndarray | None = None,
     return distinct_in_ranges(corpus.sh_hash, ranges, block)
 
 
+_PAIR_BLOCK = 1 << 18  # pairs verified at a time over a mapped corpus
+
+
 def _pair_jaccards(corpus: Corpus, pairs: np.ndarray) -> np.ndarray:
     """Exact Jaccard of the shingle sets of each pair (rows ``i, j``) of documents."""
     if len(pairs) == 0:
         return np.zeros(0, dtype=np.float64)
+    if corpus.mapped and len(pairs) > _PAIR_BLOCK:  # bounded temporaries, mapped pages dropped per block
+        return np.concatenate([_pair_jaccards(corpus, pairs[lo:lo + _PAIR_BLOCK])
+                               for lo in range(0, len(pairs), _PAIR_BLOCK)])
     docs, inverse = np.unique(pairs, return_inverse=True)
     inverse = inverse.reshape(pairs.shape)
     sizes = _distinct_counts(corpus, docs)
@@ -267,6 +343,7 @@ def _pair_jaccards(corpus: Corpus, pairs: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         sim = inter / union  # float64, rounded as Python's int / int
     sim[union == 0] = 0.0
+    drop_pages(corpus.sh_hash)
     return sim
 
 
@@ -317,18 +394,20 @@ def verified_pairs(corpus: Corpus, threshold: float = 0.8, num_perm: int = 128, 
     perms = permutations(num_perm, seed)
     params = lsh_params(threshold, num_perm, max_miss)
     counts = corpus.n_shingles()
-    cand = banded_pairs(signatures(corpus, perms), params, valid=counts > 0)
+    cand = _candidates(corpus, perms, params, counts > 0)
     if originals is not None:
         if originals.n != corpus.n:
             raise ValueError("originals must hold the same documents as corpus")
-        more = banded_pairs(signatures(originals, perms), params, valid=(originals.n_shingles() > 0) & (counts > 0))
+        more = _candidates(originals, perms, params, (originals.n_shingles() > 0) & (counts > 0))
         codes = np.union1d(_pair_codes(cand, corpus.n), _pair_codes(more, corpus.n))
         cand = np.stack([codes // max(corpus.n, 1), codes % max(corpus.n, 1)], axis=1)
     sims = _pair_jaccards(corpus, cand)
     if originals is not None:
-        for k in np.flatnonzero(sims < threshold).tolist():
+        for step, k in enumerate(np.flatnonzero(sims < threshold).tolist()):
             i, j = cand[k].tolist()
             sims[k] = max(sims[k], _consistent_jaccard(corpus, originals, i, j))
+            if step % 4096 == 4095:
+                drop_pages(corpus.sh_hash, originals.sh_hash)
     keep = np.flatnonzero(sims >= threshold)
     out = [SimilarPair(i, j, sim) for (i, j), sim in zip(cand[keep].tolist(), sims[keep].tolist())]
     if originals is not None:
@@ -364,6 +443,15 @@ def components(n: int, pairs: Iterable[SimilarPair]) -> list[int]:
 KEEP = ("longest", "first")
 
 
+def doc_keys(docs: Sequence[tuple[str, str]]):
+    """(keys of ``docs``, function giving the length of text ``i``), without
+    reading the texts of a :class:`.stage.StagedDocs`."""
+    if hasattr(docs, "text_length") and hasattr(docs, "keys"):
+        return list(docs.keys), docs.text_length
+    keys = [k for k, _ in docs]
+    return keys, lambda i: len(docs[i][1])
+
+
 def find_duplicates(docs: Sequence[tuple[str, str]], threshold: float = 0.8,
                     num_perm: int = 128, *, seed: int = DEFAULT_SEED, keep: str = "longest",
                     pairs_out: list | None = None, corpus: Corpus | None = None,
@@ -388,7 +476,7 @@ def find_duplicates(docs: Sequence[tuple[str, str]], threshold: float = 0.8,
     """
     if keep not in KEEP:
         raise ValueError(f"keep must be one of {KEEP}")
-    keys = [k for k, _ in docs]
+    keys, text_length = doc_keys(docs)
     if len(set(keys)) != len(keys):
         raise ValueError("document keys must be unique")
     corpus = build_corpus([t for _, t in docs]) if corpus is None else corpus
@@ -412,7 +500,7 @@ def find_duplicates(docs: Sequence[tuple[str, str]], threshold: float = 0.8,
         if keep == "first":
             rep = group[0]
         else:
-            rep = max(group, key=lambda i: (len(docs[i][1]), -i))
+            rep = max(group, key=lambda i: (text_length(i), -i))
         # Prim's maximum spanning tree from the representative
         parent: dict[int, tuple[int, float]] = {}
         done = {rep}
@@ -433,6 +521,8 @@ def find_duplicates(docs: Sequence[tuple[str, str]], threshold: float = 0.8,
             via, sim = parent[i]
             out.append(DuplicateMatch(keys[i], keys[via], cluster_no, sim, keys[rep],
                                       sim if via == rep else _jaccard(corpus, i, rep)))
+        if cluster_no % 4096 == 4095:
+            drop_pages(corpus.sh_hash)
     corpus._sets.clear()  # the sorted sets were for verification only: free them
     pos = {k: i for i, k in enumerate(keys)}
     out.sort(key=lambda m: pos[m.key])

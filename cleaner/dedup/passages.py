@@ -40,13 +40,14 @@ shorter than 5 tokens can therefore never be found.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
 from .corpus import Corpus
 from .corpus import build as build_corpus
-from .corpus import token_offsets
+from .corpus import drop_pages, token_offsets
 from .shingles import SHINGLE_WIDTH, distinct_in_ranges
 
 W = SHINGLE_WIDTH
@@ -94,11 +95,25 @@ def _index_entries(h: np.ndarray, lens: np.ndarray, max_df: int, block: int = 1 
     occurrences in flat (doc, pos) order. The rare runs whose full hashes
     differ (their top bits collide) are then put in (hash, flat index) order.
     """
-    n = len(h)
-    idx_type = _int_type(max(n, len(lens)))
-    if n == 0:
-        z = np.zeros(0, dtype=idx_type)
+    grouped = _group_by_hash(h, _int_type(max(len(h), len(lens))), block)
+    if grouped is None:
+        z = np.zeros(0, dtype=_int_type(max(len(h), len(lens))))
         return np.zeros(0, dtype=np.int64), z, z.copy()
+    idx, new = grouped
+    doc = np.repeat(np.arange(len(lens), dtype=idx.dtype), lens)[idx]
+    pos = idx
+    pos -= (np.cumsum(lens) - lens).astype(idx.dtype)[doc]
+    del idx
+    return _df_filter(new, doc, pos, max_df, block)
+
+
+def _group_by_hash(h: np.ndarray, idx_type, block: int = 1 << 20):
+    """(indices into ``h`` of the values occurring more than once, grouped by value
+    and in index order within a group; where each group starts), or None when
+    no value repeats. See :func:`_index_entries`."""
+    n = len(h)
+    if n == 0:
+        return None
     bits = max(n.bit_length(), 1)
     low = (1 << bits) - 1
     high = np.int64(~low)
@@ -120,8 +135,7 @@ def _index_entries(h: np.ndarray, lens: np.ndarray, max_df: int, block: int = 1 
     del same
     run_new = run_new[rep]
     if len(run_new) == 0:
-        z = np.zeros(0, dtype=idx_type)
-        return np.zeros(0, dtype=np.int64), z, z.copy()
+        return None
     # their flat indices, a block at a time (no int64 copy of the kept keys)
     idx = np.empty(len(run_new), dtype=idx_type)
     done = 0
@@ -141,12 +155,12 @@ def _index_entries(h: np.ndarray, lens: np.ndarray, max_df: int, block: int = 1 
         order = rows[np.lexsort((idx[rows], full[rows], run_of_row))]
         idx[rows], full[rows] = idx[order], full[order]
         new = np.r_[True, full[1:] != full[:-1]]
-        del run_bounds, runs, rows, run_of_row, order
-    del run_new, collided, full
-    doc = np.repeat(np.arange(len(lens), dtype=idx_type), lens)[idx]
-    pos = idx
-    pos -= (np.cumsum(lens) - lens).astype(idx_type)[doc]
-    del idx
+    return idx, new
+
+
+def _df_filter(new: np.ndarray, doc: np.ndarray, pos: np.ndarray, max_df: int, block: int = 1 << 20):
+    """(group sizes, doc, pos) of the groups (starting where ``new``) found in
+    2..max_df distinct documents."""
     # document frequency: the distinct documents of a group (they are in order)
     starts = np.flatnonzero(new)
     sizes = np.diff(np.r_[starts, len(new)])
@@ -196,7 +210,7 @@ def _match_points(sizes: np.ndarray, doc: np.ndarray, pos: np.ndarray, cluster: 
     temporaries.
     """
     lim = int(pos.max()) + 1 if len(pos) else 1
-    widths = (max((n_docs * n_docs).bit_length(), 1), (2 * lim).bit_length(), lim.bit_length())
+    widths = _point_widths(n_docs, lim)
     packed = sum(widths) <= 63
     group_end = np.repeat(np.cumsum(sizes).astype(doc.dtype), sizes)
     cl = cluster[doc].astype(_int_type(2 * n_docs))
@@ -210,13 +224,23 @@ def _match_points(sizes: np.ndarray, doc: np.ndarray, pos: np.ndarray, cluster: 
             k += 1
             i = i[group_end[i] > i + k]
     del group_end, cl
-    if packed:
+    return _sorted_points(parts, widths if packed else None, lim)
+
+
+def _point_widths(n_docs: int, lim: int) -> tuple[int, int, int]:
+    return max((n_docs * n_docs).bit_length(), 1), (2 * lim).bit_length(), lim.bit_length()
+
+
+def _sorted_points(parts: list, widths, lim: int):
+    """The match points of ``parts`` (from :func:`_pair_step`) sorted, as :func:`_match_points` returns them."""
+    if widths is not None:
         code = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        del parts
+        parts.clear()
         code.sort()
         return code, (widths, lim)
     key, t, s = (np.concatenate([p[c] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
                  for c in range(3))
+    parts.clear()
     order = np.lexsort((t, t - s, key))
     return (key[order], t[order], s[order]), None
 
@@ -522,8 +546,16 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
     :func:`default_max_df`. ``corpus`` (:func:`cleaner.dedup.corpus.build` of
     the same texts) saves hashing them again. Results are ordered by target
     position in ``docs``, then target start, then source position.
+
+    Over a memory-mapped corpus (:mod:`.stage`) the index is built in
+    hash-range partitions and the passages found for ranges of target
+    documents, with scratch files in the corpus's folder (removed after):
+    the same results in memory bounded by the partitions. Only the texts of
+    documents in found passages are read.
     """
-    keys = [k for k, _ in docs]
+    from .minhash import doc_keys
+
+    keys, _ = doc_keys(docs)
     n = len(keys)
     if len(set(keys)) != n:
         raise ValueError("document keys must be unique")
@@ -533,6 +565,7 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
         if m.key in index and m.of_key in index:
             cluster[index[m.key]] = n + m.cluster
             cluster[index[m.of_key]] = n + m.cluster
+    del index
     if corpus is None:
         corpus = build_corpus([t for _, t in docs])
     if max_df is None:
@@ -540,14 +573,63 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
     # a text of < W tokens has no 5-gram positions: it takes no part
     ntok = np.diff(corpus.tok_off)
     lens = np.where(ntok >= W, ntok - W + 1, 0)
-    flat = corpus.sh_hash if (lens == corpus.n_shingles()).all() else \
-        corpus.sh_hash[np.repeat(ntok >= W, corpus.n_shingles())]
-
-    sizes, doc, pos = _index_entries(flat, lens, max_df)
-    points, layout = _match_points(sizes, doc, pos, cluster, n)
-    del sizes, doc, pos
-    if len(points if layout is not None else points[0]) == 0:
+    settings = dict(max_gap=max_gap, max_shift=max_shift, min_words=min_words, min_cover=min_cover,
+                    min_similarity=min_similarity)
+    if corpus.mapped:
+        found, sims = _recycled_partitioned(corpus, lens, cluster, max_df, settings)
+    else:
+        flat = corpus.sh_hash if (lens == corpus.n_shingles()).all() else \
+            corpus.sh_hash[np.repeat(ntok >= W, corpus.n_shingles())]
+        sizes, doc, pos = _index_entries(flat, lens, max_df)
+        del flat
+        points, layout = _match_points(sizes, doc, pos, cluster, n)
+        del sizes, doc, pos
+        found, sims = _passages(points, layout, corpus, **settings)
+    if len(found) == 0:
         return []
+    tgt, a0, ae, src, b0, be = found.T
+    start_t, end_t, start_s, end_s = _char_offsets(docs, tgt, a0, ae, src, b0, be)
+    # by target position, target start, source position, source start (a stable sort)
+    order = np.lexsort((start_s, src, start_t, tgt))
+    key_of = np.array(keys, dtype=object)
+    return list(map(RecycledMatch, key_of[tgt[order]].tolist(), start_t[order].tolist(), end_t[order].tolist(),
+                    key_of[src[order]].tolist(), start_s[order].tolist(), end_s[order].tolist(),
+                    [round(sim, 6) for sim in sims[order].tolist()]))
+
+
+_TEXTS_AT_ONCE = 1 << 14  # texts read at a time to map token offsets to characters
+
+
+def _char_offsets(docs, tgt, a0, ae, src, b0, be):
+    """Token offsets -> character offsets, reading only the documents involved,
+    a group of them at a time (start_t, end_t, start_s, end_s)."""
+    involved = np.unique(np.r_[tgt, src])
+    start_t, end_t = np.empty_like(a0), np.empty_like(a0)
+    start_s, end_s = np.empty_like(a0), np.empty_like(a0)
+    it, is_ = np.searchsorted(involved, tgt), np.searchsorted(involved, src)
+    for lo in range(0, len(involved), _TEXTS_AT_ONCE):
+        part = involved[lo:lo + _TEXTS_AT_ONCE]
+        tok_starts, tok_ends, tok_counts = token_offsets([docs[d][1] for d in part.tolist()])
+        first_tok = np.cumsum(tok_counts) - tok_counts
+        rows = np.flatnonzero((it >= lo) & (it < lo + len(part)))
+        ft = first_tok[it[rows] - lo]
+        start_t[rows], end_t[rows] = tok_starts[ft + a0[rows]], tok_ends[ft + ae[rows] - 1]
+        rows = np.flatnonzero((is_ >= lo) & (is_ < lo + len(part)))
+        fs = first_tok[is_[rows] - lo]
+        start_s[rows], end_s[rows] = tok_starts[fs + b0[rows]], tok_ends[fs + be[rows] - 1]
+    return start_t, end_t, start_s, end_s
+
+
+_NONE = (np.zeros((0, 6), dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+
+def _passages(points, layout, corpus: Corpus, *, max_gap: int, max_shift: int, min_words: int,
+              min_cover: float, min_similarity: float):
+    """The passages of the sorted match points of :func:`_match_points`: rows of
+    (tgt, a0, ae, src, b0, be) in token offsets, and their similarities."""
+    n = corpus.n
+    if len(points if layout is not None else points[0]) == 0:
+        return _NONE
     skey, t0, t1, s0, s1 = _seeds(points, layout)
     del points
     # cheap filter: document pairs sharing no more than one 5-gram
@@ -557,7 +639,7 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
     del ukeys, inv, cover
     skey, t0, t1, s0, s1 = skey[good], t0[good], t1[good], s0[good], s1[good]
     if len(skey) == 0:
-        return []
+        return _NONE
     lim = int(max(t0.max(), s0.max())) + 1
     spans = [int(skey.max()) + 1, lim, lim]
     if sum(max(x.bit_length(), 1) for x in spans) <= 63:
@@ -597,6 +679,7 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
     tok_hash, tok_off = corpus.tok_hash, corpus.tok_off
     right, m_right = _extend_all(tok_hash, tok_off, tgt, src, ae, be, 1)
     left, m_left = _extend_all(tok_hash, tok_off, tgt, src, a0 - 1, b0 - 1, -1)
+    drop_pages(tok_hash)
     chains = np.stack([g, a0 - left, ae + right, b0 - left, be + right, covered + m_left + m_right], axis=1)
     del g, a0, ae, b0, be, covered, tgt, src, right, m_right, left, m_left
     g, a0, ae, b0, be, covered = _merge_each_pair(chains).T
@@ -605,24 +688,146 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
     found = np.stack([tgt, a0[ok], ae[ok], src, b0[ok], be[ok]], axis=1)  # token offsets
     del chains, g, a0, ae, b0, be, covered, tgt, src
     if len(found) == 0:
-        return []
+        return _NONE
     sims = _containments(corpus, found)
+    drop_pages(corpus.sh_hash)
     good = sims >= min_similarity
-    found, sims = found[good], sims[good]
-    if len(found) == 0:
-        return []
-    tgt, a0, ae, src, b0, be = found.T
-    # token offsets -> character offsets, for the documents involved only, in one pass
-    involved = np.unique(np.r_[tgt, src])
-    tok_starts, tok_ends, tok_counts = token_offsets([docs[d][1] for d in involved.tolist()])
-    first_tok = np.cumsum(tok_counts) - tok_counts
-    ft = first_tok[np.searchsorted(involved, tgt)]
-    fs = first_tok[np.searchsorted(involved, src)]
-    start_t, end_t = tok_starts[ft + a0], tok_ends[ft + ae - 1]
-    start_s, end_s = tok_starts[fs + b0], tok_ends[fs + be - 1]
-    # by target position, target start, source position, source start (a stable sort)
-    order = np.lexsort((start_s, src, start_t, tgt))
-    key_of = np.array(keys, dtype=object)
-    return list(map(RecycledMatch, key_of[tgt[order]].tolist(), start_t[order].tolist(), end_t[order].tolist(),
-                    key_of[src[order]].tolist(), start_s[order].tolist(), end_s[order].tolist(),
-                    [round(sim, 6) for sim in sims[order].tolist()]))
+    return found[good], sims[good]
+
+
+# entries per hash-range partition of the index, and match points per range of
+# target documents, over a mapped corpus (about 40 bytes an entry, 8 a point)
+_PART_ENTRIES = 1 << 23
+_PART_POINTS = 1 << 24
+
+
+def _recycled_partitioned(corpus: Corpus, lens: np.ndarray, cluster: np.ndarray, max_df: int, settings: dict,
+                          part_entries: int | None = None, part_points: int | None = None):
+    """:func:`_passages` over a mapped corpus, in bounded memory (see :func:`find_recycled`).
+
+    1. The 5-gram hashes are read in windows and written to one scratch file
+       per hash range (their top bits), with their flat index; each range is
+       then grouped (:func:`_group_by_hash`) and filtered by document
+       frequency on its own, and its entries saved. A hash's occurrences are
+       all in one range, so the groups are those of :func:`_index_entries`.
+    2. The match points of a document pair depend only on the groups, and
+       everything after them only on the pair: the points are made for one
+       range of target documents at a time (ranges holding at most about
+       ``part_points`` points), each range's passages found on their own.
+    """
+    import shutil
+    import tempfile
+
+    from .minhash import _shingle_windows
+
+    part_entries = _PART_ENTRIES if part_entries is None else part_entries
+    part_points = _PART_POINTS if part_points is None else part_points
+    n = corpus.n
+    total = int(lens.sum())
+    if total == 0:
+        return _NONE
+    parts = 1 << max(int(np.ceil(np.log2(max(total / part_entries, 1)))), 0)
+    pbits = parts.bit_length() - 1
+    scratch = Path(tempfile.mkdtemp(prefix="recycled-", dir=corpus.folder))
+    try:
+        idx_type = _int_type(max(total, n))
+        flat_off = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(lens, out=flat_off[1:])
+        # 1. hash ranges to scratch files
+        files = [(open(scratch / f"h{p}.u64", "wb"), open(scratch / f"i{p}.idx", "wb")) for p in range(parts)]
+        try:
+            for d0, d1, sh, off in _shingle_windows(corpus):
+                counts = np.diff(off)
+                if not (lens[d0:d1] == counts).all():
+                    sh = sh[np.repeat(lens[d0:d1] > 0, counts)]
+                flat_idx = np.arange(flat_off[d0], flat_off[d1], dtype=idx_type)
+                if parts == 1:
+                    sh.tofile(files[0][0])
+                    flat_idx.tofile(files[0][1])
+                    continue
+                which = (sh >> np.uint64(64 - pbits)).astype(np.int64)
+                order = np.argsort(which, kind="stable")
+                bounds = np.searchsorted(which[order], np.arange(parts + 1))
+                sh, flat_idx = sh[order], flat_idx[order]
+                for p in range(parts):
+                    sh[bounds[p]:bounds[p + 1]].tofile(files[p][0])
+                    flat_idx[bounds[p]:bounds[p + 1]].tofile(files[p][1])
+        finally:
+            for fh, fi in files:
+                fh.close()
+                fi.close()
+        # each range grouped and filtered; per target document, an upper bound of its match points
+        lim = 1
+        load = np.zeros(n, dtype=np.float64)
+        saved = []
+        for p in range(parts):
+            h = np.fromfile(scratch / f"h{p}.u64", dtype=np.uint64)
+            gidx = np.fromfile(scratch / f"i{p}.idx", dtype=idx_type)
+            (scratch / f"h{p}.u64").unlink()
+            (scratch / f"i{p}.idx").unlink()
+            grouped = _group_by_hash(h, _int_type(len(h)))
+            del h
+            if grouped is None:
+                continue
+            idx, new = grouped
+            gidx = gidx[idx]
+            del idx
+            doc = (np.searchsorted(flat_off, gidx, side="right") - 1).astype(idx_type)
+            pos = gidx
+            pos -= flat_off[doc].astype(idx_type)
+            del gidx
+            sizes, doc, pos = _df_filter(new, doc, pos, max_df)
+            if len(sizes) == 0:
+                continue
+            lim = max(lim, int(pos.max()) + 1)
+            rank = np.arange(len(doc), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+            load += np.bincount(doc, weights=rank, minlength=n)
+            del rank
+            name = scratch / f"entries{p}.npz"
+            np.savez(name, sizes=sizes, doc=doc, pos=pos)
+            saved.append(name)
+            del sizes, doc, pos
+        # 2. ranges of target documents
+        cum = np.cumsum(load)
+        del load
+        bounds = [0]
+        while bounds[-1] < n:
+            lo = bounds[-1]
+            base = cum[lo - 1] if lo else 0.0
+            hi = int(np.searchsorted(cum, base + part_points, side="right"))
+            bounds.append(min(max(hi, lo + 1), n))
+        widths = _point_widths(n, lim)
+        packed = sum(widths) <= 63
+        found, sims = [], []
+        for t_lo, t_hi in zip(bounds[:-1], bounds[1:]):
+            points = []
+            for name in saved:
+                with np.load(name) as z:
+                    sizes, doc, pos = z["sizes"], z["doc"], z["pos"]
+                _range_points(sizes, doc, pos, cluster, n, t_lo, t_hi, lim, widths if packed else None, points)
+                del sizes, doc, pos
+            points, layout = _sorted_points(points, widths if packed else None, lim)
+            f, s = _passages(points, layout, corpus, **settings)
+            del points
+            found.append(f)
+            sims.append(s)
+        return np.concatenate(found), np.concatenate(sims)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _range_points(sizes, doc, pos, cluster, n_docs: int, t_lo: int, t_hi: int, lim: int, widths,
+                  parts: list) -> None:
+    """:func:`_pair_step` parts of the match points whose target (later) document
+    is in ``t_lo..t_hi-1``: every entry of such a document with each earlier
+    entry of its group."""
+    rank = np.arange(len(doc), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    j = np.flatnonzero((doc >= t_lo) & (doc < t_hi) & (rank >= 1))
+    if len(j) == 0:
+        return
+    cl = cluster[doc].astype(_int_type(2 * n_docs))
+    k = 1
+    while len(j):
+        _pair_step((j - k).astype(doc.dtype), k, doc, pos, cl, n_docs, lim, widths, parts)
+        k += 1
+        j = j[rank[j] >= k]

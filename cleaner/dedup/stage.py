@@ -1,0 +1,246 @@
+"""A corpus hashed batch by batch, spilled to stage files when large.
+
+:class:`CorpusStage` takes the documents in order, a batch at a time
+(:meth:`CorpusStage.add`), and hashes each batch as :func:`.corpus.build`
+would (same tokens, same hashes; the result does not depend on how the
+documents are batched). The token and shingle hashes stay in memory until
+they (with the texts, when kept) exceed ``spill_bytes``; then they are
+appended to raw binary files in ``folder`` and memory is released:
+
+    tokens.u64     token hashes, uint64, all documents in order
+    shingles.u64   positional shingle hashes, uint64
+    texts.utf8     the texts (``keep_texts=True``), UTF-8 with lone
+                   surrogates passed through (``surrogatepass``)
+
+:meth:`CorpusStage.finish` returns a :class:`.corpus.Corpus` whose
+``tok_hash``/``sh_hash`` are read-only ``np.memmap`` of those files (or the
+in-memory arrays when nothing was spilled); the offsets stay in memory (16
+bytes per document). Every function of :mod:`cleaner.dedup` accepts it, and
+the ones that pass over the whole corpus read a mapped corpus in windows and
+drop the pages they read (:func:`.corpus.drop_pages`), so their peak memory
+does not grow with the corpus's hashes.
+
+:class:`StagedDocs` is the ``docs`` argument of ``find_duplicates`` /
+``find_recycled`` over a stage: ``(key, text)`` pairs, each text read on
+demand; the functions read only the texts they need.
+
+The folder and its files belong to the caller: the stage creates the files
+(overwriting stage files of the same names) but never deletes them or the
+folder; remove the folder when the corpus is no longer used.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .corpus import CHUNK_CHARS, Corpus, _chunk_shingles, _chunk_tokens, _chunks
+from .shingles import SHINGLE_WIDTH
+
+TOKENS_FILE = "tokens.u64"
+SHINGLES_FILE = "shingles.u64"
+TEXTS_FILE = "texts.utf8"
+DEFAULT_SPILL_BYTES = 256 << 20
+
+
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")  # lone surrogates (surrogateescape) round-trip
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", "surrogatepass")
+
+
+class CorpusStage:
+    """Token and shingle hashes of documents added batch by batch (see the module docstring).
+
+    ``folder``: where the stage files go once the staged data exceed
+    ``spill_bytes`` (None: never spill). ``keep_texts``: also keep the texts,
+    for :meth:`text`. Call :meth:`close` (or use ``with``) to close the text
+    file once done reading texts.
+    """
+
+    def __init__(self, folder: Path | None, *, keep_texts: bool = False,
+                 spill_bytes: int = DEFAULT_SPILL_BYTES, width: int = SHINGLE_WIDTH,
+                 chunk_chars: int = CHUNK_CHARS) -> None:
+        self.folder = None if folder is None else Path(folder)
+        self.keep_texts = keep_texts
+        self.spill_bytes = spill_bytes
+        self.width = width
+        self.chunk_chars = chunk_chars
+        self._tok: list[np.ndarray] = []  # pieces not yet spilled
+        self._sh: list[np.ndarray] = []
+        self._texts: list[str] = []
+        self._staged = 0  # bytes held in the pieces above
+        self._ntok: list[np.ndarray] = []
+        self._lens: list[np.ndarray] = []
+        self._text_bytes: list[np.ndarray] = []  # UTF-8 length of each spilled text
+        self._n = 0
+        self._n_tok_disk = self._n_sh_disk = self._n_text_disk = 0
+        self.spilled = False
+        self._corpus: Corpus | None = None
+        self._text_off: np.ndarray | None = None
+        self._fd: int | None = None
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+
+    # ------------------------------------------------------------------ building
+    @property
+    def n(self) -> int:
+        """Documents added so far."""
+        return self._n
+
+    def add(self, texts: Sequence[str]) -> None:
+        """Hash a batch of documents (in order) and append them."""
+        if self._corpus is not None:
+            raise RuntimeError("the stage is finished")
+        texts = list(texts)
+        if not texts:
+            return
+        ntok = np.zeros(len(texts), dtype=np.int64)
+        for lo, hi in _chunks(texts, self.chunk_chars):
+            h, c = _chunk_tokens(texts[lo:hi])
+            ntok[lo:hi] = c
+            sh = _chunk_shingles(h, c, self.width)
+            self._tok.append(h)
+            self._sh.append(sh)
+            self._staged += h.nbytes + sh.nbytes
+        self._ntok.append(ntok)
+        self._lens.append(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+        if self.keep_texts:
+            self._texts.extend(texts)
+            self._staged += int(self._lens[-1].sum())
+        self._n += len(texts)
+        if self.folder is not None and self._staged > self.spill_bytes:
+            self._spill()
+
+    def _spill(self) -> None:
+        """Append the pieces held in memory to the stage files and let them go."""
+        mode = "ab" if self.spilled else "wb"
+        with open(self.folder / TOKENS_FILE, mode) as f:
+            for piece in self._tok:
+                piece.tofile(f)
+                self._n_tok_disk += len(piece)
+        with open(self.folder / SHINGLES_FILE, mode) as f:
+            for piece in self._sh:
+                piece.tofile(f)
+                self._n_sh_disk += len(piece)
+        if self.keep_texts:
+            with open(self.folder / TEXTS_FILE, mode) as f:
+                sizes = np.zeros(len(self._texts), dtype=np.int64)
+                for k, text in enumerate(self._texts):
+                    data = _encode(text)
+                    sizes[k] = len(data)
+                    f.write(data)
+            self._text_bytes.append(sizes)
+            self._n_text_disk += len(self._texts)
+        self._tok, self._sh, self._texts = [], [], []
+        self._staged = 0
+        self.spilled = True
+
+    def finish(self) -> Corpus:
+        """The :class:`Corpus` of every document added (memory-mapped when spilled)."""
+        if self._corpus is not None:
+            return self._corpus
+        if self.spilled:
+            if self._tok or self._sh or self._texts:
+                self._spill()
+            tok_hash = _map(self.folder / TOKENS_FILE, self._n_tok_disk)
+            sh_hash = _map(self.folder / SHINGLES_FILE, self._n_sh_disk)
+        else:
+            tok_hash = np.concatenate(self._tok) if self._tok else np.zeros(0, dtype=np.uint64)
+            sh_hash = np.concatenate(self._sh) if self._sh else np.zeros(0, dtype=np.uint64)
+            self._tok, self._sh = [], []
+        ntok = np.concatenate(self._ntok) if self._ntok else np.zeros(0, dtype=np.int64)
+        self._ntok = [ntok]
+        tok_off = np.zeros(self._n + 1, dtype=np.int64)
+        np.cumsum(ntok, out=tok_off[1:])
+        w = self.width
+        n_sh = np.where(ntok >= w, ntok - w + 1, np.minimum(ntok, 1))
+        sh_off = np.zeros(self._n + 1, dtype=np.int64)
+        np.cumsum(n_sh, out=sh_off[1:])
+        self._corpus = Corpus(tok_hash, tok_off, sh_hash, sh_off, folder=self.folder)
+        if self.keep_texts and self._text_bytes:
+            sizes = np.concatenate(self._text_bytes)
+            self._text_off = np.zeros(len(sizes) + 1, dtype=np.int64)
+            np.cumsum(sizes, out=self._text_off[1:])
+            self._text_bytes = [sizes]
+        return self._corpus
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def lengths(self) -> np.ndarray:
+        """len() (code points) of every text added so far."""
+        if len(self._lens) != 1:
+            self._lens = [np.concatenate(self._lens) if self._lens else np.zeros(0, dtype=np.int64)]
+        return self._lens[0]
+
+    def text(self, i: int) -> str:
+        """Document ``i``'s text (``keep_texts=True`` only)."""
+        if not self.keep_texts:
+            raise ValueError("the stage was made without keep_texts")
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        if i >= self._n_text_disk:
+            return self._texts[i - self._n_text_disk]
+        if self._text_off is None or len(self._text_off) != self._n_text_disk + 1:
+            sizes = np.concatenate(self._text_bytes)
+            self._text_bytes = [sizes]
+            self._text_off = np.zeros(len(sizes) + 1, dtype=np.int64)
+            np.cumsum(sizes, out=self._text_off[1:])
+        if self._fd is None:
+            self._fd = os.open(self.folder / TEXTS_FILE, os.O_RDONLY)
+        lo, hi = int(self._text_off[i]), int(self._text_off[i + 1])
+        data = os.pread(self._fd, hi - lo, lo)
+        if len(data) != hi - lo:
+            raise OSError(f"{self.folder / TEXTS_FILE}: short read")
+        return _decode(data)
+
+    def close(self) -> None:
+        """Close the text file (the stage files themselves stay: they are the caller's)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> CorpusStage:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _map(path: Path, count: int) -> np.ndarray:
+    if count == 0:  # mmap cannot map an empty file
+        return np.zeros(0, dtype=np.uint64)
+    return np.memmap(path, dtype=np.uint64, mode="r", shape=(count,))
+
+
+class StagedDocs(Sequence):
+    """``(key, text)`` pairs of a stage's documents, each text read on demand.
+
+    ``keys`` are the documents' keys in stage order. ``find_duplicates`` and
+    ``find_recycled`` recognise it and take the keys and text lengths without
+    reading the texts.
+    """
+
+    def __init__(self, keys: Sequence[str], stage: CorpusStage) -> None:
+        if len(keys) != stage.n:
+            raise ValueError("one key per staged document")
+        self.keys = list(keys)
+        self.stage = stage
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self.keys[i], self.stage.text(i)
+
+    def text_length(self, i: int) -> int:
+        return int(self.stage.lengths[i])
+
+
+__all__ = ["CorpusStage", "StagedDocs", "DEFAULT_SPILL_BYTES"]
