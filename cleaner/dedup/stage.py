@@ -70,18 +70,20 @@ class CorpusStage:
         self.spill_bytes = spill_bytes
         self.width = width
         self.chunk_chars = chunk_chars
-        self._tok: list[np.ndarray] = []  # pieces not yet spilled
-        self._sh: list[np.ndarray] = []
-        self._texts: list[str] = []
-        self._staged = 0  # bytes held in the pieces above
+        # not yet spilled: large buffers (pages only touched as they fill, and given
+        # back to the system at a spill; a list of chunk-sized pieces would stay in the heap)
+        self._tok = self._sh = self._texts = None
+        self._new_buffers()
+        self._n_tok = self._n_sh = self._n_text_bytes = 0
+        self._text_sizes: list[np.ndarray] = []  # UTF-8 length of each text
         self._ntok: list[np.ndarray] = []
         self._lens: list[np.ndarray] = []
-        self._text_bytes: list[np.ndarray] = []  # UTF-8 length of each spilled text
         self._n = 0
-        self._n_tok_disk = self._n_sh_disk = self._n_text_disk = 0
+        self._n_tok_disk = self._n_sh_disk = 0
+        self._text_disk_bytes = 0
+        self._text_off: np.ndarray | None = None
         self.spilled = False
         self._corpus: Corpus | None = None
-        self._text_off: np.ndarray | None = None
         self._fd: int | None = None
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -104,55 +106,65 @@ class CorpusStage:
             h, c = _chunk_tokens(texts[lo:hi])
             ntok[lo:hi] = c
             sh = _chunk_shingles(h, c, self.width)
-            self._tok.append(h)
-            self._sh.append(sh)
-            self._staged += h.nbytes + sh.nbytes
+            self._tok = _put(self._tok, self._n_tok, h)
+            self._n_tok += len(h)
+            self._sh = _put(self._sh, self._n_sh, sh)
+            self._n_sh += len(sh)
         self._ntok.append(ntok)
         self._lens.append(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
         if self.keep_texts:
-            self._texts.extend(texts)
-            self._staged += int(self._lens[-1].sum())
+            encoded = list(map(_encode, texts))
+            self._text_sizes.append(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
+            data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+            del encoded
+            self._texts = _put(self._texts, self._n_text_bytes, data)
+            self._n_text_bytes += len(data)
+            self._text_off = None
         self._n += len(texts)
-        if self.folder is not None and self._staged > self.spill_bytes:
+        staged = 8 * (self._n_tok + self._n_sh) + self._n_text_bytes
+        if self.folder is not None and staged > self.spill_bytes:
             self._spill()
 
     def _spill(self) -> None:
-        """Append the pieces held in memory to the stage files and let them go."""
+        """Append what is held in memory to the stage files and let it go."""
         mode = "ab" if self.spilled else "wb"
         with open(self.folder / TOKENS_FILE, mode) as f:
-            for piece in self._tok:
-                piece.tofile(f)
-                self._n_tok_disk += len(piece)
+            self._tok[:self._n_tok].tofile(f)
         with open(self.folder / SHINGLES_FILE, mode) as f:
-            for piece in self._sh:
-                piece.tofile(f)
-                self._n_sh_disk += len(piece)
+            self._sh[:self._n_sh].tofile(f)
         if self.keep_texts:
             with open(self.folder / TEXTS_FILE, mode) as f:
-                sizes = np.zeros(len(self._texts), dtype=np.int64)
-                for k, text in enumerate(self._texts):
-                    data = _encode(text)
-                    sizes[k] = len(data)
-                    f.write(data)
-            self._text_bytes.append(sizes)
-            self._n_text_disk += len(self._texts)
-        self._tok, self._sh, self._texts = [], [], []
-        self._staged = 0
+                self._texts[:self._n_text_bytes].tofile(f)
+        self._n_tok_disk += self._n_tok
+        self._n_sh_disk += self._n_sh
+        self._text_disk_bytes += self._n_text_bytes
+        self._tok = self._sh = self._texts = None
+        self._new_buffers()
+        self._n_tok = self._n_sh = self._n_text_bytes = 0
         self.spilled = True
+
+    def _new_buffers(self) -> None:
+        # sized for a spill's worth (virtual memory until written) when spilling
+        cap = self.spill_bytes // 8 + 1 if self.folder is not None else 1 << 16
+        self._tok = np.empty(cap, dtype=np.uint64)
+        self._sh = np.empty(cap, dtype=np.uint64)
+        self._texts = np.empty(8 * cap if self.keep_texts else 0, dtype=np.uint8)
 
     def finish(self) -> Corpus:
         """The :class:`Corpus` of every document added (memory-mapped when spilled)."""
         if self._corpus is not None:
             return self._corpus
         if self.spilled:
-            if self._tok or self._sh or self._texts:
+            if self._n_tok or self._n_sh or self._n_text_bytes:
                 self._spill()
             tok_hash = _map(self.folder / TOKENS_FILE, self._n_tok_disk)
             sh_hash = _map(self.folder / SHINGLES_FILE, self._n_sh_disk)
         else:
-            tok_hash = np.concatenate(self._tok) if self._tok else np.zeros(0, dtype=np.uint64)
-            sh_hash = np.concatenate(self._sh) if self._sh else np.zeros(0, dtype=np.uint64)
-            self._tok, self._sh = [], []
+            # shrunk in place (realloc: no copy)
+            self._tok.resize(self._n_tok, refcheck=False)
+            self._sh.resize(self._n_sh, refcheck=False)
+            tok_hash, sh_hash = self._tok, self._sh
+            self._texts.resize(self._n_text_bytes, refcheck=False)
         ntok = np.concatenate(self._ntok) if self._ntok else np.zeros(0, dtype=np.int64)
         self._ntok = [ntok]
         tok_off = np.zeros(self._n + 1, dtype=np.int64)
@@ -162,11 +174,6 @@ class CorpusStage:
         sh_off = np.zeros(self._n + 1, dtype=np.int64)
         np.cumsum(n_sh, out=sh_off[1:])
         self._corpus = Corpus(tok_hash, tok_off, sh_hash, sh_off, folder=self.folder)
-        if self.keep_texts and self._text_bytes:
-            sizes = np.concatenate(self._text_bytes)
-            self._text_off = np.zeros(len(sizes) + 1, dtype=np.int64)
-            np.cumsum(sizes, out=self._text_off[1:])
-            self._text_bytes = [sizes]
         return self._corpus
 
     # ------------------------------------------------------------------ reading
@@ -183,16 +190,18 @@ class CorpusStage:
             raise ValueError("the stage was made without keep_texts")
         if not 0 <= i < self._n:
             raise IndexError(i)
-        if i >= self._n_text_disk:
-            return self._texts[i - self._n_text_disk]
-        if self._text_off is None or len(self._text_off) != self._n_text_disk + 1:
-            sizes = np.concatenate(self._text_bytes)
-            self._text_bytes = [sizes]
+        if self._text_off is None:
+            sizes = np.concatenate(self._text_sizes)
+            self._text_sizes = [sizes]
             self._text_off = np.zeros(len(sizes) + 1, dtype=np.int64)
             np.cumsum(sizes, out=self._text_off[1:])
+        lo, hi = int(self._text_off[i]), int(self._text_off[i + 1])
+        if lo >= self._text_disk_bytes:  # still in memory
+            lo -= self._text_disk_bytes
+            hi -= self._text_disk_bytes
+            return _decode(self._texts[lo:hi].tobytes())
         if self._fd is None:
             self._fd = os.open(self.folder / TEXTS_FILE, os.O_RDONLY)
-        lo, hi = int(self._text_off[i]), int(self._text_off[i + 1])
         data = os.pread(self._fd, hi - lo, lo)
         if len(data) != hi - lo:
             raise OSError(f"{self.folder / TEXTS_FILE}: short read")
@@ -209,6 +218,17 @@ class CorpusStage:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _put(buf: np.ndarray, used: int, values: np.ndarray) -> np.ndarray:
+    """Write ``values`` at ``buf[used:]``, into a larger buffer when full (a copy of
+    the used part only: ndarray.resize would zero-fill, touching every new page)."""
+    if used + len(values) > len(buf):
+        bigger = np.empty(max(2 * len(buf), used + len(values)), dtype=buf.dtype)
+        bigger[:used] = buf[:used]
+        buf = bigger
+    buf[used:used + len(values)] = values
+    return buf
 
 
 def _map(path: Path, count: int) -> np.ndarray:
