@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .io.readers import SourceFile
 from .rules import RuleContext
 
 MISSING = ("--engine dask needs Dask: pip install 'cleaner[dask]' "
@@ -53,11 +52,15 @@ def _clean_piece(units, ctx: RuleContext):
     return _clean_unit_list(units, ctx)
 
 
-def clean_pieces(sources: list[SourceFile], ctx: RuleContext, pieces: list[tuple[int, int, int]],
-                 scheduler: str | None, workers: int) -> Iterator[list | str]:
-    """Yield each piece's results (or error message), in order, cleaned on the cluster."""
+def clean_pieces(pieces: Iterator[list], ctx: RuleContext, scheduler: str | None,
+                 workers: int) -> Iterator[list | str]:
+    """Yield each piece's results (or error message), in order, cleaned on the cluster.
+
+    ``pieces`` (lists of units) are taken as they come, a bounded number in flight."""
     import logging
     import os
+    from collections import deque
+    from itertools import islice
 
     from dask.distributed import Client, LocalCluster
 
@@ -71,19 +74,18 @@ def clean_pieces(sources: list[SourceFile], ctx: RuleContext, pieces: list[tuple
         client = Client(cluster)
     try:
         [ctx_future] = client.scatter([ctx], broadcast=True)
-        futures: list = []
-
-        def submit_more() -> None:  # the next batch of pieces: their documents scattered as data
-            batch = pieces[len(futures):len(futures) + _BATCH]
-            data = client.scatter([sources[i].units[lo:hi] for i, lo, hi in batch])
-            futures.extend(client.map(_clean_piece, data, ctx=ctx_future, pure=False))
-
-        for k in range(len(pieces)):
-            while len(futures) < len(pieces) and len(futures) - k < _IN_FLIGHT:
-                submit_more()
-            result = futures[k].result()
-            futures[k] = None  # released on the cluster
-            yield result
+        futures: deque = deque()
+        pieces = iter(pieces)
+        more = True
+        while True:
+            while more and len(futures) < _IN_FLIGHT:  # the next batch: its documents scattered as data
+                batch = list(islice(pieces, _BATCH))
+                more = len(batch) == _BATCH
+                if batch:
+                    futures.extend(client.map(_clean_piece, client.scatter(batch), ctx=ctx_future, pure=False))
+            if not futures:
+                return
+            yield futures.popleft().result()  # released on the cluster once dropped here
     finally:
         client.close()
         if cluster is not None:

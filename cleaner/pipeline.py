@@ -214,15 +214,15 @@ def read_all(
     return sources, errors
 
 
-# The per-document work of a run, in this process or a pool of forked workers
-# that inherit the read files and the corpus counts (nothing big is pickled on
-# the way in; only edits and cleaned texts come back). The work is cut into
-# pieces of at most CHUNK_DOCS documents of one file, so a single large JSONL
-# file keeps every worker busy too. Results arrive in file order either way,
-# so a run's outputs and log do not depend on --workers.
+# The per-document work of a run, in this process or a pool of forked
+# workers that inherit the corpus counts. The documents travel in pieces of
+# at most CHUNK_DOCS documents of one file (a single large JSONL file keeps
+# every worker busy too), a bounded number in flight; only edits and cleaned
+# texts come back. Results arrive in order either way, so a run's outputs and
+# log do not depend on --workers.
 MIN_DOCS_PER_WORKER = 4  # fewer documents than this per worker: not worth starting processes
 CHUNK_DOCS = 64
-_POOL_STATE: tuple[list[SourceFile], RuleContext] | None = None
+_POOL_CTX: RuleContext | None = None
 
 
 def _clean_unit_list(units: list[Unit], ctx: RuleContext):
@@ -233,19 +233,8 @@ def _clean_unit_list(units: list[Unit], ctx: RuleContext):
         return f"not cleaned: internal error ({type(exc).__name__}: {exc}); please report it"
 
 
-def _clean_piece(piece: tuple[int, int, int]):
-    sources, ctx = _POOL_STATE
-    index, lo, hi = piece
-    return _clean_unit_list(sources[index].units[lo:hi], ctx)
-
-
-def _pieces(sources: list[SourceFile]) -> list[tuple[int, int, int]]:
-    """(file index, first unit, end unit) pieces, in order; every file has at least one."""
-    size, out = CHUNK_DOCS, []
-    for index, source in enumerate(sources):
-        n = len(source.units)
-        out.extend((index, lo, min(lo + size, n)) for lo in range(0, max(n, 1), size))
-    return out
+def _clean_piece(units: list[Unit]):
+    return _clean_unit_list(units, _POOL_CTX)
 
 
 def _worker_init(parent: int) -> None:
@@ -279,55 +268,350 @@ def effective_workers(workers: int, n_docs: int) -> int:
     return max(1, min(wanted, n_docs // MIN_DOCS_PER_WORKER))
 
 
-def by_file(sources: list[SourceFile], pieces: list[tuple[int, int, int]], results, on_docs=None):
-    """Each file's outcome from its pieces' results (in piece order): the units'
-    results, or the first error message among them. ``on_docs(n)`` is told
-    after every piece how many documents it held."""
-    outcome: list | str = []
-    for (index, lo, hi), result in zip(pieces, results):
-        if isinstance(result, str):
-            outcome = outcome if isinstance(outcome, str) else result  # a file's first error stops it
-        elif isinstance(outcome, list):
-            outcome.extend(result)
-        if on_docs is not None:
-            on_docs(hi - lo)
-        if hi >= len(sources[index].units):  # the file's last piece
-            yield outcome
-            outcome = []
+# Between the passes of a run, what each document leaves in memory is a
+# DocRef (where it is, and its edits to map cleaned offsets back to the
+# original); its texts live in the dedup stages, on disk when large.
+HOLD_CHARS = 1 << 27  # a corpus of up to ~128M characters is held between the passes, not read twice
+STAGE_SPILL_BYTES = 1 << 28  # dedup hashes beyond this go to stage files (see cleaner.dedup.stage)
 
 
-def _clean_all(sources: list[SourceFile], ctx: RuleContext, options: Options, on_docs=None):
-    """Yield each file's cleaning outcome, in order: its units' results, or an error message."""
-    global _POOL_STATE
-    pieces = _pieces(sources)
+@dataclass(slots=True)
+class DocRef:
+    key: str
+    path: str
+    id: str | None
+    line: int | None  # JSONL: 0-based line of the record in its file
+    fmt: str
+    edits: list[Edit] | None  # None when unchanged
+    dropped: bool = False
+
+
+@dataclass
+class Totals:
+    files: int = 0
+    documents: int = 0
+    changed_files: int = 0
+    chars_in: int = 0
+    chars_out: int = 0
+    edits: Counter = field(default_factory=Counter)
+
+
+class CorpusRun:
+    """One run over a corpus, in passes that keep little per document.
+
+    1. :meth:`survey` reads every file once (read errors are recorded): the
+       corpus line counts and the hashes of the texts as read (dedup stage).
+    2. :meth:`results` reads the files again (a small corpus is held instead),
+       cleans them piece by piece in the engine, and yields a FileResult per
+       part of a file, in order: the caller writes it and lets it go.
+    3. :meth:`find_duplicates` runs over the staged hashes of the cleaned texts.
+
+    ``sources``: files already read (held; no paths are read). ``accept(first
+    part)`` may refuse a file with a reason (recorded as an error) before it
+    is surveyed. ``stage_dir``: where the dedup stages spill (None: a
+    temporary folder, removed by :meth:`close`).
+    """
+
+    def __init__(self, options: Options, *, paths: list[Path] | None = None,
+                 sources: list[SourceFile] | None = None, exclude=(), force_exclude: bool = False,
+                 clean: bool = True, accept: Callable[[SourceFile], str | None] | None = None,
+                 progress: Callable[[int], None] | None = None, stage: Callable[[str], None] | None = None,
+                 stage_dir: Path | None = None):
+        self.options = options
+        self.clean = clean
+        self.paths, self.exclude, self.force_exclude = paths or [], exclude, force_exclude
+        self._held: list[list[SourceFile]] | None = [[s] for s in sources] if sources is not None else None
+        self._given = sources is not None
+        self.accept = accept
+        self.progress, self.stage = progress, stage
+        self.files: list[SourceFile] = []  # the first part of every file taken (texts of unheld files dropped)
+        self.errors: list[tuple[str, str]] = []
+        self.refs: dict[str, DocRef] = {}
+        self.totals = Totals()
+        self.duplicates: list = []
+        self.recycled: list = []
+        self.n_docs = 0
+        self.ctx = RuleContext()
+        self._tmp = None
+        self._stage_dir = stage_dir
+        self._raw = self._cleaned = None
+        self._aligned = True  # the cleaned stage holds every surveyed document, in order
+
+    # ------------------------------------------------------------------ helpers
+    def _begin(self, what: str) -> None:
+        if self.stage is not None:
+            self.stage(what)
+
+    def _stage_folder(self, name: str) -> Path:
+        if self._stage_dir is None and self._tmp is None:
+            import tempfile
+
+            self._tmp = tempfile.TemporaryDirectory(prefix="cleaner-stage-")
+            self._stage_dir = Path(self._tmp.name)
+        return self._stage_dir / name
+
+    def _new_stage(self, name: str, keep_texts: bool):
+        from .dedup.stage import CorpusStage
+
+        # files already in memory stay there; otherwise the stage's folder is
+        # written once the stage outgrows STAGE_SPILL_BYTES
+        small = self._given and sum(len(u.doc.text) for p in self.files for u in p.units) <= HOLD_CHARS
+        folder = None if small else self._stage_folder(name)
+        return CorpusStage(folder, keep_texts=keep_texts, spill_bytes=STAGE_SPILL_BYTES)
+
+    def _read_file(self, path: Path, rel: str) -> Iterator[SourceFile]:
+        o = self.options
+        from .io.readers import read_parts
+
+        return read_parts(path, rel, lang=o.lang, text_field=o.text_field, id_field=o.id_field,
+                          max_bytes=o.max_bytes)
+
+    def _first_pass_files(self) -> Iterator[tuple[Path, Iterable[SourceFile]]]:
+        """(path, its parts) of every file: given ones, or read as they are found."""
+        if self._given:
+            for parts in self._held:
+                yield parts[0].path, parts
+            return
+        def unreadable(folder: str, reason: str) -> None:
+            self.errors.append((folder, f"folder not read: {reason}"))
+
+        for path, rel in discover(self.paths, exclude=self.exclude, force_exclude=self.force_exclude,
+                                  on_error=unreadable):
+            yield path, self._read_file(path, rel)
+
+    # ------------------------------------------------------------------ pass 1
+    def survey(self) -> None:
+        """Read every file; count lines and stage the raw hashes (see the class docstring)."""
+        if self.clean:
+            self._begin("counting lines across the corpus")
+        lines = LineSurvey()
+        raw = self._new_stage("raw", keep_texts=False) if self.clean else None
+        held: list[list[SourceFile]] | None = []
+        held_chars = 0
+        for path, parts in self._first_pass_files():
+            taken: list[SourceFile] = []
+            docs = 0
+            try:
+                for part in parts:
+                    if not taken and self.accept is not None and (why := self.accept(part)):
+                        self.errors.append((str(part.path), why))
+                        break
+                    if not self._given:  # (files given already read: their reader reported them)
+                        self.errors.extend((f"{part.path}:{line_no}", reason) for line_no, reason in part.record_errors)
+                    texts = [u.doc.text for u in part.units]
+                    if self.clean:
+                        for text in texts:
+                            lines.add(document_lines(text))
+                        raw.add(texts)
+                    docs += len(texts)
+                    held_chars += sum(map(len, texts))
+                    if held is not None and held_chars > HOLD_CHARS and not self._given:
+                        held = None  # too big to hold: the second pass reads the files again
+                    # an unheld file keeps only its first part's facts, without texts
+                    taken.append(part if held is not None else _header(part))
+            except (ReadError, RecursionError) as exc:
+                self.errors.append((str(path), str(exc) or type(exc).__name__))
+                if docs:  # failed midway: documents of it are in the stage, but not in the run
+                    self._aligned = False
+                continue
+            if not taken:
+                continue
+            self.files.append(taken[0])
+            self.n_docs += docs
+            if held is not None:
+                held.append(taken)
+        if held is not None:
+            self._held = held
+        self.totals.files = len(self.files)
+        if self.clean:
+            self._raw = raw
+            raw_corpus = raw.finish()
+            self.ctx = RuleContext(line_counts=lines.counts(copy_groups(raw_corpus)), n_docs=self.n_docs)
+        else:
+            self.ctx = RuleContext(n_docs=self.n_docs)
+
+    # ------------------------------------------------------------------ pass 2
+    def _parts(self) -> Iterator[tuple[int, SourceFile]]:
+        """(file number, part) of every file taken in the survey, read again unless held."""
+        for number, first in enumerate(self.files):
+            if self._held is not None:
+                for part in self._held[number]:
+                    yield number, part
+                continue
+            try:
+                for part in self._read_file(first.path, first.rel):
+                    yield number, part
+            except (ReadError, RecursionError) as exc:
+                self.errors.append((str(first.path), f"not read again: {exc}"))
+                self._aligned = False
+                yield number, None  # the file's outcome: failed
+
+    def results(self) -> Iterator[FileResult]:
+        """Each part of each file, cleaned (or as read when not cleaning), in order."""
+        if self.clean:
+            self._begin("cleaning documents")
+        dedup = self.options.dedup
+        cleaned = self._new_stage("cleaned", keep_texts=True) if dedup else None
+        self._cleaned = cleaned
+        failed: set[int] = set()
+        changed = False  # the current file's parts so far
+        for number, part, outcome in _clean_parts(self._parts(), self.ctx, self.options, self.clean,
+                                                   self.progress):
+            if number in failed:
+                continue
+            if part is None or isinstance(outcome, str):  # a detector bug stops this file, not the run
+                failed.add(number)
+                if isinstance(outcome, str):
+                    self.errors.append((str(self.files[number].path), outcome))
+                self._aligned = False
+                self.totals.files -= 1
+                continue
+            units = [UnitResult(u, edits, text, lang) for u, (edits, text, lang) in zip(part.units, outcome)]
+            result = FileResult(part, units)
+            changed = result.changed or (changed and part.first_line > 0)
+            if part.last and changed:
+                self.totals.changed_files += 1
+            self._account(result)
+            if cleaned is not None:
+                cleaned.add([u.cleaned for u in units])
+            yield result
+
+    def _account(self, result: FileResult) -> None:
+        t = self.totals
+        for u in result.units:
+            doc = u.unit.doc
+            t.documents += 1
+            t.chars_in += len(doc.text)
+            t.chars_out += len(u.cleaned)
+            t.edits.update(e.rule for e in u.edits if e.rule != "html-markup")
+            self.refs[doc.key] = DocRef(doc.key, doc.path, doc.id, u.unit.line, result.source.format,
+                                        u.edits or None)
+
+    # ------------------------------------------------------------------ pass 3
+    def find_duplicates(self) -> None:
+        """Near-duplicates and recycled passages of the cleaned texts (after :meth:`results`)."""
+        if not self.options.dedup or self._cleaned is None:
+            return
+        from .dedup import find_duplicates, find_recycled
+        from .dedup.stage import StagedDocs
+
+        self._begin("finding near-duplicates and recycled passages")
+        corpus = self._cleaned.finish()
+        docs = StagedDocs(list(self.refs), self._cleaned)
+        # the texts before cleaning let copies that were cleaned unevenly still pair up
+        originals = self._raw.finish() if self._raw is not None and self._aligned else None
+        self.duplicates = find_duplicates(docs, threshold=self.options.threshold, keep=self.options.keep,
+                                          corpus=corpus, originals=originals)
+        self._raw = originals = None
+        self.recycled = find_recycled(docs, self.duplicates, min_words=self.options.min_passage_words,
+                                      corpus=corpus)
+        if self.options.drop_duplicates:
+            for match in self.duplicates:
+                self.refs[match.key].dropped = True
+
+    def close(self) -> None:
+        for stage in (self._raw, self._cleaned):
+            if stage is not None:
+                stage.close()
+        self._raw = self._cleaned = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+
+def _header(part: SourceFile) -> SourceFile:
+    """A file's first part without its texts: what the run keeps of an unheld file."""
+    from dataclasses import replace
+
+    return replace(part, text="", units=[], record_errors=[])
+
+
+def _clean_parts(parts: Iterable[tuple[int, SourceFile | None]], ctx: RuleContext, options: Options,
+                 clean: bool, on_docs=None) -> Iterator[tuple[int, SourceFile | None, list | str | None]]:
+    """(file number, part, outcome) for each part: its units' (edits, cleaned text,
+    language), or an error message; parts come back in order."""
+    if not clean:
+        for number, part in parts:
+            outcome = None if part is None else [([], u.doc.text, u.doc.lang) for u in part.units]
+            if on_docs is not None and part is not None:
+                on_docs(len(part.units))
+            yield number, part, outcome
+        return
+    pending: list[tuple[int, SourceFile | None, int]] = []  # parts whose pieces are in the engine
+
+    def pieces():
+        for number, part in parts:
+            if part is None:
+                pending.append((number, None, 0))
+                continue
+            units = part.units
+            count = max(1, -(-len(units) // CHUNK_DOCS))
+            pending.append((number, part, count))
+            for lo in range(0, max(len(units), 1), CHUNK_DOCS):
+                yield units[lo:lo + CHUNK_DOCS]
+
+    results = _clean_pieces(pieces(), ctx, options)
+    collected: list = []
+    while True:
+        while pending and (pending[0][1] is None or len(collected) >= pending[0][2]):
+            number, part, count = pending.pop(0)
+            if part is None:
+                yield number, None, None
+                continue
+            outcome: list | str = []
+            for result in collected[:count]:
+                if isinstance(result, str):
+                    outcome = outcome if isinstance(outcome, str) else result
+                elif isinstance(outcome, list):
+                    outcome.extend(result)
+            del collected[:count]
+            if on_docs is not None:
+                on_docs(len(part.units))
+            yield number, part, outcome
+        try:
+            collected.append(next(results))
+        except StopIteration:
+            break
+    for number, part, count in pending:  # parts left: only files that failed to read
+        yield number, part, None if part is None else "not cleaned: lost in the engine"
+
+
+def _clean_pieces(pieces: Iterator[list[Unit]], ctx: RuleContext, options: Options) -> Iterator[list | str]:
+    """Each piece's results (or error message), in order, from the chosen engine."""
     if options.engine == "dask":
         from .dask_engine import clean_pieces
 
-        yield from by_file(sources, pieces, clean_pieces(sources, ctx, pieces, options.scheduler, options.workers),
-                           on_docs)
+        yield from clean_pieces(pieces, ctx, options.scheduler, options.workers)
         return
-    n = effective_workers(options.workers, sum(len(s.units) for s in sources))
+    n = effective_workers(options.workers, ctx.n_docs)
     if n == 1:
-        results = (_clean_unit_list(sources[i].units[lo:hi], ctx) for i, lo, hi in pieces)
-        yield from by_file(sources, pieces, results, on_docs)
+        for units in pieces:
+            yield _clean_unit_list(units, ctx)
         return
     import multiprocessing
     import os
+    from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    _POOL_STATE = (sources, ctx)
+    global _POOL_CTX
+    _POOL_CTX = ctx  # forked workers inherit the corpus counts: only the pieces travel
     pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init,
                                initargs=(os.getpid(),))
+    window: deque = deque()
     try:
-        results = pool.map(_clean_piece, pieces, chunksize=max(1, min(16, len(pieces) // (8 * n))))
-        yield from by_file(sources, pieces, results, on_docs)
+        for units in pieces:
+            window.append(pool.submit(_clean_piece, units))
+            if len(window) >= 8 * n:  # bounded: pieces in flight, not the corpus
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
     except BaseException:
         for process in list(getattr(pool, "_processes", {}).values()):
             process.terminate()  # an interrupted run must not leave workers behind
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        _POOL_STATE = None
+        _POOL_CTX = None
 
 
 def run(
@@ -338,60 +622,24 @@ def run(
     progress: Callable[[int], None] | None = None,
     stage: Callable[[str], None] | None = None,
 ) -> Run:
-    """Clean (unless ``clean`` is False) and deduplicate already-read files.
+    """Clean (unless ``clean`` is False) and deduplicate already-read files, all in memory.
 
     ``progress(n)`` is called as documents are done, with how many;
     ``stage(what)`` as each stage of the run begins."""
-    def begin(what: str) -> None:
-        if stage is not None:
-            stage(what)
-
-    from .dedup import prepare
-
-    result = Run()
-    units = [u for s in sources for u in s.units]
-    # The texts as read, hashed once: for the line counts, and for dedup to pair copies cleaned unevenly.
-    if clean:
-        begin("counting lines across the corpus")
-    raw = prepare([u.doc.text for u in units]) if clean else None
-    ctx = RuleContext(line_counts=line_counts(units, raw) if clean else LineCounts(), n_docs=len(units))
-    if not options.dedup:
-        raw = None
-    if clean:
-        begin("cleaning documents")
-    cleaned = _clean_all(sources, ctx, options, progress) if clean else None
-    for source in sources:
-        if clean:
-            outcome = next(cleaned)
-            if isinstance(outcome, str):  # a detector bug stops this file, not the run
-                result.errors.append((str(source.path), outcome))
-                continue
-            unit_results = [UnitResult(u, edits, text, lang) for u, (edits, text, lang) in zip(source.units, outcome)]
-        else:
-            unit_results = [UnitResult(u, [], u.doc.text, u.doc.lang) for u in source.units]
-        file_result = FileResult(source, unit_results)
-        result.files.append(file_result)
-        for unit_result in unit_results:
-            result.unit_by_key[unit_result.unit.doc.key] = unit_result
-        if progress and not clean:
-            progress(len(source.units))
-    if options.dedup:
-        from .dedup import find_duplicates, find_recycled
-
-        begin("finding near-duplicates and recycled passages")
-        docs = [(key, u.cleaned) for key, u in result.unit_by_key.items()]
-        corpus = prepare([text for _, text in docs])
-        # the texts before cleaning let copies that were cleaned unevenly still pair up
-        # (hashed again only for the documents left when a file failed to clean)
-        originals = raw if raw is None or raw.n == len(docs) else prepare(
-            [u.unit.doc.text for u in result.unit_by_key.values()])
-        raw = None
-        result.duplicates = find_duplicates(docs, threshold=options.threshold, keep=options.keep, corpus=corpus,
-                                            originals=originals)
-        del originals
-        result.recycled = find_recycled(docs, result.duplicates, min_words=options.min_passage_words,
-                                        corpus=corpus)
-        if options.drop_duplicates:
-            for match in result.duplicates:
+    corpus_run = CorpusRun(options, sources=sources, clean=clean, progress=progress, stage=stage)
+    try:
+        corpus_run.survey()
+        result = Run(errors=corpus_run.errors)
+        result.files = list(corpus_run.results())
+        for file_result in result.files:
+            for unit_result in file_result.units:
+                result.unit_by_key[unit_result.unit.doc.key] = unit_result
+        corpus_run.find_duplicates()
+        result.duplicates, result.recycled = corpus_run.duplicates, corpus_run.recycled
+        result.refs, result.totals = corpus_run.refs, corpus_run.totals
+        for match in result.duplicates:
+            if options.drop_duplicates:
                 result.unit_by_key[match.key].dropped = True
-    return result
+        return result
+    finally:
+        corpus_run.close()

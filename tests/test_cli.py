@@ -309,7 +309,10 @@ def test_one_large_jsonl_file_is_shared_between_workers(tmp_path, monkeypatch):
         for i in range(150):
             f.write(json.dumps({"id": f"r{i}", "text": texts[i % len(texts)] + f"\n\nRecord {i} ends here."}) + "\n")
     monkeypatch.setattr(pipeline, "CHUNK_DOCS", 16)
-    assert len(pipeline._pieces([pipeline.read_source(corpus / "docs.jsonl")])) == 10
+    sizes = []  # the pieces handed to the engine
+    engine = pipeline._clean_pieces
+    monkeypatch.setattr(pipeline, "_clean_pieces", lambda pieces, ctx, options: engine(
+        (sizes.append(len(p)) or p for p in pieces), ctx, options))
     assert pipeline.effective_workers(2, 150) == 2
     outs = {}
     for n in (1, 2):
@@ -318,6 +321,7 @@ def test_one_large_jsonl_file_is_shared_between_workers(tmp_path, monkeypatch):
         assert result.exit_code in (0, 1), result.output
         records = [r for r in log_records(out / "cleaner-log.jsonl") if r["type"] != "header"]
         outs[n] = (records, (out / "docs.jsonl").read_bytes())
+    assert sizes == ([16] * 9 + [6]) * 2  # each run: ten pieces of one file
     assert outs[1] == outs[2]
     assert sum(r["type"] == "edit" for r in outs[1][0]) > 150  # every record was cleaned
 

@@ -54,9 +54,15 @@ class SourceFile:
     compressed: bool
     sha256: str  # of the bytes as stored (after gunzip for .jsonl.gz)
     facts: TextFacts
-    text: str  # the decoded file, LF newlines
+    text: str  # the decoded file, LF newlines (a part of a streamed file: the part's lines)
     units: list[Unit]
     record_errors: list[tuple[int, str]] = field(default_factory=list)  # (1-based line, reason)
+    # A large JSONL file is read in parts (see read_parts): each part is a
+    # SourceFile of consecutive whole lines; ``first_line`` is the file's line
+    # index of its first line, ``last`` tells the file's last part. The file's
+    # text is the parts' texts joined by "\n".
+    first_line: int = 0
+    last: bool = True
 
 
 def format_of(path: Path) -> tuple[str | None, bool]:
@@ -136,24 +142,130 @@ def read_source(
         doc = Document(apply(text, base), key, None, lang, fmt, {"chrome_spans": chrome_spans})
         source.units.append(Unit(doc, text, base))
     else:
-        seen_ids: dict[str, int] = {}
-        for index, line in enumerate(_lines(text)):
-            if not line or line.isspace():
-                continue
-            try:
-                record = parse_record(line, text_field, id_field)
-            except RecordError as exc:
-                source.record_errors.append((index + 1, str(exc)))
-                continue
-            ident = record.id if record.id is not None else f"line-{index + 1}"
-            doc = Document(record.text, key, ident, lang, fmt)
-            if ident in seen_ids:
-                source.record_errors.append((index + 1, f"duplicate id {ident!r} (first on line {seen_ids[ident]})"))
-                doc.meta["key"] = f"{key}#{ident}@{index + 1}"
-            else:
-                seen_ids[ident] = index + 1
-            source.units.append(Unit(doc, record.text, [], index, record))
+        _add_records(source, _lines(text), 0, {}, lang, text_field, id_field)
     return source
+
+
+def _add_records(source: SourceFile, lines: Iterator[str], first: int, seen_ids: dict[str, int],
+                 lang, text_field: str, id_field: str) -> None:
+    """Parse JSONL ``lines`` (the first being the file's line index ``first``) into
+    ``source``'s units; ``seen_ids`` holds the ids of the file's earlier lines."""
+    key = str(source.path)
+    for index, line in enumerate(lines, first):
+        if not line or line.isspace():
+            continue
+        try:
+            record = parse_record(line, text_field, id_field)
+        except RecordError as exc:
+            source.record_errors.append((index + 1, str(exc)))
+            continue
+        ident = record.id if record.id is not None else f"line-{index + 1}"
+        doc = Document(record.text, key, ident, lang, "jsonl")
+        if ident in seen_ids:
+            source.record_errors.append((index + 1, f"duplicate id {ident!r} (first on line {seen_ids[ident]})"))
+            doc.meta["key"] = f"{key}#{ident}@{index + 1}"
+        else:
+            seen_ids[ident] = index + 1
+        source.units.append(Unit(doc, record.text, [], index, record))
+
+
+# JSONL files larger than this are read in parts of about PART_BYTES (when
+# they are plain UTF-8 with LF newlines, which decode line by line exactly as
+# whole): memory then holds one part at a time, whatever the file's size.
+STREAM_BYTES = 64 * 1024 * 1024
+PART_BYTES = 4 * 1024 * 1024
+
+
+def read_parts(path: Path, rel: str | None = None, *, lang: str | None = None, text_field: str = "text",
+               id_field: str = "id", max_bytes: int = DEFAULT_MAX_BYTES,
+               stream_bytes: int = STREAM_BYTES, part_bytes: int = PART_BYTES) -> Iterator[SourceFile]:
+    """The file as SourceFile parts: one (the whole file, as :func:`read_source`)
+    or, for a large JSONL file, consecutive parts of whole lines.
+
+    A whole-file problem raises ReadError before the first part; a file that
+    changes while its parts are read raises it at the part where that shows.
+    """
+    fmt, compressed = format_of(path)
+    kwargs = dict(lang=lang, text_field=text_field, id_field=id_field, max_bytes=max_bytes)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if fmt != "jsonl" or size <= stream_bytes or size > max_bytes:
+        yield read_source(path, rel, **kwargs)
+        return
+    digest = _plain_utf8_digest(path, compressed, max_bytes)
+    if digest is None:  # not plain UTF-8 + LF: decoded whole, with encoding detection
+        yield read_source(path, rel, **kwargs)
+        return
+    facts = TextFacts("utf-8", False, "\n")
+    seen_ids: dict[str, int] = {}
+    first = 0
+    check = hashlib.sha256()
+    for block, last in _line_blocks(path, compressed, part_bytes):
+        check.update(block)
+        if not last:
+            check.update(b"\n")
+        elif check.hexdigest() != digest:
+            raise ReadError("file changed while it was being read")
+        text = block.decode("utf-8")
+        part = SourceFile(path, rel or path.name, "jsonl", compressed, digest, facts, text, [],
+                          first_line=first, last=last)
+        _add_records(part, _lines(text), first, seen_ids, lang, text_field, id_field)
+        first += text.count("\n") + 1
+        yield part
+
+
+def _open_binary(path: Path, compressed: bool):
+    return gzip.open(path, "rb") if compressed else path.open("rb")
+
+
+def _plain_utf8_digest(path: Path, compressed: bool, max_bytes: int) -> str | None:
+    """sha256 of the (decompressed) bytes if they are UTF-8 without BOM, CR or NUL
+    and end in a newline-free or complete last line; else None."""
+    import codecs
+
+    digest = hashlib.sha256()
+    check = codecs.getincrementaldecoder("utf-8")("strict")
+    total = 0
+    try:
+        with _open_binary(path, compressed) as handle:
+            first = True
+            while block := handle.read(1 << 24):
+                if first and block.startswith(b"\xef\xbb\xbf"):
+                    return None
+                first = False
+                total += len(block)
+                if total > max_bytes or b"\r" in block or b"\x00" in block:
+                    return None
+                check.decode(block)
+                digest.update(block)
+            check.decode(b"", final=True)
+    except (UnicodeDecodeError, OSError, EOFError, zlib.error, gzip.BadGzipFile):
+        return None  # read whole: that path gives the precise one-line reason
+    return digest.hexdigest() if total else None
+
+
+def _line_blocks(path: Path, compressed: bool, part_bytes: int) -> Iterator[tuple[bytes, bool]]:
+    """The file in blocks of whole lines of about ``part_bytes``, each without
+    its final b"\n" (the blocks joined by b"\n" are the file); True with the last."""
+    try:
+        with _open_binary(path, compressed) as handle:
+            carry = b""
+            while True:
+                block = handle.read(part_bytes)
+                if not block:
+                    yield carry, True
+                    return
+                data = carry + block
+                cut = data.rfind(b"\n")
+                if cut < 0:
+                    carry = data
+                    continue
+                carry = data[cut + 1:]
+                yield data[:cut], False
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ReadError(f"read failed: {exc}") from None
 
 
 def _lines(text: str) -> Iterator[str]:
