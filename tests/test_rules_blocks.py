@@ -135,3 +135,73 @@ def test_text_features_same_for_ascii_and_wider_text():
     assert ascii_features[names.index("digits")] == 7 / n_chars
     assert ascii_features[names.index("upper")] == sum(c.isupper() for c in line) / sum(c.isalpha() for c in line)
     assert wide_features[names.index("digits")] == 7 / (n_chars + 2)
+
+
+MORE_PARAGRAPHS = [
+    "Opponents of the plan said the compromise still leaves too little for public transport, and they promised "
+    "to bring the question back when the council reviews the budget in the spring.",
+    "The mayor rejected that view, saying the city had already added two bus routes this year and that the "
+    "new budget protects the service from cuts for at least another twelve months.",
+    "The budget will now go to the state for approval, a step officials described as a formality, and the "
+    "first payments for the library project are expected to be made early next year.",
+]
+RELATED = ["Related coverage", "Storm leaves thousands without power across the region",
+           "Local team wins regional championship in overtime thriller",
+           "School board names new superintendent after national search",
+           "Why the city's bus drivers are quitting in record numbers"]
+
+
+def _text_feature(text: str, name: str) -> float:
+    return blocks._text_features(text)[blocks._TEXT_FEATURES.index(name)]
+
+
+def test_headings_that_open_a_list_of_other_pages_are_cues():
+    for line in ("Related coverage", "More stories", "Most popular in the section", "Other news in this section",
+                 "You may also like", "Leave a Reply Cancel reply", "More articles from Jane Doe", "Top Stories",
+                 "Elsewhere on the site...", "Lesen Sie auch", "À lire aussi", "Noticias relacionadas"):
+        assert _text_feature(line, "cue_heading") == 1.0, line
+    for line in ("What happens next", "Budget Passes After Long Debate", "More than 100 people attended",
+                 "The related costs rose sharply last year, officials said.",
+                 # one link with its title, not the heading of a block
+                 "Related » How the city plans to pay for the new library",
+                 "Also read: Ten things to do in the city this weekend"):
+        assert _text_feature(line, "cue_heading") == 0.0, line
+
+
+def test_author_notes_and_truncated_teasers_have_their_own_features():
+    for line in ("Jane Doe is a freelance writer living in Minneapolis.",
+                 "Jane joined the Daily Bugle in March 2017. She has covered city hall since 2012.",
+                 "More articles from Jane Doe", "View all posts by Jane Doe"):
+        assert _text_feature(line, "author_bio") == 1.0, line
+    for line in ("The mayor is a former journalist who now writes about city hall.",
+                 PARAGRAPHS[0], "Jane Doe, City Hall Reporter"):
+        assert _text_feature(line, "author_bio") == 0.0, line
+    assert _text_feature("Council members from both parties praised the compromise...", "truncated") == 1.0
+    assert _text_feature("Officials promised a decision soon [\u2026]", "truncated") == 1.0
+    assert _text_feature(PARAGRAPHS[0], "truncated") == 0.0
+
+
+def test_lines_under_a_late_cue_heading_know_how_far_it_is_and_what_came_before():
+    page = "\n".join(["Budget Passes After Long Debate"] + PARAGRAPHS + MORE_PARAGRAPHS + RELATED) + "\n"
+    doc = Document(page)
+    lines = blocks.text_lines(doc)
+    X = blocks.features(doc, lines, RuleContext())
+    col = {name: X[:, i] for i, name in enumerate(blocks.FEATURES)}
+    at = [line.text for line in lines].index("Related coverage")
+    # above the heading: no cue seen yet
+    assert (col["since_cue"][:at] == np.log1p(30)).all() and (col["cue_prose_before"][:at] == -1).all()
+    # the heading itself and the lines under it: distance, no prose since, all the prose before it
+    assert col["since_cue"][at:].tolist() == np.log1p(np.arange(len(RELATED))).tolist()
+    assert (col["prose_since_cue"][at:] == 0).all()
+    assert (col["cue_prose_before"][at:] == 1.0).all()
+    # headline-like lines crowd around the list, not around the paragraphs
+    assert col["win5_headline"][at + 1:].min() > col["win5_headline"][1:4].max()
+
+
+def test_a_related_block_under_the_article_goes_and_the_article_stays():
+    page = "\n".join(MENU + ["Budget Passes After Long Debate"] + PARAGRAPHS + MORE_PARAGRAPHS + RELATED + FOOTER) + "\n"
+    removed = removed_lines(page)
+    for line in RELATED:
+        assert line in removed
+    assert not set(PARAGRAPHS + MORE_PARAGRAPHS) & set(removed)
+    assert "Budget Passes After Long Debate" not in removed

@@ -74,6 +74,37 @@ _LIST_ITEM = re.compile(r"^\s*([-*•·–—]|\d{1,3}[.)])\s+\S")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d|\bcopyright\b|all rights reserved", re.IGNORECASE)
 
+# Headings that open a run of links to other pages ("Related coverage",
+# "More stories", "Most popular", "Leave a reply", "Lesen Sie auch"): what
+# follows them is the site's, not the article's. Matched on short lines only.
+_CUE = re.compile(
+    r"\brelated\b|\bmore (stories|articles|news|posts|from|on|in|like this|to read|videos|coverage|headlines)\b"
+    r"|\bmost (popular|read|viewed|shared|commented|watched|recent|emailed)\b"
+    r"|\b(top|latest|recent|trending|popular|featured|other|similar|recommended|sponsored|partner|more) "
+    r"(stories|news|posts|articles|headlines|videos|content|reads|links)\b"
+    r"|^(trending|popular|recommended|latest|recent|elsewhere|up next|read next|read more|see also|also read|"
+    r"read also|further reading|keep reading|don'?t miss|editor'?s picks?|in case you missed it|"
+    r"you (may|might|will) (also )?(like|enjoy|love|be interested)|we recommend|around the web|from the web|"
+    r"promoted|leave a (reply|comment)|about the author|in other news|what to read next)\b"
+    r"|\b(mehr zum thema|lesen sie auch|auch interessant|ähnliche artikel|weitere artikel|meistgelesen|"
+    r"à lire aussi|lire aussi|voir aussi|sur le même sujet|les plus lus|articles similaires|"
+    r"te puede interesar|noticias relacionadas|lo más leído|más noticias|leggi anche|potrebbe interessarti|"
+    r"articoli correlati|più letti|leia também|veja também|mais lidas|notícias relacionadas|lees ook|meer nieuws)\b",
+    re.IGNORECASE)
+# An author's note: "Jane Doe is a reporter at ...", "Jane joined the paper in 2017",
+# "More articles from Jane Doe", "View all posts by Jane Doe".
+_BIO = re.compile(
+    r"^([A-Z][\w'’.-]+ ){1,3}(is|was) (a|an|the) ([\w'’-]+ ){0,6}"
+    r"(writer|reporter|journalist|editor|correspondent|columnist|contributor|author|producer|photographer|"
+    r"freelancer|freelance|analyst|intern|host|blogger)\b"
+    r"|^([A-Z][\w'’.-]+ ){1,3}(joined|writes|covers|has (been )?(written|writing|reporting|covered|covering))\b"
+    r"|(?i:^(more|other|all|view all|see all|read more) (articles|posts|stories|columns) (by|from)\b)"
+    r"|(?i:^(view|see) (all )?(posts|articles|stories) by\b)")
+# A cue word followed by a separator and a title is one inline link
+# ("Related » How to ...", "Also read: ..."), not the heading of a block.
+_INLINE_LINK = re.compile(r"[»›|:•]\s*(\S+\s+){2,}\S")
+_TRUNCATED = re.compile(r"(\.\.\.|…|\[…\]|\(…\)|\[\.\.\.\])\s*$|\bread more\W*$", re.IGNORECASE)
+
 # Tags the HTML reader reports per line, as numbers for the model.
 _TAG_CODE = {"p": 1, "li": 2, "td": 3, "th": 3, "dd": 4, "dt": 4, "blockquote": 5, "pre": 5,
              "figcaption": 6, "caption": 6, "title": 7, "h1": 8, "h2": 9, "h3": 10, "h4": 11, "h5": 11, "h6": 11}
@@ -82,7 +113,7 @@ BASE_FEATURES = [
     "log_words", "log_chars", "sentence_end", "inner_punct", "commas", "title_case", "stopwords",
     "digits", "upper", "alpha", "cjk", "link_like", "separators", "list_item", "date_or_byline",
     "chrome_phrase", "ends_colon", "word_len", "corpus_share", "corpus_log", "doc_repeats", "copyright",
-    "first_upper",
+    "first_upper", "cue_heading", "author_bio", "truncated", "headline_like",
 ]
 # Indices into the base features used for the neighbours.
 _NEIGHBOUR_BASE = ["log_words", "sentence_end", "stopwords", "title_case", "link_like"]
@@ -91,7 +122,7 @@ CONTEXT_FEATURES = (
     [f"{name}@{k:+d}" for k in NEIGHBOUR_OFFSETS for name in _NEIGHBOUR_BASE]
     + ["rel_pos", "words_before", "prose_before", "prose_after_share", "dist_prose_up", "dist_prose_down",
        "win3_words", "win10_words", "win3_prose", "win10_prose", "prose_mass", "log_lines", "log_prose_lines",
-       "is_first_line", "is_last_line"]
+       "is_first_line", "is_last_line", "since_cue", "prose_since_cue", "cue_prose_before", "win5_headline"]
 )
 HTML_FEATURES = [
     "html", "tag", "heading", "link_density", "chrome_share", "in_article", "content_class",
@@ -158,6 +189,12 @@ def _text_features(text: str) -> tuple[float, ...]:
         letters / n_alpha_words,
         float(bool(_COPYRIGHT.search(s))) if n_words <= 30 else 0.0,
         float(s[:1].isupper() or s[:1].isdigit()),
+        float(n_words <= 8 and n_chars <= 80 and (not s.endswith(".") or s.endswith(".."))
+              and bool(_CUE.search(s)) and not _INLINE_LINK.search(s)),
+        float(n_words <= 60 and bool(_BIO.search(s))),
+        float(bool(_TRUNCATED.search(s))),
+        float(3 <= n_words <= 20 and not _SENTENCE_END.search(s) and not s.endswith(":")
+              and (s[:1].isupper() or s[:1].isdigit() or s[:1] in "'\"“‘«„")),
     )
 
 
@@ -269,6 +306,20 @@ def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
     ctx_cols.append(np.full(n, math.log1p(prose_total)))
     ctx_cols.append((idx == 0).astype(float))
     ctx_cols.append((idx == n - 1).astype(float))
+    # At or below a "related"/"more stories" heading: how far, how much prose
+    # since, and how much of the page's prose came before that heading.
+    cue = col["cue_heading"]
+    at = np.maximum.accumulate(np.where(cue > 0, np.arange(n), -1))  # the nearest heading at or above
+    seen = at >= 0
+    at_ = np.maximum(at, 0)
+    since = np.where(seen, np.minimum(idx - at_, 30), 30.0)
+    prose_since = prose_before - prose_before[at_] - prose[at_] * (idx > at_)
+    prose_since = np.where(seen, np.minimum(prose_since, 30), 30.0)
+    cue_before = np.where(seen, prose_before[at_] / max(prose_total, 1.0), -1.0)
+    ctx_cols.append(np.log1p(since))
+    ctx_cols.append(np.log1p(prose_since))
+    ctx_cols.append(cue_before)
+    ctx_cols.append(_window_mean(col["headline_like"], 5))
 
     html = _html_facts(doc, lines)
     if html is None:
