@@ -72,6 +72,7 @@ def small_parts(monkeypatch):
     monkeypatch.setattr(passages, "_PART_ENTRIES", 1 << 11)
     monkeypatch.setattr(passages, "_PART_POINTS", 1 << 9)
     monkeypatch.setattr(passages, "_TEXTS_AT_ONCE", 5)
+    monkeypatch.setattr(passages, "_MAPPED_BLOCK", 3)
 
 
 @pytest.mark.parametrize("batch, spill_bytes", [(1, 1), (7, 4096), (1000, 1 << 30)])

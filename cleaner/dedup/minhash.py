@@ -325,7 +325,9 @@ def _distinct_counts(corpus: Corpus, a: np.ndarray, b: np.ndarray | None = None,
     return distinct_in_ranges(corpus.sh_hash, ranges, block)
 
 
-_PAIR_BLOCK = 1 << 18  # pairs verified at a time over a mapped corpus
+# pairs verified at a time over a mapped corpus: their documents' pages are read
+# in, then dropped (2**15 pairs touch at most about 100 MB of shingle pages)
+_PAIR_BLOCK = 1 << 15
 
 
 def _pair_jaccards(corpus: Corpus, pairs: np.ndarray) -> np.ndarray:
@@ -521,7 +523,7 @@ def find_duplicates(docs: Sequence[tuple[str, str]], threshold: float = 0.8,
             via, sim = parent[i]
             out.append(DuplicateMatch(keys[i], keys[via], cluster_no, sim, keys[rep],
                                       sim if via == rep else _jaccard(corpus, i, rep)))
-        if cluster_no % 4096 == 4095:
+        if cluster_no % 512 == 511:
             drop_pages(corpus.sh_hash)
     corpus._sets.clear()  # the sorted sets were for verification only: free them
     pos = {k: i for i, k in enumerate(keys)}
