@@ -86,8 +86,10 @@ class LogWriter:
         self.close(ok=exc_type is None)
 
 
-def file_record(result, output, log_dir: Path | None) -> dict:
-    """The ``file`` record of a cleaned file (``output`` is None when nothing was written)."""
+def file_record(result, output, log_dir: Path | None, changed: bool | None = None) -> dict:
+    """The ``file`` record of a cleaned file (``output`` is None when nothing was written).
+
+    ``result``: the file's (last) part; ``changed``: whether any part changed, when in parts."""
     source = result.source
     record = {
         "type": "file", "path": str(source.path), "rel": source.rel, "format": source.format,
@@ -96,7 +98,7 @@ def file_record(result, output, log_dir: Path | None) -> dict:
         "output": _relative(output.path, log_dir) if output else None,
         **source.facts.to_log(),
         "lang": result.units[0].lang if source.format != "jsonl" and result.units else None,
-        "changed": result.changed,
+        "changed": result.changed if changed is None else changed,
     }
     if getattr(result, "dropped", False):
         # a near-duplicate left out of the output: the log keeps its text for restore
@@ -121,7 +123,7 @@ def unit_records(result) -> Iterator[dict]:
             where["line"] = unit.line + 1
             if file_lines is None:
                 file_lines = source.text.split("\n")
-            line = file_lines[unit.line]
+            line = file_lines[unit.line - source.first_line]  # (a part of a file holds its own lines)
             original_literal = line[unit.record.literal_start:unit.record.literal_end]
             record = {"type": "record", **where, "field": unit.record.field, "lang": unit_result.lang}
             cleaned_literal = literal_for(unit_result.cleaned, original_literal)
@@ -140,48 +142,65 @@ def unit_records(result) -> Iterator[dict]:
 
 
 def dedup_records(run) -> Iterator[dict]:
-    """``duplicate`` and ``recycled`` records, offsets mapped to the original texts."""
-    units = run.unit_by_key
+    """``duplicate`` and ``recycled`` records, offsets mapped to the original texts.
+
+    ``run.refs`` (pipeline.DocRef by key) says where each document is; the
+    line of an offset in a plain-text or HTML file is found by reading the
+    file again (only for the documents of recycled passages)."""
+    refs = run.refs
+    texts: dict[str, str] = {}
+
+    def line_in_file(ref, offset: int) -> int:
+        """1-based line of ``offset`` in the file (a JSONL record's own line)."""
+        if ref.line is not None:
+            return ref.line + 1
+        if offset == 0:
+            return 1
+        if ref.path not in texts:
+            texts[ref.path] = _source_text(run, ref)
+        return texts[ref.path].count("\n", 0, offset) + 1
+
     for match in run.duplicates:
-        unit = units[match.key]
-        doc, of = unit.unit.doc, units[match.of_key].unit.doc
-        kept = units[match.kept_key or match.of_key].unit.doc
-        yield {"type": "duplicate", "path": doc.path, "id": doc.id, "line": _line_in_file(unit, 0),
+        doc, of = refs[match.key], refs[match.of_key]
+        kept = refs[match.kept_key or match.of_key]
+        yield {"type": "duplicate", "path": doc.path, "id": doc.id, "line": line_in_file(doc, 0),
                "cluster": match.cluster,
                "of_path": of.path, "of_id": of.id, "similarity": round(match.similarity, 4),
                "kept_path": kept.path, "kept_id": kept.id,
                "kept_similarity": round(match.kept_similarity if match.kept_key else match.similarity, 4),
-               "action": "dropped" if getattr(unit, "dropped", False) else "reported"}
+               "action": "dropped" if doc.dropped else "reported"}
     for match in run.recycled:
-        target, source = units[match.key], units[match.source_key]
-        start = E.to_original(target.edits, match.start)
-        source_start = E.to_original(source.edits, match.source_start)
-        yield {"type": "recycled", "path": target.unit.doc.path, "id": target.unit.doc.id,
-               "line": _line_in_file(target, start), "source_line": _line_in_file(source, source_start),
+        target, source = refs[match.key], refs[match.source_key]
+        start = E.to_original(target.edits or (), match.start)
+        source_start = E.to_original(source.edits or (), match.source_start)
+        yield {"type": "recycled", "path": target.path, "id": target.id,
+               "line": line_in_file(target, start), "source_line": line_in_file(source, source_start),
                "start": start,
-               "end": E.to_original(target.edits, match.end, as_end=True),
-               "source_path": source.unit.doc.path, "source_id": source.unit.doc.id,
+               "end": E.to_original(target.edits or (), match.end, as_end=True),
+               "source_path": source.path, "source_id": source.id,
                "source_start": source_start,
-               "source_end": E.to_original(source.edits, match.source_end, as_end=True),
+               "source_end": E.to_original(source.edits or (), match.source_end, as_end=True),
                "similarity": round(match.similarity, 4), "action": "reported"}
 
 
-def _line_in_file(unit_result, offset: int) -> int:
-    """1-based line of ``offset`` in the file (a JSONL record's own line)."""
-    unit = unit_result.unit
-    if unit.line is not None:
-        return unit.line + 1
-    return unit.source.count("\n", 0, offset) + 1
+def _source_text(run, ref) -> str:
+    """The text a plain-text or HTML document's offsets point into (its file, decoded)."""
+    held = getattr(run, "unit_by_key", None)
+    if held and ref.key in held:
+        return held[ref.key].unit.source
+    from .io.readers import ReadError, read_source
+
+    try:
+        return read_source(Path(ref.path)).units[0].source
+    except (ReadError, OSError, IndexError):
+        return ""  # gone since it was read: line 1 is all the log can say
 
 
 def summary_record(run) -> dict:
-    chars_in = sum(len(u.unit.doc.text) for f in run.files for u in f.units)
-    chars_out = sum(len(u.cleaned) for f in run.files for u in f.units)
-    return {"type": "summary", "files": len(run.files),
-            "documents": sum(len(f.units) for f in run.files),
-            "changed_files": sum(1 for f in run.files if f.changed),
-            "chars_in": chars_in, "chars_removed": chars_in - chars_out,
-            "edits_by_rule": dict(sorted(run.edit_counts().items())),
+    t = run.totals
+    return {"type": "summary", "files": t.files, "documents": t.documents, "changed_files": t.changed_files,
+            "chars_in": t.chars_in, "chars_removed": t.chars_in - t.chars_out,
+            "edits_by_rule": dict(sorted(t.edits.items())),
             "duplicates": len(run.duplicates), "recycled": len(run.recycled), "errors": len(run.errors)}
 
 

@@ -168,52 +168,53 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
     if log_path is not None and log_path.exists() and not force and not preview and not resuming:
         _usage(f"{log_path} exists (use --force to overwrite, or --log FILE)")
 
-    sources, errors = _read(paths, options)
-    run = _run(sources, options)
-    run.errors = errors + run.errors
-    if writing and out_dir is not None and not force and not resuming:
-        existing = [p for p in (output.output_path(f, out_dir) for f in run.files if not f.dropped) if p.exists()]
-        if existing:
-            _usage(f"{existing[0]} exists (and {len(existing) - 1} more outputs); use --force to overwrite")
-    if writing and in_place:
-        for result in list(run.files):
-            if result.source.format == "html":
-                run.errors.append((str(result.source.path), "HTML can't be cleaned in place (its output is "
-                                   "text); use --out"))
-                run.files.remove(result)
-    _check_output_collisions(run, out_dir if writing else None)
+    def accept(source) -> str | None:  # a file refused before it is cleaned, with the reason
+        if writing and in_place and source.format == "html":
+            return "HTML can't be cleaned in place (its output is text); use --out"
+        return claim(source)
 
-    if writing and out_dir is not None:
-        output.begin_run(out_dir, log_path)
-    log = changelog.LogWriter(log_path if not preview else None, "clean", {
-        "lang": lang, "threshold": threshold, "dedup": not no_dedup, "text_field": text_field,
-        "id_field": id_field, "in_place": in_place, "keep_encoding": keep_encoding, "keep": keep,
-        "drop_duplicates": drop_duplicates}, journal=writing and in_place)
-    with log:
-        for result in run.files:
-            out = pending = None
-            if result.dropped:  # a near-duplicate left out (--drop-duplicates): the log keeps it
-                pass
-            elif writing and (out_dir is not None or result.changed):
-                out = pending = output.render(result, out_dir, keep_encoding)
-            elif writing and in_place:  # unchanged in place: the input is its own output
-                out = output.render(result, None, True)
-            log.write(changelog.file_record(result, out, log_path.parent if log_path else None))
-            for record in changelog.unit_records(result):
+    claim = _output_claims(out_dir if writing else None)
+    corpus_run, shown = _corpus_run(paths, options, accept)
+    with corpus_run, shown:
+        corpus_run.survey()
+        if writing and out_dir is not None and not force and not resuming:
+            existing = [p for p in (output.output_path(f, out_dir) for f in corpus_run.files) if p.exists()]
+            if existing:
+                _usage(f"{existing[0]} exists (and {len(existing) - 1} more outputs); use --force to overwrite")
+        if writing and out_dir is not None:
+            output.begin_run(out_dir, log_path)
+        log = changelog.LogWriter(log_path if not preview else None, "clean", {
+            "lang": lang, "threshold": threshold, "dedup": not no_dedup, "text_field": text_field,
+            "id_field": id_field, "in_place": in_place, "keep_encoding": keep_encoding, "keep": keep,
+            "drop_duplicates": drop_duplicates}, journal=writing and in_place)
+        with log:
+            emit = _FileEmitter(log, log_path, out_dir, writing=writing, in_place=in_place,
+                                keep_encoding=keep_encoding, preview=preview, show_diff=show_diff)
+            # Parts are written as they are cleaned; with --drop-duplicates they wait for dedup to say
+            # which copies are left out.
+            held = [] if drop_duplicates else None
+            try:
+                for part in corpus_run.results():
+                    if held is not None:
+                        held.append(part)
+                    else:
+                        emit(part)
+                corpus_run.find_duplicates()
+                for part in held or ():
+                    for unit in part.units:
+                        unit.dropped = corpus_run.refs[unit.unit.doc.key].dropped
+                    emit(part)
+            except BaseException:
+                emit.discard()
+                raise
+            for record in changelog.dedup_records(corpus_run):
                 log.write(record)
-            if pending is not None:  # logged (and, in place, on disk) before the file is replaced
-                if in_place:
-                    log.sync()
-                output.write(pending, like=result.source.path if in_place else None)
-            if preview:
-                _print_preview(result, show_diff)
-        for record in changelog.dedup_records(run):
-            log.write(record)
-            if preview:
-                click.echo(_finding_line(record))
-        for path, reason in run.errors:
-            log.write({"type": "error", "path": path, "reason": reason})
-        log.write(changelog.summary_record(run))
+                if preview:
+                    click.echo(_finding_line(record))
+            for path, reason in corpus_run.errors:
+                log.write({"type": "error", "path": path, "reason": reason})
+            log.write(changelog.summary_record(corpus_run))
+    run = corpus_run
     if writing and out_dir is not None:
         output.end_run(out_dir)
 
@@ -494,6 +495,119 @@ def _check_output_collisions(run, out_dir) -> None:
             run.files.remove(result)
         else:
             seen[target] = str(result.source.path)
+
+
+def _output_claims(out_dir):
+    """``claim(source)``: None, or why the file's output would overwrite an earlier file's."""
+    from .output import output_path
+
+    seen: dict[Path, str] = {}
+
+    def claim(source) -> str | None:
+        if out_dir is None:
+            return None
+        target = output_path(source, out_dir)
+        if target in seen:
+            return f"its output {target} would overwrite that of {seen[target]}"
+        seen[target] = str(source.path)
+        return None
+
+    return claim
+
+
+class _FileEmitter:
+    """Writes each cleaned part as it comes: its output (a file's parts into one
+    stream), its log records, the file record once the file is complete (in
+    place: logged and synced before the input is replaced), or the preview."""
+
+    def __init__(self, log, log_path, out_dir, *, writing, in_place, keep_encoding, preview, show_diff):
+        self.log, self.out_dir, self.writing, self.in_place = log, out_dir, writing, in_place
+        self.log_dir = log_path.parent if log_path else None
+        self.keep_encoding, self.preview, self.show_diff = keep_encoding, preview, show_diff
+        self.stream = None
+        self.changed = False
+
+    def __call__(self, result) -> None:
+        from . import changelog, output
+
+        first, last = result.source.first_line == 0, result.source.last
+        self.changed = result.changed or (self.changed and not first)
+        if first and self.writing and not result.dropped:
+            self.stream = output.OutputStream(result.source, self.out_dir, self.keep_encoding)
+        if self.stream is not None:
+            self.stream.add(result)
+        for record in changelog.unit_records(result):
+            self.log.write(record)
+        if self.preview:
+            _print_preview(result, self.show_diff)
+        if not last:
+            return
+        out, stream, self.stream = None, self.stream, None
+        if stream is not None and self.in_place and not self.changed:  # unchanged in place: the input is its output
+            stream.discard()
+            out, stream = output.Output(result.source.path, b"", stream.facts, result.source.sha256), None
+        elif stream is not None:
+            out = stream.finish()
+        self.log.write(changelog.file_record(result, out, self.log_dir, changed=self.changed))
+        if stream is not None:
+            if self.in_place:  # logged and durable before the input is replaced
+                self.log.sync()
+            stream.place(like=result.source.path if self.in_place else None)
+
+    def discard(self) -> None:
+        if self.stream is not None:
+            self.stream.discard()
+            self.stream = None
+
+
+def _corpus_run(paths, options, accept):
+    """A CorpusRun over ``paths`` with the configured excludes and, on a terminal, progress."""
+    from .config import compile_excludes
+    from .pipeline import CorpusRun
+
+    meta = click.get_current_context().meta
+    meta.setdefault("started", time.perf_counter())  # the summary's run time counts from here
+    excludes = compile_excludes(meta.get("exclude"))
+    shown = _Progress()
+    run = CorpusRun(options, paths=list(paths), exclude=excludes, force_exclude=bool(meta.get("force_exclude")),
+                    accept=accept, progress=shown.update, stage=shown.stage)
+    shown.total = lambda: run.n_docs
+    return run, shown
+
+
+class _Progress:
+    """On a terminal only: each stage's name, and a bar in documents once the
+    survey has counted them (the ETA of the cleaning pass)."""
+
+    def __init__(self) -> None:
+        self.show = sys.stderr.isatty()
+        self.bar = None
+        self.total = lambda: 0
+
+    def stage(self, what: str) -> None:
+        if not self.show:
+            return
+        if self.bar is None and self.total() > 1:
+            self.bar = click.progressbar(length=self.total(), label=what, file=sys.stderr, show_pos=True,
+                                         show_eta=True)
+            self.bar.__enter__()
+        elif self.bar is not None:
+            self.bar.label = what
+            self.bar.render_progress()
+        else:
+            click.echo(f"{what}...", err=True)
+
+    def update(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def __enter__(self) -> "_Progress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def _read(paths, options):

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .io.encoding import UTF8_LF, TextFacts, encode
-from .io.writers import gzip_bytes, write_atomic
+from .io.writers import GzipSink, gzip_bytes, write_atomic
+from .io.readers import SourceFile
 from .pipeline import FileResult
 
 
@@ -21,9 +22,9 @@ class Output:
     sha256: str  # of the text bytes before compression, like SourceFile.sha256
 
 
-def output_path(result: FileResult, out_dir: Path | None) -> Path:
+def output_path(result: FileResult | SourceFile, out_dir: Path | None) -> Path:
     """The mirrored path under ``out_dir`` (HTML becomes .txt); the input itself when None."""
-    source = result.source
+    source = result.source if isinstance(result, FileResult) else result
     if out_dir is None:
         return source.path
     rel = Path(source.rel)
@@ -53,6 +54,92 @@ def render(result: FileResult, out_dir: Path | None, keep_encoding: bool) -> Out
 
 def write(output: Output, *, like: Path | None = None) -> None:
     write_atomic(output.path, output.data, like=like)
+
+
+class OutputStream:
+    """A cleaned file written part by part (a large JSONL file comes in parts)
+    into a temporary file beside its target, renamed over it by :meth:`commit`:
+    the same bytes :func:`render` and :func:`write` give for the whole file."""
+
+    def __init__(self, source: SourceFile, out_dir: Path | None, keep_encoding: bool):
+        import tempfile
+
+        facts = source.facts
+        if out_dir is not None and not keep_encoding:
+            facts = UTF8_LF
+        else:
+            facts = TextFacts(facts.encoding, facts.bom, facts.newline)
+        self.facts = facts
+        self.path = output_path(source, out_dir)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        self.tmp = Path(tmp)
+        self.handle = os.fdopen(fd, "wb")
+        self.sink = GzipSink(self.handle) if source.compressed else self.handle
+        self.sha = hashlib.sha256()
+        self.parts = 0
+        self._texts: list[str] | None = []  # a one-part file's text, kept to encode it whole
+
+    def add(self, result: FileResult) -> None:
+        """The next part of the file."""
+        text = result.output_text()
+        if self.parts:
+            text = "\n" + text
+        self.parts += 1
+        if result.source.last and self.parts == 1:  # a whole file: encoded as render() does
+            self._texts = [text]
+            return
+        self._texts = None
+        self._write(encode(text, self.facts if self.parts == 1 else TextFacts(self.facts.encoding, False,
+                                                                               self.facts.newline)))
+
+    def _write(self, data: bytes) -> None:
+        self.sha.update(data)
+        self.sink.write(data)
+
+    def finish(self) -> Output:
+        """Write the rest and make the temporary file durable; :meth:`place` puts it in place."""
+        if self._texts is not None:
+            text = "".join(self._texts)
+            try:
+                data = encode(text, self.facts)
+            except UnicodeEncodeError:  # e.g. an HTML entity decoded to a character the page's charset lacks
+                self.facts = TextFacts("utf-8", False, self.facts.newline)
+                data = encode(text, self.facts)
+            self._write(data)
+            self._texts = None
+        try:
+            if self.sink is not self.handle:
+                self.sink.close()
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+        except BaseException:
+            self.discard()
+            raise
+        return Output(self.path, b"", self.facts, self.sha.hexdigest())
+
+    def place(self, *, like: Path | None = None) -> None:
+        """Rename the finished file over its target (``like``: whose permission bits it keeps)."""
+        try:
+            mode = like.stat().st_mode & 0o7777 if like is not None and like.exists() else 0o666 & ~_umask()
+            os.chmod(self.tmp, mode)
+            os.replace(self.tmp, self.path)
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        """Leave nothing behind (a file that failed, or unchanged in place)."""
+        if not self.handle.closed:
+            self.handle.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 # --------------------------------------------------------------------------- interrupted runs

@@ -64,15 +64,16 @@ class FileResult:
         if self.source.format != "jsonl":
             return self.units[0].cleaned if self.units else ""
         lines = self.source.text.split("\n")
+        first = self.source.first_line  # a part of a file: its lines only
         dropped = set()
         for result in self.units:
             if result.dropped:
-                dropped.add(result.unit.line)
+                dropped.add(result.unit.line - first)
             elif result.edits:
-                line = lines[result.unit.line]
+                line = lines[result.unit.line - first]
                 record = result.unit.record
                 old = line[record.literal_start:record.literal_end]
-                lines[result.unit.line] = (
+                lines[result.unit.line - first] = (
                     line[: record.literal_start] + literal_for(result.cleaned, old) + line[record.literal_end:]
                 )
         if dropped:
@@ -96,13 +97,11 @@ class Run:
     duplicates: list = field(default_factory=list)  # cleaner.dedup.DuplicateMatch
     recycled: list = field(default_factory=list)  # cleaner.dedup.RecycledMatch
     unit_by_key: dict[str, UnitResult] = field(default_factory=dict)
+    refs: dict[str, "DocRef"] = field(default_factory=dict)  # every document, by key
+    totals: "Totals" = field(default_factory=lambda: Totals())
 
     def edit_counts(self) -> Counter:
-        counts: Counter = Counter()
-        for result in self.files:
-            for unit in result.units:
-                counts.update(e.rule for e in unit.edits if e.rule != "html-markup")
-        return counts
+        return self.totals.edits
 
 
 def clean_text(text: str, *, lang: str | None = None, ctx: RuleContext | None = None) -> tuple[str, list[Edit]]:
@@ -509,7 +508,17 @@ class CorpusRun:
             for match in self.duplicates:
                 self.refs[match.key].dropped = True
 
+    def edit_counts(self) -> Counter:
+        return self.totals.edits
+
+    def __enter__(self) -> "CorpusRun":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def close(self) -> None:
+        """Close the dedup stages and remove their temporary folder."""
         for stage in (self._raw, self._cleaned):
             if stage is not None:
                 stage.close()

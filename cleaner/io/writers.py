@@ -41,6 +41,32 @@ def gzip_bytes(data: bytes) -> bytes:
     return gzip.compress(data, mtime=0)
 
 
+class GzipSink:
+    """Writes to ``handle`` the bytes :func:`gzip_bytes` gives for everything
+    passed to :meth:`write`, as it comes (deflate is the same in pieces)."""
+
+    def __init__(self, handle):
+        import zlib
+
+        self.handle = handle
+        self.deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+        self.crc = self.size = 0
+        handle.write(gzip_bytes(b"")[:10])  # the header: no name, no timestamp
+
+    def write(self, data: bytes) -> None:
+        import zlib
+
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(data)
+        self.handle.write(self.deflate.compress(data))
+
+    def close(self) -> None:
+        import struct
+
+        self.handle.write(self.deflate.flush())
+        self.handle.write(struct.pack("<II", self.crc, self.size & 0xFFFFFFFF))
+
+
 def remove_leftover_temps(path: Path) -> None:
     """Delete the temporary files a killed ``write_atomic`` of ``path`` left beside it."""
     pattern = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}\.tmp")
