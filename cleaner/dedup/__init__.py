@@ -14,6 +14,9 @@ the source.
 ``docs`` are ``(key, text)`` pairs in a stable order; offsets are Python str
 (code point) offsets, end exclusive. The pipeline maps keys to files.
 ``prepare(texts)`` hashes a corpus once for both functions (``corpus=``).
+``CorpusStage`` (:mod:`.stage`) hashes it batch by batch instead, spilling to
+stage files when large, and ``StagedDocs`` reads its texts on demand: the
+same results in memory bounded by the batches and partitions.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from .corpus import Corpus
 from .corpus import build as prepare
 from .minhash import KEEP, DuplicateMatch, SimilarPair, find_duplicates, similar_pairs
 from .passages import RecycledMatch, find_recycled
+from .stage import CorpusStage, StagedDocs
 
-__all__ = ["KEEP", "Corpus", "DuplicateMatch", "RecycledMatch", "SimilarPair", "find_duplicates",
-           "find_recycled", "prepare", "similar_pairs"]
+__all__ = ["KEEP", "Corpus", "CorpusStage", "DuplicateMatch", "RecycledMatch", "SimilarPair", "StagedDocs",
+           "find_duplicates", "find_recycled", "prepare", "similar_pairs"]

@@ -36,6 +36,12 @@ so a paragraph found in an article and in its two copies gives three records.
 
 Documents with fewer than 5 tokens have no 5-gram and take no part; passages
 shorter than 5 tokens can therefore never be found.
+
+Over a memory-mapped corpus (:mod:`.stage`) steps 2-7 run in partitions of
+bounded size (:func:`_recycled_partitioned`): the index per range of hash
+values, the match points and everything after them per range of target
+documents, with scratch files in the corpus's folder. The results are the
+same.
 """
 from __future__ import annotations
 

@@ -257,6 +257,8 @@ class StagedDocs(Sequence):
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
         return self.keys[i], self.stage.text(i)
 
     def text_length(self, i: int) -> int:
