@@ -205,3 +205,43 @@ def test_a_related_block_under_the_article_goes_and_the_article_stays():
         assert line in removed
     assert not set(PARAGRAPHS + MORE_PARAGRAPHS) & set(removed)
     assert "Budget Passes After Long Debate" not in removed
+
+
+def test_photo_credits_and_gallery_counters_are_marked():
+    for line in ("Photograph: Jane Doe/Getty Images", "(Image credit: NASA/JPL)", "Image 2 of 5",
+                 "The mayor at the town hall on Tuesday.Credit...Jane Doe for The Daily Bugle",
+                 "Traders on the floor of the exchange. REUTERS/Jane Doe",
+                 "Council members vote on the budget. John Smith / AP"):
+        assert _text_feature(line, "media_credit") == 1.0, line
+    for line in (PARAGRAPHS[0], "He took a picture by the lake.", "The photo shows the old bridge before the repairs."):
+        assert _text_feature(line, "media_credit") == 0.0, line
+
+
+def test_a_headline_run_into_its_teasers_dateline_is_marked():
+    for line in ("Storm leaves thousands without power MIAMI: Crews worked through the night to restore power",
+                 "Council approves budget for schools NEW YORK: The city council approved a new budget",
+                 "Stocks slip as oil falls LONDON (Reuters) - European shares fell on Monday"):
+        assert _text_feature(line, "glued_dateline") == 1.0, line
+    for line in ("NEW YORK: The city council approved a new budget on Tuesday.",  # an article's own dateline
+                 "The results came back from the FBI: nothing was found.", PARAGRAPHS[1]):
+        assert _text_feature(line, "glued_dateline") == 0.0, line
+
+
+def test_runs_of_short_lines_and_the_main_block_of_prose():
+    page = "\n".join(MENU + ["Budget Passes After Long Debate"] + PARAGRAPHS + ["What happens next"]
+                     + MORE_PARAGRAPHS + RELATED + FOOTER) + "\n"
+    doc = Document(page)
+    lines = blocks.text_lines(doc)
+    X = blocks.features(doc, lines, RuleContext())
+    col = {name: X[:, i] for i, name in enumerate(blocks.FEATURES)}
+    texts = [line.text for line in lines]
+    first, last = texts.index(PARAGRAPHS[0]), texts.index(MORE_PARAGRAPHS[-1])
+    heading = texts.index("What happens next")
+    assert col["short_run"][first] == 0.0  # prose
+    assert col["short_run"][heading] == np.log1p(1)
+    assert col["short_run"][0] == np.log1p(len(MENU) + 1)  # the menu and the headline above the prose
+    assert col["short_run"][-1] == np.log1p(len(RELATED) + len(FOOTER))
+    # the main block spans the paragraphs and the heading between them, nothing else
+    assert np.flatnonzero(col["in_main"]).tolist() == list(range(first, last + 1))
+    assert col["main_dist"][first:last + 1].tolist() == [0.0] * (last + 1 - first)
+    assert col["main_dist"][last + 1] == np.log1p(1) and col["main_dist"][first - 2] == np.log1p(2)

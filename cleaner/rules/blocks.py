@@ -103,6 +103,18 @@ _BIO = re.compile(
 # A cue word followed by a separator and a title is one inline link
 # ("Related » How to ...", "Also read: ..."), not the heading of a block.
 _INLINE_LINK = re.compile(r"[»›|:•]\s*(\S+\s+){2,}\S")
+# Photo captions' credits and gallery counters: "Photograph: Jane Doe/Getty
+# Images", "(Image credit: NASA)", "...Credit...Jane Doe/The Times", "Image 2 of 5".
+_MEDIA_CREDIT = re.compile(
+    r"\b(photo|image|picture|photograph|illustration|video|graphic)s?( credit)?\s*(:|by (?-i:[A-Z]))"
+    r"|\bcredits?\s*(:|\.\.\.|…)|\b(getty images|shutterstock|istock(photo)?|reuters/|ap photo|associated press)"
+    r"|/ ?(ap|afp|reuters)\b"
+    r"|^(image|photo|picture|slide)\s+\d+\s+(of|/)\s+\d+$",
+    re.IGNORECASE)
+# A headline run into the dateline of its teaser ("Storm hits coast MIAMI: Forecasters ..."):
+# a ticker or a list of stories, where an article starts with the dateline.
+_GLUED_DATELINE = re.compile(r"^(\S+\s+){3,}([A-Z]{5,}|[A-Z]{2,}(?: [A-Z]{2,})+)(?:,? [A-Z][a-z]+)?"
+                             r"(:\s+[A-Z\"“‘']|\s*\((Reuters|AP|AFP)\) ?[-—–]\s)")
 _TRUNCATED = re.compile(r"(\.\.\.|…|\[…\]|\(…\)|\[\.\.\.\])\s*$|\bread more\W*$", re.IGNORECASE)
 
 # Tags the HTML reader reports per line, as numbers for the model.
@@ -113,7 +125,7 @@ BASE_FEATURES = [
     "log_words", "log_chars", "sentence_end", "inner_punct", "commas", "title_case", "stopwords",
     "digits", "upper", "alpha", "cjk", "link_like", "separators", "list_item", "date_or_byline",
     "chrome_phrase", "ends_colon", "word_len", "corpus_share", "corpus_log", "doc_repeats", "copyright",
-    "first_upper", "cue_heading", "author_bio", "truncated", "headline_like",
+    "first_upper", "cue_heading", "author_bio", "truncated", "headline_like", "media_credit", "glued_dateline",
 ]
 # Indices into the base features used for the neighbours.
 _NEIGHBOUR_BASE = ["log_words", "sentence_end", "stopwords", "title_case", "link_like"]
@@ -122,7 +134,8 @@ CONTEXT_FEATURES = (
     [f"{name}@{k:+d}" for k in NEIGHBOUR_OFFSETS for name in _NEIGHBOUR_BASE]
     + ["rel_pos", "words_before", "prose_before", "prose_after_share", "dist_prose_up", "dist_prose_down",
        "win3_words", "win10_words", "win3_prose", "win10_prose", "prose_mass", "log_lines", "log_prose_lines",
-       "is_first_line", "is_last_line", "since_cue", "prose_since_cue", "cue_prose_before", "win5_headline"]
+       "is_first_line", "is_last_line", "since_cue", "prose_since_cue", "cue_prose_before", "win5_headline",
+       "short_run", "in_main", "main_dist"]
 )
 HTML_FEATURES = [
     "html", "tag", "heading", "link_density", "chrome_share", "in_article", "content_class",
@@ -195,6 +208,8 @@ def _text_features(text: str) -> tuple[float, ...]:
         float(bool(_TRUNCATED.search(s))),
         float(3 <= n_words <= 20 and not _SENTENCE_END.search(s) and not s.endswith(":")
               and (s[:1].isupper() or s[:1].isdigit() or s[:1] in "'\"“‘«„")),
+        float(n_words <= 60 and bool(_MEDIA_CREDIT.search(s))),
+        float(bool(_GLUED_DATELINE.match(s))),
     )
 
 
@@ -251,6 +266,9 @@ def _window_mean(column: np.ndarray, radius: int) -> np.ndarray:
     lo = np.clip(np.arange(n) - radius, 0, n)
     hi = np.clip(np.arange(n) + radius + 1, 0, n)
     return (padded[hi] - padded[lo]) / (hi - lo)
+
+
+MAIN_GAP = 3  # non-prose lines a block of the article's prose may span
 
 
 def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
@@ -320,6 +338,25 @@ def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
     ctx_cols.append(np.log1p(prose_since))
     ctx_cols.append(cue_before)
     ctx_cols.append(_window_mean(col["headline_like"], 5))
+    # The length of the run of non-prose lines a line sits in (menus and
+    # link lists are long runs, an article's headings and list items short ones).
+    run_id = np.cumsum(prose)
+    run_len = np.bincount(run_id.astype(np.intp), weights=1.0 - prose)
+    ctx_cols.append(np.where(prose > 0, 0.0, np.log1p(run_len[run_id.astype(np.intp)])))
+    # The article's main block: prose lines no more than MAIN_GAP lines apart
+    # form a block; the block with the most prose words is the main one.
+    in_main = np.zeros(n)
+    main_dist = np.full(n, 30.0)
+    at = np.flatnonzero(prose)
+    if len(at):
+        splits = np.flatnonzero(np.diff(at) > MAIN_GAP + 1) + 1
+        blocks_ = np.split(at, splits)
+        block = max(blocks_, key=lambda b: float(words[b].sum()))
+        lo, hi = int(block[0]), int(block[-1])
+        in_main[lo:hi + 1] = 1.0
+        main_dist = np.minimum(np.maximum(lo - idx, idx - hi).clip(0), 30.0)
+    ctx_cols.append(in_main)
+    ctx_cols.append(np.log1p(main_dist))
 
     html = _html_facts(doc, lines)
     if html is None:
