@@ -754,51 +754,47 @@ def _recycled_partitioned(corpus: Corpus, lens: np.ndarray, cluster: np.ndarray,
     scratch = Path(tempfile.mkdtemp(prefix="recycled-", dir=corpus.folder))
     try:
         idx_type = _int_type(max(total, n))
-        flat_off = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(lens, out=flat_off[1:])
-        # 1. hash ranges to scratch files
-        files = [(open(scratch / f"h{p}.u64", "wb"), open(scratch / f"i{p}.idx", "wb")) for p in range(parts)]
+        # 1. hash ranges to scratch files: hash, document, position
+        files = [[open(scratch / f"{c}{p}", "wb") for c in "hdp"] for p in range(parts)]
         try:
             for d0, d1, sh, off in _shingle_windows(corpus):
                 counts = np.diff(off)
                 if not (lens[d0:d1] == counts).all():
                     sh = sh[np.repeat(lens[d0:d1] > 0, counts)]
-                flat_idx = np.arange(flat_off[d0], flat_off[d1], dtype=idx_type)
-                if parts == 1:
-                    sh.tofile(files[0][0])
-                    flat_idx.tofile(files[0][1])
-                    continue
-                which = (sh >> np.uint64(64 - pbits)).astype(np.int64)
-                order = np.argsort(which, kind="stable")
-                bounds = np.searchsorted(which[order], np.arange(parts + 1))
-                sh, flat_idx = sh[order], flat_idx[order]
+                n_win = lens[d0:d1]
+                doc = np.repeat(np.arange(d0, d1, dtype=idx_type), n_win)
+                pos = np.arange(len(doc), dtype=idx_type)
+                pos -= np.repeat((np.cumsum(n_win) - n_win).astype(idx_type), n_win)
+                if parts > 1:  # stable radix sort of the small range numbers keeps the flat order
+                    which = (sh >> np.uint64(64 - pbits)).astype(np.uint16)
+                    order = np.argsort(which, kind="stable")
+                    bounds = np.searchsorted(which[order], np.arange(parts + 1))
+                    sh, doc, pos = sh[order], doc[order], pos[order]
+                else:
+                    bounds = [0, len(sh)]
                 for p in range(parts):
-                    sh[bounds[p]:bounds[p + 1]].tofile(files[p][0])
-                    flat_idx[bounds[p]:bounds[p + 1]].tofile(files[p][1])
+                    for f, col in zip(files[p], (sh, doc, pos)):
+                        col[bounds[p]:bounds[p + 1]].tofile(f)
         finally:
-            for fh, fi in files:
-                fh.close()
-                fi.close()
+            for group in files:
+                for f in group:
+                    f.close()
         # each range grouped and filtered; per target document, an upper bound of its match points
         lim = 1
         load = np.zeros(n, dtype=np.float64)
         saved = []
         for p in range(parts):
-            h = np.fromfile(scratch / f"h{p}.u64", dtype=np.uint64)
-            gidx = np.fromfile(scratch / f"i{p}.idx", dtype=idx_type)
-            (scratch / f"h{p}.u64").unlink()
-            (scratch / f"i{p}.idx").unlink()
+            h = np.fromfile(scratch / f"h{p}", dtype=np.uint64)
             grouped = _group_by_hash(h, _int_type(len(h)))
             del h
             if grouped is None:
                 continue
             idx, new = grouped
-            gidx = gidx[idx]
+            doc = np.fromfile(scratch / f"d{p}", dtype=idx_type)[idx]
+            pos = np.fromfile(scratch / f"p{p}", dtype=idx_type)[idx]
+            for c in "hdp":
+                (scratch / f"{c}{p}").unlink()
             del idx
-            doc = (np.searchsorted(flat_off, gidx, side="right") - 1).astype(idx_type)
-            pos = gidx
-            pos -= flat_off[doc].astype(idx_type)
-            del gidx
             sizes, doc, pos = _df_filter(new, doc, pos, max_df)
             if len(sizes) == 0:
                 continue
