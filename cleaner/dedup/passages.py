@@ -588,9 +588,9 @@ def find_recycled(docs: Sequence[tuple[str, str]], duplicates: Sequence = (),
             corpus.sh_hash[np.repeat(ntok >= W, corpus.n_shingles())]
         sizes, doc, pos = _index_entries(flat, lens, max_df)
         del flat
-        points, layout = _match_points(sizes, doc, pos, cluster, n)
+        held = list(_match_points(sizes, doc, pos, cluster, n))
         del sizes, doc, pos
-        found, sims = _passages(points, layout, corpus, **settings)
+        found, sims = _passages(held, corpus, **settings)
     if len(found) == 0:
         return []
     tgt, a0, ae, src, b0, be = found.T
@@ -634,11 +634,15 @@ def _blocks(n: int, size: int):
     return [(lo, min(lo + size, n)) for lo in range(0, n, size)]
 
 
-def _passages(points, layout, corpus: Corpus, *, max_gap: int, max_shift: int, min_words: int,
+def _passages(held: list, corpus: Corpus, *, max_gap: int, max_shift: int, min_words: int,
               min_cover: float, min_similarity: float):
-    """The passages of the sorted match points of :func:`_match_points`: rows of
-    (tgt, a0, ae, src, b0, be) in token offsets, and their similarities."""
+    """The passages of the sorted match points of :func:`_match_points` (``held``:
+    the list [points, layout], emptied here so that the points are freed once
+    seeded): rows of (tgt, a0, ae, src, b0, be) in token offsets, and their
+    similarities."""
     n = corpus.n
+    points, layout = held
+    held.clear()
     if len(points if layout is not None else points[0]) == 0:
         return _NONE
     skey, t0, t1, s0, s1 = _seeds(points, layout)
@@ -825,9 +829,7 @@ def _recycled_partitioned(corpus: Corpus, lens: np.ndarray, cluster: np.ndarray,
                     sizes, doc, pos = z["sizes"], z["doc"], z["pos"]
                 _range_points(sizes, doc, pos, cluster, n, t_lo, t_hi, lim, widths if packed else None, points)
                 del sizes, doc, pos
-            points, layout = _sorted_points(points, widths if packed else None, lim)
-            f, s = _passages(points, layout, corpus, **settings)
-            del points
+            f, s = _passages(list(_sorted_points(points, widths if packed else None, lim)), corpus, **settings)
             found.append(f)
             sims.append(s)
         return np.concatenate(found), np.concatenate(sims)
