@@ -26,19 +26,78 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def _memory(pids: list[int]) -> tuple[int, int]:
+    """Summed RSS and PSS (kB) of ``pids`` (PSS splits pages shared by forked workers)."""
+    rss = pss = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except OSError:
+            continue
+    return rss, pss
+
+
+class TreeMemory:
+    """Samples the summed memory of a process tree twice a second; keeps the peaks."""
+
+    def __init__(self, pid: int):
+        import threading
+
+        self.pid, self.peak_rss, self.peak_pss = pid, 0, 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.done.wait(0.5):
+            rss, pss = _memory(_tree(self.pid))
+            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join()
+
+
 def run_clean(docs: Path, out: Path, workers: int, extra: list[str], engine: str = "local") -> dict:
     cmd = [sys.executable, "-m", "cleaner", "clean", str(docs), "--out", str(out), "--workers", str(workers),
            "--engine", engine, "--force", *extra]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    tree = TreeMemory(proc.pid)
     _, status, usage = os.wait4(proc.pid, 0)
+    tree.stop()
     wall = time.perf_counter() - t
     err = proc.stderr.read()
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         sys.exit(f"{' '.join(cmd)} failed ({code}):\n{err}")
     return {"engine": engine, "workers": workers, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-            "peak_rss_mib": usage.ru_maxrss / 1024, "summary": err.strip().splitlines()[-1] if err.strip() else ""}
+            "peak_rss_mib": usage.ru_maxrss / 1024, "tree_rss_mib": tree.peak_rss / 1024,
+            "tree_pss_mib": tree.peak_pss / 1024, "summary": err.strip().splitlines()[-1] if err.strip() else ""}
 
 
 def fingerprint(out: Path) -> str:

@@ -63,7 +63,8 @@ def _common(func):
         click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.8, show_default=True,
                      help="Word-5-gram Jaccard at or above which two documents are near-duplicates."),
         click.option("--max-bytes", type=click.IntRange(1), default=512 * 1024 * 1024, show_default=True,
-                     help="Refuse files larger than this (bytes, after decompression)."),
+                     help="Refuse files larger than this (bytes, after decompression) that must be read "
+                     "whole; a plain UTF-8 JSONL file is read in parts, whatever its size."),
     ]):
         func = decorator(func)
     return func

@@ -82,7 +82,13 @@ class OutputStream:
 
     def add(self, result: FileResult) -> None:
         """The next part of the file."""
-        text = result.output_text()
+        if result.source.format == "jsonl":
+            lines = result.output_lines()
+            if not lines:  # every record of the part left out (--drop-duplicates): nor its line break
+                return
+            text = "\n".join(lines)
+        else:
+            text = result.output_text()
         if self.parts:
             text = "\n" + text
         self.parts += 1

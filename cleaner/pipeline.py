@@ -63,6 +63,10 @@ class FileResult:
         """The cleaned file: text for txt/html, the records rewritten for JSONL."""
         if self.source.format != "jsonl":
             return self.units[0].cleaned if self.units else ""
+        return "\n".join(self.output_lines())
+
+    def output_lines(self) -> list[str]:
+        """A JSONL file's (or part's) cleaned lines; dropped records are left out."""
         lines = self.source.text.split("\n")
         first = self.source.first_line  # a part of a file: its lines only
         dropped = set()
@@ -78,7 +82,7 @@ class FileResult:
                 )
         if dropped:
             lines = [line for number, line in enumerate(lines) if number not in dropped]
-        return "\n".join(lines)
+        return lines
 
     @property
     def dropped(self) -> bool:
@@ -270,7 +274,7 @@ def effective_workers(workers: int, n_docs: int) -> int:
 # Between the passes of a run, what each document leaves in memory is a
 # DocRef (where it is, and its edits to map cleaned offsets back to the
 # original); its texts live in the dedup stages, on disk when large.
-HOLD_CHARS = 1 << 27  # a corpus of up to ~128M characters is held between the passes, not read twice
+HOLD_CHARS = 1 << 25  # a corpus of up to ~32M characters (~150 MB as objects) is held, not read twice
 STAGE_SPILL_BYTES = 1 << 28  # dedup hashes beyond this go to stage files (see cleaner.dedup.stage)
 
 
@@ -406,8 +410,10 @@ class CorpusRun:
                     held_chars += sum(map(len, texts))
                     if held is not None and held_chars > HOLD_CHARS and not self._given:
                         held = None  # too big to hold: the second pass reads the files again
+                        taken = [_header(t) for t in taken[:1]]
                     # an unheld file keeps only its first part's facts, without texts
-                    taken.append(part if held is not None else _header(part))
+                    if held is not None or not taken:
+                        taken.append(part if held is not None else _header(part))
             except (ReadError, RecursionError) as exc:
                 self.errors.append((str(path), str(exc) or type(exc).__name__))
                 if docs:  # failed midway: documents of it are in the stage, but not in the run

@@ -178,23 +178,26 @@ PART_BYTES = 4 * 1024 * 1024
 
 def read_parts(path: Path, rel: str | None = None, *, lang: str | None = None, text_field: str = "text",
                id_field: str = "id", max_bytes: int = DEFAULT_MAX_BYTES,
-               stream_bytes: int = STREAM_BYTES, part_bytes: int = PART_BYTES) -> Iterator[SourceFile]:
+               stream_bytes: int | None = None, part_bytes: int | None = None) -> Iterator[SourceFile]:
     """The file as SourceFile parts: one (the whole file, as :func:`read_source`)
     or, for a large JSONL file, consecutive parts of whole lines.
 
     A whole-file problem raises ReadError before the first part; a file that
     changes while its parts are read raises it at the part where that shows.
+    ``max_bytes`` limits only files read whole: parts are bounded anyway.
     """
+    stream_bytes = STREAM_BYTES if stream_bytes is None else stream_bytes
+    part_bytes = PART_BYTES if part_bytes is None else part_bytes
     fmt, compressed = format_of(path)
     kwargs = dict(lang=lang, text_field=text_field, id_field=id_field, max_bytes=max_bytes)
     try:
         size = path.stat().st_size
     except OSError:
         size = 0
-    if fmt != "jsonl" or size <= stream_bytes or size > max_bytes:
+    if fmt != "jsonl" or size <= stream_bytes:
         yield read_source(path, rel, **kwargs)
         return
-    digest = _plain_utf8_digest(path, compressed, max_bytes)
+    digest = _plain_utf8_digest(path, compressed)
     if digest is None:  # not plain UTF-8 + LF: decoded whole, with encoding detection
         yield read_source(path, rel, **kwargs)
         return
@@ -220,7 +223,7 @@ def _open_binary(path: Path, compressed: bool):
     return gzip.open(path, "rb") if compressed else path.open("rb")
 
 
-def _plain_utf8_digest(path: Path, compressed: bool, max_bytes: int) -> str | None:
+def _plain_utf8_digest(path: Path, compressed: bool) -> str | None:
     """sha256 of the (decompressed) bytes if they are UTF-8 without BOM, CR or NUL
     and end in a newline-free or complete last line; else None."""
     import codecs
@@ -236,7 +239,7 @@ def _plain_utf8_digest(path: Path, compressed: bool, max_bytes: int) -> str | No
                     return None
                 first = False
                 total += len(block)
-                if total > max_bytes or b"\r" in block or b"\x00" in block:
+                if b"\r" in block or b"\x00" in block:
                     return None
                 check.decode(block)
                 digest.update(block)
