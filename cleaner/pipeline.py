@@ -284,7 +284,6 @@ class DocRef:
     path: str
     id: str | None
     line: int | None  # JSONL: 0-based line of the record in its file
-    fmt: str
     edits: list[Edit] | None  # None when unchanged
     dropped: bool = False
 
@@ -347,9 +346,11 @@ class CorpusRun:
 
     def _stage_folder(self, name: str) -> Path:
         if self._stage_dir is None and self._tmp is None:
+            import os
             import tempfile
 
-            self._tmp = tempfile.TemporaryDirectory(prefix="cleaner-stage-")
+            _remove_stale_stages()
+            self._tmp = tempfile.TemporaryDirectory(prefix=f"{_STAGE_PREFIX}{os.getpid()}-")
             self._stage_dir = Path(self._tmp.name)
         return self._stage_dir / name
 
@@ -489,8 +490,7 @@ class CorpusRun:
             t.chars_in += len(doc.text)
             t.chars_out += len(u.cleaned)
             t.edits.update(e.rule for e in u.edits if e.rule != "html-markup")
-            self.refs[doc.key] = DocRef(doc.key, doc.path, doc.id, u.unit.line, result.source.format,
-                                        u.edits or None)
+            self.refs[doc.key] = DocRef(doc.key, doc.path, doc.id, u.unit.line, u.edits or None)
 
     # ------------------------------------------------------------------ pass 3
     def find_duplicates(self) -> None:
@@ -532,6 +532,35 @@ class CorpusRun:
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+
+
+_STAGE_PREFIX = "cleaner-stage-"
+
+
+def _remove_stale_stages() -> None:
+    """Remove the stage folders of runs that were killed (their process is gone):
+    a killed run over a large corpus would otherwise leave gigabytes in TMPDIR."""
+    import os
+    import re
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.gettempdir())
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return
+    for name in names:
+        found = re.fullmatch(re.escape(_STAGE_PREFIX) + r"(\d+)-\w+", name)
+        if not found:
+            continue
+        try:
+            os.kill(int(found.group(1)), 0)
+            continue  # its run is still going (or the number is another live process's): leave it
+        except ProcessLookupError:
+            shutil.rmtree(base / name, ignore_errors=True)
+        except (PermissionError, OverflowError):
+            continue
 
 
 def _header(part: SourceFile) -> SourceFile:

@@ -127,3 +127,25 @@ def test_drop_duplicates_in_parts(corpus, tmp_path, monkeypatch):
     assert records(tmp_path / "parts" / "cleaner-log.jsonl") == records(tmp_path / "whole" / "cleaner-log.jsonl")
     assert invoke("restore", tmp_path / "parts" / "cleaner-log.jsonl", "--out", tmp_path / "back").exit_code == 0
     assert (tmp_path / "back" / "docs.jsonl").read_bytes() == (corpus / "docs.jsonl").read_bytes()
+
+
+def test_stage_folders_do_not_outlive_their_run(corpus, tmp_path, monkeypatch):
+    """A run removes its stage folder; the folder a killed run left is removed by the next run."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = temp / f"cleaner-stage-{int(gone.stdout)}-k1lled"  # that process has ended
+    live = temp / f"cleaner-stage-{os.getpid()}-running"  # this one runs
+    for folder in (dead, live):
+        (folder / "cleaned").mkdir(parents=True)
+        (folder / "cleaned" / "tokens.u64").write_bytes(b"\0" * 64)
+    monkeypatch.setattr(pipeline, "STAGE_SPILL_BYTES", 20000)  # this run spills too
+    result = invoke("clean", corpus, "--out", tmp_path / "out")
+    assert result.exit_code == 1, result.output
+    assert sorted(p.name for p in temp.iterdir()) == [live.name]
