@@ -98,3 +98,22 @@ def test_corpus_line_counts_count_copies_of_an_article_once():
     assert counts[normalize_line(template[0])] == 4  # three pages and one article
     # the article's paragraphs repeat nowhere (a line of one article reads as 0, like one never seen)
     assert all(counts.get(normalize_line(p), 0) < 2 for i, p in enumerate(article) if i != longest)
+
+
+def test_template_buttons_and_comment_forms():
+    lines = ["Read More \u2193", "< Back to top", "Learn more", "View all", "Reply",
+             "Leave a Reply Cancel reply",
+             "Your email address will not be published. Required fields are marked *",
+             "Save my name, email, and website in this browser for the next time I comment.",
+             "Notify me of follow-up comments by email.",
+             "As an Amazon Associate we earn from qualifying purchases."]
+    text = BODY + "\n" + "\n".join(lines) + "\n"
+    got = removed(text)
+    for line in lines:
+        assert got.get(line) == "chrome-line", line
+    # sentences that start like a button are the article's
+    kept = ["Read more about the methodology in the appendix, which lists every school surveyed.",
+            "Submit your photos of the flood to the newsroom by Friday.",
+            "Reply cards were sent to every household in the district last spring."]
+    text = BODY + "\n" + "\n".join(kept) + "\n"
+    assert not set(kept) & set(removed(text))

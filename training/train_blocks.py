@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Train the line classifier of ``cleaner/rules/blocks.py`` on the chrome dev set.
 
-    python training/train_blocks.py [--eval ../shared/eval/chrome] [--folds 5] [--out cleaner/rules/data/blocks_model.json]
+    python training/train_blocks.py [--eval ../shared/eval/chrome] [--folds 5] [--kinds txt,html] [--weight page-sqrt|none] [--out cleaner/rules/data/blocks_model.json]
 
 Labels come from ``truth.txt``: a page line of four or more words is article
 text when at least half of its word 4-grams occur in the truth; a shorter
 line when its words occur in the truth in a row and the nearest longer line
 is article text. Features are computed by ``cleaner.rules.blocks.features``
 exactly as at run time, with the corpus line counts of the whole set.
+
+Lines are weighted by the square root of their word count, each page
+weighing its number of lines (``--weight``): the score counts words.
 
 Each plain-text page is also added once more reduced to its article lines
 (all labelled article), so that the model leaves already-clean text alone
@@ -117,13 +120,23 @@ def build(pages, kind: str, augment: bool):
     return rows
 
 
-def fit(X, y, args):
+def line_weights(X: np.ndarray, how: str) -> np.ndarray:
+    """Training weight of each line of one page. ``page-sqrt``: by the square
+    root of its word count, scaled so that every page weighs its number of
+    lines (the score counts words and averages over pages); ``none``: 1."""
+    if how == "none":
+        return np.ones(len(X))
+    w = np.sqrt(1.0 + np.expm1(X[:, blocks.FEATURES.index("log_words")]))
+    return len(w) * w / w.sum()
+
+
+def fit(X, y, args, weight=None):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     model = HistGradientBoostingClassifier(
         max_iter=args.trees, learning_rate=args.learning_rate, max_depth=args.depth,
         max_leaf_nodes=2 ** args.depth, min_samples_leaf=40, l2_regularization=1.0, random_state=0)
-    model.fit(X, y)
+    model.fit(X, y, sample_weight=weight)
     return model
 
 
@@ -188,6 +201,8 @@ def main():
     ap.add_argument("--depth", type=int, default=5)
     ap.add_argument("--learning-rate", type=float, default=0.1)
     ap.add_argument("--kinds", default="txt,html")
+    ap.add_argument("--weight", choices=["page-sqrt", "none"], default="page-sqrt",
+                    help="line weights in training (see line_weights; the shipped HTML model was trained with none)")
     ap.add_argument("--out", type=Path, default=ROOT / "cleaner" / "rules" / "data" / "blocks_model.json")
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--dump", type=Path, help="save rows and out-of-fold probabilities (pickle) for study")
@@ -213,7 +228,7 @@ def main():
         for fold, (tr, te) in enumerate(GroupKFold(n_splits=args.folds).split(rows, groups=sites)):
             X = np.vstack([rows[i][1] for i in tr])
             y = np.concatenate([rows[i][2] for i in tr])
-            model = fit(X, y, args)
+            model = fit(X, y, args, np.concatenate([line_weights(rows[i][1], args.weight) for i in tr]))
             for i in te:
                 oof[i] = model.predict_proba(rows[i][1])[:, 1]
         if args.dump:
@@ -226,7 +241,7 @@ def main():
         threshold = max(cv, key=lambda t: cv[t]["aeb"] + cv[t]["wcxb"])
         X = np.vstack([r[1] for r in rows])
         y = np.concatenate([r[2] for r in rows])
-        model = fit(X, y, args)
+        model = fit(X, y, args, np.concatenate([line_weights(r[1], args.weight) for r in rows]))
         insample = evaluate(scorer, pages, rows, [model.predict_proba(r[1])[:, 1] for r in rows], threshold)
         report[kind] = {"cv_by_threshold": cv, "threshold": threshold, "cv": cv[threshold], "in_sample": insample}
         print(f"[{kind}] CV F1 by threshold {cv}; chosen {threshold}: CV {cv[threshold]}, in-sample {insample} "

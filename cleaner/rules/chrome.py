@@ -60,6 +60,14 @@ _PHRASES = {
     # ads
     "advertisement", "advertising", "sponsored", "sponsored content", "ad",
     "anzeige", "werbung", "publicité", "publicidad", "pubblicità", "publicidade",
+    # buttons and links of the page's template (calls to action, list controls)
+    "read more", "learn more", "see more", "show more", "load more", "view more", "view all", "see all",
+    "continue reading", "keep reading", "click here", "get started", "get the app", "shop now", "book now",
+    "try now", "try it free", "try for free", "get a demo", "request a demo", "sign up for free", "see it",
+    "get it now", "expand", "collapse", "post navigation", "no items found", "loading paragraph",
+    # comment forms
+    "reply", "cancel reply", "leave a reply cancel reply", "leave a comment cancel reply", "post comment",
+    "submit", "submit comment",
     # cookies
     "accept cookies", "accept all cookies", "accept all", "reject all", "cookie settings",
     "manage cookies", "cookie policy", "privacy policy", "terms of use",
@@ -94,6 +102,11 @@ _PATTERNS = [
     (re.compile(r"^(sign up|subscribe|join|register)\b.{0,40}\b(newsletter|mailing list|"
                 r"updates|inbox)\b"), "newsletter prompt"),
     (re.compile(r"^(skip to|zum inhalt|aller au|ir al|vai al)\b"), "skip link"),
+    (re.compile(r"^(your email address will not be published|required fields are marked|"
+                r"save my name, email,? and website in this browser|notify me of (follow-up comments|new posts)|"
+                r"this site uses akismet to reduce spam|you must be logged in to post a comment)\b"),
+     "comment form"),
+    (re.compile(r"^as an amazon associate,? (i|we) earn from qualifying purchases\b"), "affiliate notice"),
     (re.compile(r"^(tags?|tagged|schlagwörter|étiquettes|etiquetas|mots-clés)\s*:\s*\S"),
      "tag list"),
     (re.compile(r"^(posted|filed) (in|under)\s*:?\s*\S.{0,60}$"), "category line"),
@@ -110,7 +123,7 @@ _LIST_ITEM = re.compile(r"^\s*([-*•·–]|\d{1,3}[.)])\s+\S")
 
 
 def _key(text: str) -> str:
-    return normalize_line(text).rstrip(" :?!.…|»>›-–—")
+    return normalize_line(text).rstrip(" :?!.…|»>›-–—→↓⬇️").lstrip(" <«‹←↑^")
 
 
 def _words(text: str) -> int:
