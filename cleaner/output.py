@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .io.encoding import UTF8_LF, TextFacts, encode
-from .io.writers import GzipSink, gzip_bytes, write_atomic
+from .io.writers import GzipSink, gzip_bytes, remove_leftover_temps, write_atomic
 from .io.readers import SourceFile
 from .pipeline import FileResult
 
@@ -72,6 +72,7 @@ class OutputStream:
         self.facts = facts
         self.path = output_path(source, out_dir)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftover_temps(self.path)  # what a killed run left beside it (in place: beside the input)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         self.tmp = Path(tmp)
         self.handle = os.fdopen(fd, "wb")
