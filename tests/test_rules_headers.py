@@ -221,3 +221,13 @@ def test_sample_104_header():
     assert got["World | Middle East | Opinion"] == "breadcrumb"
     assert got["Posted on 25 April 2024 by Staff Writer"] == "byline"
     assert not any(k.startswith("Ongoing Successes") for k in got)
+
+
+def test_numeric_dates_with_a_time_zone_or_in_iso_form():
+    for line in ("2024-03-01T08:57:45+01:00", "2024-03-01T22:05:36Z", "3/1/24 11:04 PM EST", "03/01/2024 8:21 am ET"):
+        assert is_dateline(line, allow_numeric=True), line
+    for line in ("3/1/24 11:04 PM and counting", "2024-03-01T08:57 in Berlin"):
+        assert not is_dateline(line, allow_numeric=True), line
+    from cleaner.rules.headers import byline_rule
+
+    assert byline_rule("By Jane Doe - 3/1/24 11:04 PM EST") == "byline"

@@ -65,7 +65,8 @@ _DATE_WORDS = set(_MONTHS) | set(_WEEKDAYS)
 _TOKEN = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?|\d+(?:st|nd|rd|th|er|e|º|°|\.)?|[^\W\d_][\w.\-]*", re.UNICODE)
 _NUMERIC_DATE = re.compile(
     r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})"
-    r"(\s*[,|]?\s*\d{1,2}:\d{2}(:\d{2})?(\s*[ap]\.?m\.?)?)?\s*$",
+    r"((\s*[,|]?\s*|T)\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s*[ap]\.?m\.?)?"
+    r"(\s*(z|[+-]\d{2}:?\d{2}|gmt|utc|cet|cest|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|ist|et|pt|ct|mt|aest|aedt|jst|kst))?)?\s*$",
     re.IGNORECASE,
 )
 
