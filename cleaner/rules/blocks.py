@@ -543,6 +543,33 @@ def _doubtful_join_sure(proba: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return keep
 
 
+COPY_MIN_WORDS = 60  # a line this long may be a copy of the article run together
+COPY_PART_WORDS = 8  # kept lines at least this long count as parts of such a copy
+
+
+def _drop_article_copies(lines: list[Line], keep: np.ndarray) -> np.ndarray:
+    """A long line that holds two or more of the other kept lines word for
+    word is the article again in one line (a page's metadata, "articleBody",
+    printed as text), not more of it: it goes."""
+    kept = np.flatnonzero(keep)
+    norm = {int(i): " ".join(lines[i].text.split()) for i in kept}
+    long = [i for i in norm if len(norm[i].split()) >= COPY_MIN_WORDS]
+    if not long:
+        return keep
+    parts = {i: t for i, t in norm.items() if len(t.split()) >= COPY_PART_WORDS}
+    keep = keep.copy()
+    for i in long:
+        text = norm[i]
+        found = 0
+        for j, part in parts.items():
+            if j != i and len(part) < len(text) and part in text:
+                found += 1
+                if found >= 2:
+                    keep[i] = False
+                    break
+    return keep
+
+
 def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: float) -> np.ndarray | None:
     """Which of ``lines`` stay, or None when the classifier found no article
     at all (the page is then left to the rules)."""
@@ -553,7 +580,7 @@ def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: f
     keep = _spare_inside_article(lines, proba, keep)
     html = _html_facts(doc, lines)
     headings = frozenset() if html is None else frozenset(np.flatnonzero((html[:, 1] >= 1) & (html[:, 1] <= 2)).tolist())
-    return _keep_inside_run(lines, keep, headings)
+    return _drop_article_copies(lines, _keep_inside_run(lines, keep, headings))
 
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
