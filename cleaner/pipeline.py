@@ -357,10 +357,9 @@ class CorpusRun:
     def _new_stage(self, name: str, keep_texts: bool):
         from .dedup.stage import CorpusStage
 
-        # files already in memory stay there; otherwise the stage's folder is
-        # written once the stage outgrows STAGE_SPILL_BYTES
-        small = self._given and sum(len(u.doc.text) for p in self.files for u in p.units) <= HOLD_CHARS
-        folder = None if small else self._stage_folder(name)
+        # files already read are in memory anyway: their hashes stay there too (faster);
+        # otherwise the stage's folder is written once the stage outgrows STAGE_SPILL_BYTES
+        folder = None if self._given else self._stage_folder(name)
         return CorpusStage(folder, keep_texts=keep_texts, spill_bytes=STAGE_SPILL_BYTES)
 
     def _read_file(self, path: Path, rel: str) -> Iterator[SourceFile]:
