@@ -6,9 +6,10 @@
     ... --workers 1 2 --dask      # and --engine dask on a local cluster of 2 workers
 
 Each run is `python -m cleaner clean DOCS --out OUT/wN --workers N --force` in its own
-subprocess: wall time around it, CPU time and peak RSS of the whole process tree from
-os.wait4 (RUSAGE of the child, which includes its reaped workers: ru_maxrss is the largest
-single process). Prints documents/s and MB/s per run, the speed-up of each run over the
+subprocess: wall time around it, CPU time and peak RSS from os.wait4 (RUSAGE of the
+child, which includes its reaped workers: ru_maxrss is the largest single process), and
+the peaks of the whole process tree's summed RSS and PSS, sampled twice a second from
+/proc (RSS counts pages forked workers share once per process; PSS splits them). Prints documents/s and MB/s per run, the speed-up of each run over the
 first, and checks that every run (either engine) wrote the same outputs and the same change log (header
 line aside), as --workers promises.
 """
@@ -145,7 +146,8 @@ def main() -> None:
         r = run_clean(docs, out, w, extra, engine)
         r["fingerprint"] = fingerprint(out)
         runs.append(r)
-        print(f"--engine {engine} --workers {w}: wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s, peak RSS {r['peak_rss_mib']:.0f} MiB, "
+        print(f"--engine {engine} --workers {w}: wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s, peak RSS {r['peak_rss_mib']:.0f} MiB "
+              f"(process tree summed: RSS {r['tree_rss_mib']:.0f} MiB, PSS {r['tree_pss_mib']:.0f} MiB), "
               f"{n_docs / r['wall']:.0f} docs/s, {mb / r['wall']:.2f} MB/s, speed-up "
               f"{runs[0]['wall'] / r['wall']:.2f}x over the first run")
         print(f"  {r['summary']}")
