@@ -160,7 +160,7 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
     if writing and log_path is None:
         stamp = _dt.datetime.now().strftime("%Y%m%dT%H%M%S")
         log_path = out_dir / "cleaner-log.jsonl" if out_dir else Path(f"cleaner-log-{stamp}.jsonl")
-    from . import changelog, output, pipeline
+    from . import changelog, output
 
     # A run into --out that was killed left its marker: rerunning finishes it (see output.begin_run).
     resuming = writing and out_dir is not None and output.interrupted(out_dir)
@@ -483,21 +483,6 @@ def _check_out_dir(out_dir: Path, paths) -> None:
             _usage(f"--out {out_dir} is a file")
 
 
-def _check_output_collisions(run, out_dir) -> None:
-    from .output import output_path
-
-    seen: dict[Path, str] = {}
-    for result in list(run.files):
-        target = output_path(result, out_dir) if out_dir else None
-        if target is None:
-            continue
-        if target in seen:
-            run.errors.append((str(result.source.path), f"its output {target} would overwrite that of {seen[target]}"))
-            run.files.remove(result)
-        else:
-            seen[target] = str(result.source.path)
-
-
 def _output_claims(out_dir):
     """``claim(source)``: None, or why the file's output would overwrite an earlier file's."""
     from .output import output_path
@@ -563,14 +548,11 @@ class _FileEmitter:
 
 def _corpus_run(paths, options, accept):
     """A CorpusRun over ``paths`` with the configured excludes and, on a terminal, progress."""
-    from .config import compile_excludes
     from .pipeline import CorpusRun
 
-    meta = click.get_current_context().meta
-    meta.setdefault("started", time.perf_counter())  # the summary's run time counts from here
-    excludes = compile_excludes(meta.get("exclude"))
+    excludes, force_exclude = _excludes()
     shown = _Progress()
-    run = CorpusRun(options, paths=list(paths), exclude=excludes, force_exclude=bool(meta.get("force_exclude")),
+    run = CorpusRun(options, paths=list(paths), exclude=excludes, force_exclude=force_exclude,
                     accept=accept, progress=shown.update, stage=shown.stage)
     shown.total = lambda: run.n_docs
     return run, shown
@@ -611,14 +593,20 @@ class _Progress:
             self.bar = None
 
 
-def _read(paths, options):
+def _excludes():
+    """(compiled --exclude regexes, --force-exclude); the run's time starts here."""
     from .config import compile_excludes
-    from .pipeline import read_all
 
     meta = click.get_current_context().meta
     meta.setdefault("started", time.perf_counter())  # the summary's run time counts from here
-    excludes = compile_excludes(meta.get("exclude"))
-    return read_all(list(paths), options, exclude=excludes, force_exclude=bool(meta.get("force_exclude")))
+    return compile_excludes(meta.get("exclude")), bool(meta.get("force_exclude"))
+
+
+def _read(paths, options):
+    from .pipeline import read_all
+
+    excludes, force_exclude = _excludes()
+    return read_all(list(paths), options, exclude=excludes, force_exclude=force_exclude)
 
 
 def _run(sources, options, clean: bool = True, quiet: bool = False):
