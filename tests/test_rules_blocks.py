@@ -249,14 +249,16 @@ def test_runs_of_short_lines_and_the_main_block_of_prose():
 
 def test_the_article_run_together_in_one_line_goes_once_its_paragraphs_are_kept():
     copy = " ".join(PARAGRAPHS + MORE_PARAGRAPHS)  # a page's metadata printed as text
+    assert len(copy.split()) >= blocks.COPY_MIN_WORDS
     page = "\n".join(["Budget Passes After Long Debate"] + PARAGRAPHS + MORE_PARAGRAPHS + [copy]) + "\n"
     doc = Document(page)
     lines = blocks.text_lines(doc)
     keep = blocks._drop_article_copies(lines, np.ones(len(lines), dtype=bool))
     assert keep.tolist() == [True] * (len(lines) - 1) + [False]
     # a long paragraph that repeats only one other line of the page is not a copy
-    long_paragraph = " ".join(PARAGRAPHS[:2]) + " Both sides said so in the chamber."
-    lines = blocks.text_lines(Document("\n".join([PARAGRAPHS[0], long_paragraph, PARAGRAPHS[2]]) + "\n"))
+    long_paragraph = " ".join(PARAGRAPHS + MORE_PARAGRAPHS[:2]) + " Both sides said so in the chamber."
+    assert len(long_paragraph.split()) >= blocks.COPY_MIN_WORDS
+    lines = blocks.text_lines(Document("\n".join([PARAGRAPHS[0], long_paragraph, MORE_PARAGRAPHS[2]]) + "\n"))
     assert blocks._drop_article_copies(lines, np.ones(3, dtype=bool)).all()
     # and the copy stays when its paragraphs are not kept (it is then the only article text)
     lines = blocks.text_lines(Document("\n".join(PARAGRAPHS + [copy]) + "\n"))

@@ -116,6 +116,10 @@ _MEDIA_CREDIT = re.compile(
 _GLUED_DATELINE = re.compile(r"^(\S+\s+){3,}([A-Z]{5,}|[A-Z]{2,}(?: [A-Z]{2,})+)(?:,? [A-Z][a-z]+)?"
                              r"(:\s+[A-Z\"“‘']|\s*\((Reuters|AP|AFP)\) ?[-—–]\s)")
 _TRUNCATED = re.compile(r"(\.\.\.|…|\[…\]|\(…\)|\[\.\.\.\])\s*$|\bread more\W*$", re.IGNORECASE)
+_TRUNCATED_TAIL = 24  # characters of a line's end searched for it
+# Every shape of _MEDIA_CREDIT holds one of these (a cheap test first).
+_MEDIA_WORDS = ("photo", "image", "picture", "illustration", "video", "graphic", "credit", "getty",
+                "shutterstock", "istock", "reuters", "associated press", "/ap", "/ ap", "/afp", "/ afp", "slide")
 
 # Tags the HTML reader reports per line, as numbers for the model.
 _TAG_CODE = {"p": 1, "li": 2, "td": 3, "th": 3, "dd": 4, "dt": 4, "blockquote": 5, "pre": 5,
@@ -175,6 +179,8 @@ def _text_features(text: str) -> tuple[float, ...]:
         cjk = len(_CJK.findall(s))
     title = sum(map(str.isupper, [w[0] for w in words]))
     stop = sum(map(STOPWORDS.__contains__, map(str.casefold, words)))
+    ends = bool(_SENTENCE_END.search(s))
+    low = s.lower()
     short = n_words <= 16 and n_chars <= 120
     if short:
         dated = bool(is_dateline(s, allow_numeric=True) or byline_rule(s))
@@ -184,7 +190,7 @@ def _text_features(text: str) -> tuple[float, ...]:
     return (
         math.log1p(n_words),
         math.log1p(n_chars),
-        float(bool(_SENTENCE_END.search(s))),
+        float(ends),
         len(_INNER_PUNCT.findall(s)) / max(n_words, 1),
         s.count(",") / max(n_words, 1),
         title / n_alpha_words,
@@ -204,12 +210,12 @@ def _text_features(text: str) -> tuple[float, ...]:
         float(s[:1].isupper() or s[:1].isdigit()),
         float(n_words <= 8 and n_chars <= 80 and (not s.endswith(".") or s.endswith(".."))
               and bool(_CUE.search(s)) and not _INLINE_LINK.search(s)),
-        float(n_words <= 60 and bool(_BIO.search(s))),
-        float(bool(_TRUNCATED.search(s))),
-        float(3 <= n_words <= 20 and not _SENTENCE_END.search(s) and not s.endswith(":")
+        float(n_words <= 60 and bool(_BIO.match(s))),
+        float(bool(_TRUNCATED.search(s, max(n_chars - _TRUNCATED_TAIL, 0)))),
+        float(3 <= n_words <= 20 and not ends and not s.endswith(":")
               and (s[:1].isupper() or s[:1].isdigit() or s[:1] in "'\"“‘«„")),
-        float(n_words <= 60 and bool(_MEDIA_CREDIT.search(s))),
-        float(bool(_GLUED_DATELINE.match(s))),
+        float(n_words <= 60 and any(w in low for w in _MEDIA_WORDS) and bool(_MEDIA_CREDIT.search(s))),
+        float((":" in s or "(" in s) and bool(_GLUED_DATELINE.match(s))),
     )
 
 
@@ -543,7 +549,7 @@ def _doubtful_join_sure(proba: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return keep
 
 
-COPY_MIN_WORDS = 60  # a line this long may be a copy of the article run together
+COPY_MIN_WORDS = 150  # a line this long may be a copy of the article run together (paragraphs are shorter)
 COPY_PART_WORDS = 8  # kept lines at least this long count as parts of such a copy
 
 
@@ -552,10 +558,12 @@ def _drop_article_copies(lines: list[Line], keep: np.ndarray) -> np.ndarray:
     word is the article again in one line (a page's metadata, "articleBody",
     printed as text), not more of it: it goes."""
     kept = np.flatnonzero(keep)
-    norm = {int(i): " ".join(lines[i].text.split()) for i in kept}
-    long = [i for i in norm if len(norm[i].split()) >= COPY_MIN_WORDS]
+    # (a line of n words has at least 2n - 1 characters: most lines are ruled out unsplit)
+    long = [int(i) for i in kept if len(lines[i].text) >= 2 * COPY_MIN_WORDS - 1
+            and len(lines[i].text.split()) >= COPY_MIN_WORDS]
     if not long:
         return keep
+    norm = {int(i): " ".join(lines[i].text.split()) for i in kept}
     parts = {i: t for i, t in norm.items() if len(t.split()) >= COPY_PART_WORDS}
     keep = keep.copy()
     for i in long:
