@@ -22,7 +22,7 @@ from .document import Edit
 from .io.encoding import DecodeError, TextFacts, decode_as, encode
 from .io.jsonl import RecordError, _locate_literal, literal_for
 from .io.readers import _gunzip
-from .io.writers import gzip_bytes, remove_leftover_temps, write_atomic
+from .io.writers import gzip_bytes, remove_leftover_temps, remove_orphan_temps, write_atomic
 
 SCHEMA = 1
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every record (json.dumps builds one per call)
@@ -255,6 +255,9 @@ def restore(log_path: Path, *, out_dir: Path | None = None, in_place: bool = Fal
             edits.setdefault(entry["path"], []).append(entry)
         elif kind == "record":
             records.setdefault(entry["path"], {})[entry["line"]] = entry
+    if in_place:
+        for folder in {Path(path).parent for path in files}:
+            remove_orphan_temps(folder)
     for path, entry in files.items():
         if in_place:
             target = Path(path)

@@ -557,6 +557,30 @@ def test_an_interrupted_in_place_run_can_be_restored(tmp_path):
     assert {p: p.read_bytes() for p in src.iterdir()} == originals
 
 
+def test_restore_in_place_removes_the_temporary_file_of_a_write_the_log_never_saw(tmp_path):
+    # a run killed while writing a file's temporary copy, before that file's log record:
+    # restore finds the orphan beside the file it was to replace, and leaves other files alone
+    src = tmp_path / "corpus"
+    src.mkdir()
+    chrome = "Subscribe to our newsletter\n"
+    for i in range(3):
+        (src / f"doc{i}.txt").write_text(f"{chrome}Document {i} has a body of several words here.\n")
+    log = tmp_path / "log.jsonl"
+    assert invoke("clean", src, "--in-place", "--log", log, "--no-dedup").exit_code == 0
+    originals = {p.name: p for p in src.iterdir()}
+    (src / "late.txt").write_text("not yet cleaned when the run was killed\n")
+    orphan = src / ".late.txt.k3j9x_2a.tmp"
+    orphan.write_text("half a clean")
+    unrelated = src / ".notes.abcdefgh.tmp"  # the same shape, but no file of that name beside it
+    unrelated.write_text("a user's file")
+    result = invoke("restore", log, "--in-place")
+    assert result.exit_code == 0, result.output
+    assert not orphan.exists()
+    assert unrelated.read_text() == "a user's file"
+    assert (src / "late.txt").read_text() == "not yet cleaned when the run was killed\n"
+    assert all(p.read_text().startswith(chrome) for name, p in originals.items() if name.startswith("doc"))
+
+
 # --------------------------------------------------------------------------- fuzzing
 
 

@@ -67,13 +67,30 @@ class GzipSink:
         self.handle.write(struct.pack("<II", self.crc, self.size & 0xFFFFFFFF))
 
 
+_TEMP_NAME = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")  # what write_atomic's mkstemp names a temporary file
+
+
 def remove_leftover_temps(path: Path) -> None:
     """Delete the temporary files a killed ``write_atomic`` of ``path`` left beside it."""
-    pattern = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}\.tmp")
     try:
         names = os.listdir(path.parent)
     except OSError:
         return
     for name in names:
-        if pattern.fullmatch(name):
+        found = _TEMP_NAME.fullmatch(name)
+        if found and found.group(1) == path.name:
             (path.parent / name).unlink(missing_ok=True)
+
+
+def remove_orphan_temps(folder: Path) -> None:
+    """Delete the temporary files a killed in-place run left in ``folder``: those
+    named as ``write_atomic`` names them, beside the file they were to replace
+    (the file being written when a run is killed may not be in its log yet)."""
+    try:
+        names = set(os.listdir(folder))
+    except OSError:
+        return
+    for name in names:
+        found = _TEMP_NAME.fullmatch(name)
+        if found and found.group(1) in names:
+            (folder / name).unlink(missing_ok=True)
