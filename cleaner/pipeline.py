@@ -337,6 +337,7 @@ class CorpusRun:
         self._tmp = None
         self._stage_dir = stage_dir
         self._raw = self._cleaned = None
+        self._cleaned_texts: list[str] | None = None
         self._aligned = True  # the cleaned stage holds every surveyed document, in order
 
     # ------------------------------------------------------------------ helpers
@@ -359,8 +360,10 @@ class CorpusRun:
 
         # files already read are in memory anyway: their hashes stay there too (faster);
         # otherwise the stage's folder is written once the stage outgrows STAGE_SPILL_BYTES
-        folder = None if self._given else self._stage_folder(name)
-        return CorpusStage(folder, keep_texts=keep_texts, spill_bytes=STAGE_SPILL_BYTES)
+        if self._given:
+            chars = sum(len(u.doc.text) for parts in self._held for part in parts for u in part.units)
+            return CorpusStage(None, keep_texts=keep_texts, expect_chars=chars)
+        return CorpusStage(self._stage_folder(name), keep_texts=keep_texts, spill_bytes=STAGE_SPILL_BYTES)
 
     def _read_file(self, path: Path, rel: str) -> Iterator[SourceFile]:
         o = self.options
@@ -456,8 +459,11 @@ class CorpusRun:
         if self.clean:
             self._begin("cleaning documents")
         dedup = self.options.dedup
-        cleaned = self._new_stage("cleaned", keep_texts=True) if dedup else None
+        # files given already read: their results are held by the caller, so the
+        # cleaned texts are kept by reference, not copied into the stage
+        cleaned = self._new_stage("cleaned", keep_texts=not self._given) if dedup else None
         self._cleaned = cleaned
+        self._cleaned_texts = [] if self._given else None
         failed: set[int] = set()
         changed = False  # the current file's parts so far
         for number, part, outcome in _clean_parts(self._parts(), self.ctx, self.options, self.clean,
@@ -478,7 +484,10 @@ class CorpusRun:
                 self.totals.changed_files += 1
             self._account(result)
             if cleaned is not None:
-                cleaned.add([u.cleaned for u in units])
+                texts = [u.cleaned for u in units]
+                cleaned.add(texts)
+                if self._cleaned_texts is not None:
+                    self._cleaned_texts.extend(texts)
             yield result
 
     def _account(self, result: FileResult) -> None:
@@ -501,7 +510,10 @@ class CorpusRun:
 
         self._begin("finding near-duplicates and recycled passages")
         corpus = self._cleaned.finish()
-        docs = StagedDocs(list(self.refs), self._cleaned)
+        if self._cleaned_texts is not None:
+            docs = list(zip(self.refs, self._cleaned_texts))
+        else:
+            docs = StagedDocs(list(self.refs), self._cleaned)
         # the texts before cleaning let copies that were cleaned unevenly still pair up
         originals = self._raw.finish() if self._raw is not None and self._aligned else None
         self.duplicates = find_duplicates(docs, threshold=self.options.threshold, keep=self.options.keep,
@@ -528,6 +540,7 @@ class CorpusRun:
             if stage is not None:
                 stage.close()
         self._raw = self._cleaned = None
+        self._cleaned_texts = None
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None

@@ -58,14 +58,16 @@ class CorpusStage:
 
     ``folder``: where the stage files go once the staged data exceed
     ``spill_bytes`` (None: never spill). ``keep_texts``: also keep the texts,
-    for :meth:`text`. Call :meth:`close` (or use ``with``) to close the text
+    for :meth:`text`. ``expect_chars``: about how many characters will be
+    added (sizes the buffers of a stage held in memory). Call :meth:`close` (or use ``with``) to close the text
     file once done reading texts.
     """
 
     def __init__(self, folder: Path | None, *, keep_texts: bool = False,
                  spill_bytes: int = DEFAULT_SPILL_BYTES, width: int = SHINGLE_WIDTH,
-                 chunk_chars: int = CHUNK_CHARS) -> None:
+                 chunk_chars: int = CHUNK_CHARS, expect_chars: int = 0) -> None:
         self.folder = None if folder is None else Path(folder)
+        self.expect_chars = expect_chars
         self.keep_texts = keep_texts
         self.spill_bytes = spill_bytes
         self.width = width
@@ -144,11 +146,17 @@ class CorpusStage:
         self.spilled = True
 
     def _new_buffers(self) -> None:
-        # sized for a spill's worth (virtual memory until written) when spilling
-        cap = self.spill_bytes // 8 + 1 if self.folder is not None else 1 << 16
+        # sized for a spill's worth (virtual memory until written) when spilling; in
+        # memory, for the expected texts (a token takes 4+ characters with its separator
+        # in most scripts: growing by copies, which touch every page twice, is the exception)
+        if self.folder is not None:
+            cap = self.spill_bytes // 8 + 1
+        else:
+            cap = max(1 << 16, self.expect_chars // 4)
         self._tok = np.empty(cap, dtype=np.uint64)
         self._sh = np.empty(cap, dtype=np.uint64)
-        self._texts = np.empty(8 * cap if self.keep_texts else 0, dtype=np.uint8)
+        text_cap = 8 * cap if self.folder is not None else max(1 << 16, self.expect_chars)
+        self._texts = np.empty(text_cap if self.keep_texts else 0, dtype=np.uint8)
 
     def finish(self) -> Corpus:
         """The :class:`Corpus` of every document added (memory-mapped when spilled)."""
