@@ -175,7 +175,12 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
         return claim(source)
 
     claim = _output_claims(out_dir if writing else None)
-    corpus_run, shown = _corpus_run(paths, options, accept)
+    checkpoint = None
+    if writing and out_dir is not None:  # what a killed run had done is taken up again (cleaner.checkpoint)
+        from .checkpoint import FOLDER, Checkpoint
+
+        checkpoint = Checkpoint(out_dir / FOLDER, resume=resuming)
+    corpus_run, shown = _corpus_run(paths, options, accept, checkpoint)
     with corpus_run, shown:
         corpus_run.survey()
         if writing and out_dir is not None and not force and not resuming:
@@ -216,6 +221,13 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
                 log.write({"type": "error", "path": path, "reason": reason})
             log.write(changelog.summary_record(corpus_run))
     run = corpus_run
+    if checkpoint is not None:
+        if checkpoint.matched:
+            reused = run.reused
+            click.echo(f"resumed: the survey {'reused' if reused['survey'] else 'redone'}, "
+                       f"{reused['parts']} part(s) of files taken as cleaned, "
+                       f"the dedup pass {'reused' if reused['dedup'] else 'redone'}", err=True)
+        checkpoint.remove()
     if writing and out_dir is not None:
         output.end_run(out_dir)
 
@@ -546,14 +558,14 @@ class _FileEmitter:
             self.stream = None
 
 
-def _corpus_run(paths, options, accept):
+def _corpus_run(paths, options, accept, checkpoint=None):
     """A CorpusRun over ``paths`` with the configured excludes and, on a terminal, progress."""
     from .pipeline import CorpusRun
 
     excludes, force_exclude = _excludes()
     shown = _Progress()
     run = CorpusRun(options, paths=list(paths), exclude=excludes, force_exclude=force_exclude,
-                    accept=accept, progress=shown.update, stage=shown.stage)
+                    accept=accept, progress=shown.update, stage=shown.stage, checkpoint=checkpoint)
     shown.total = lambda: run.n_docs
     return run, shown
 

@@ -311,14 +311,17 @@ class CorpusRun:
     ``sources``: files already read (held; no paths are read). ``accept(first
     part)`` may refuse a file with a reason (recorded as an error) before it
     is surveyed. ``stage_dir``: where the dedup stages spill (None: a
-    temporary folder, removed by :meth:`close`).
+    temporary folder, removed by :meth:`close`). ``checkpoint``
+    (:class:`cleaner.checkpoint.Checkpoint`, with ``paths``): save each pass's
+    outcome as it goes, and reuse what a killed run over the same inputs saved
+    (the stages then spill into its folder).
     """
 
     def __init__(self, options: Options, *, paths: list[Path] | None = None,
                  sources: list[SourceFile] | None = None, exclude=(), force_exclude: bool = False,
                  clean: bool = True, accept: Callable[[SourceFile], str | None] | None = None,
                  progress: Callable[[int], None] | None = None, stage: Callable[[str], None] | None = None,
-                 stage_dir: Path | None = None):
+                 stage_dir: Path | None = None, checkpoint=None):
         self.options = options
         self.clean = clean
         self.paths, self.exclude, self.force_exclude = paths or [], exclude, force_exclude
@@ -336,6 +339,14 @@ class CorpusRun:
         self.ctx = RuleContext()
         self._tmp = None
         self._stage_dir = stage_dir
+        self.checkpoint = checkpoint
+        if checkpoint is not None:
+            if sources is not None:
+                raise ValueError("a checkpoint is for runs over paths")
+            self._stage_dir = checkpoint.folder
+        self._found: list[tuple[Path, str]] | None = None  # the files to survey, when listed first
+        self.reused = {"survey": False, "parts": 0, "dedup": False}  # what came from the checkpoint
+        self._fresh_parts = 0  # parts cleaned in this run
         self._raw = self._cleaned = None
         self._cleaned_texts: list[str] | None = None
         self._aligned = True  # the cleaned stage holds every surveyed document, in order
@@ -350,7 +361,6 @@ class CorpusRun:
             import os
             import tempfile
 
-            _remove_stale_stages()
             self._tmp = tempfile.TemporaryDirectory(prefix=f"{_STAGE_PREFIX}{os.getpid()}-")
             self._stage_dir = Path(self._tmp.name)
         return self._stage_dir / name
@@ -378,16 +388,24 @@ class CorpusRun:
             for parts in self._held:
                 yield parts[0].path, parts
             return
+        for path, rel in self._found if self._found is not None else self._discover():
+            yield path, self._read_file(path, rel)
+
+    def _discover(self) -> Iterator[tuple[Path, str]]:
         def unreadable(folder: str, reason: str) -> None:
             self.errors.append((folder, f"folder not read: {reason}"))
 
-        for path, rel in discover(self.paths, exclude=self.exclude, force_exclude=self.force_exclude,
-                                  on_error=unreadable):
-            yield path, self._read_file(path, rel)
+        return discover(self.paths, exclude=self.exclude, force_exclude=self.force_exclude, on_error=unreadable)
 
     # ------------------------------------------------------------------ pass 1
     def survey(self) -> None:
         """Read every file; count lines and stage the raw hashes (see the class docstring)."""
+        if not self._given:
+            _remove_stale_stages()  # what killed runs left in the temporary folder
+        if self.checkpoint is not None:
+            self._found = list(self._discover())
+            if self.checkpoint.begin(self._found, self.options) and self._resume_survey():
+                return
         if self.clean:
             self._begin("counting lines across the corpus")
         lines = LineSurvey()
@@ -437,6 +455,32 @@ class CorpusRun:
             self.ctx = RuleContext(line_counts=lines.counts(copy_groups(raw_corpus)), n_docs=self.n_docs)
         else:
             self.ctx = RuleContext(n_docs=self.n_docs)
+        if self.checkpoint is not None:
+            if raw is not None:
+                raw.save()
+            self.checkpoint.save_survey({
+                "files": [_header(f) for f in self.files], "errors": self.errors, "n_docs": self.n_docs,
+                "aligned": self._aligned, "line_counts": self.ctx.line_counts})
+
+    def _resume_survey(self) -> bool:
+        """Take the survey a killed run saved; False if there is none (or it is damaged)."""
+        saved = self.checkpoint.load_survey()
+        if saved is None:
+            return False
+        raw = None
+        if self.clean:
+            from .dedup.stage import CorpusStage
+
+            try:
+                raw = CorpusStage.load(self._stage_folder("raw"))
+            except (OSError, ValueError, KeyError):
+                return False
+        self.files, self.errors, self.n_docs = saved["files"], saved["errors"], saved["n_docs"]
+        self._aligned, self._held, self._raw = saved["aligned"], None, raw
+        self.totals.files = len(self.files)
+        self.ctx = RuleContext(line_counts=saved["line_counts"], n_docs=self.n_docs)
+        self.reused["survey"] = True
+        return True
 
     # ------------------------------------------------------------------ pass 2
     def _parts(self) -> Iterator[tuple[int, SourceFile]]:
@@ -466,8 +510,7 @@ class CorpusRun:
         self._cleaned_texts = [] if self._given else None
         failed: set[int] = set()
         changed = False  # the current file's parts so far
-        for number, part, outcome in _clean_parts(self._parts(), self.ctx, self.options, self.clean,
-                                                   self.progress):
+        for number, part, outcome in self._outcomes():
             if number in failed:
                 continue
             if part is None or isinstance(outcome, str):  # a detector bug stops this file, not the run
@@ -489,6 +532,34 @@ class CorpusRun:
                 if self._cleaned_texts is not None:
                     self._cleaned_texts.extend(texts)
             yield result
+
+    def _outcomes(self) -> Iterator[tuple[int, SourceFile | None, list | str | None]]:
+        """(file number, part, outcome) of every part: from the checkpoint for the parts a
+        killed run had cleaned, then from the engine (saved to the checkpoint as they come)."""
+        parts = self._parts()
+        checkpoint = self.checkpoint
+        if checkpoint is None:
+            yield from _clean_parts(parts, self.ctx, self.options, self.clean, self.progress)
+            return
+        for key, outcome in checkpoint.saved_parts():
+            item = next(parts, None)
+            if item is None:
+                break
+            number, part = item
+            if part is None or key != _part_key(number, part):  # no longer in line: cleaned from here
+                parts = _chain([item], parts)
+                break
+            self.reused["parts"] += 1
+            if self.progress is not None:
+                self.progress(len(part.units))
+            yield number, part, outcome
+        checkpoint.continue_parts()
+        for number, part, outcome in _clean_parts(parts, self.ctx, self.options, self.clean, self.progress):
+            if part is not None:
+                checkpoint.add_part(_part_key(number, part), outcome)
+                self._fresh_parts += 1
+            yield number, part, outcome
+        checkpoint.parts_done()
 
     def _account(self, result: FileResult) -> None:
         t = self.totals
@@ -514,13 +585,23 @@ class CorpusRun:
             docs = list(zip(self.refs, self._cleaned_texts))
         else:
             docs = StagedDocs(list(self.refs), self._cleaned)
-        # the texts before cleaning let copies that were cleaned unevenly still pair up
-        originals = self._raw.finish() if self._raw is not None and self._aligned else None
-        self.duplicates = find_duplicates(docs, threshold=self.options.threshold, keep=self.options.keep,
-                                          corpus=corpus, originals=originals)
-        self._raw = originals = None
-        self.recycled = find_recycled(docs, self.duplicates, min_words=self.options.min_passage_words,
-                                      corpus=corpus)
+        saved = None
+        if self.checkpoint is not None and self._fresh_parts == 0 and self.reused["parts"]:
+            saved = self.checkpoint.load_dedup()  # every part as the killed run had it: so are its findings
+        if saved is not None:
+            self.duplicates, self.recycled = saved
+            self.reused["dedup"] = True
+        else:
+            # the texts before cleaning let copies that were cleaned unevenly still pair up
+            originals = self._raw.finish() if self._raw is not None and self._aligned else None
+            self.duplicates = find_duplicates(docs, threshold=self.options.threshold, keep=self.options.keep,
+                                              corpus=corpus, originals=originals)
+            originals = None
+            self.recycled = find_recycled(docs, self.duplicates, min_words=self.options.min_passage_words,
+                                          corpus=corpus)
+            if self.checkpoint is not None:
+                self.checkpoint.save_dedup((self.duplicates, self.recycled))
+        self._raw = None
         if self.options.drop_duplicates:
             for match in self.duplicates:
                 self.refs[match.key].dropped = True
@@ -573,6 +654,16 @@ def _remove_stale_stages() -> None:
             shutil.rmtree(base / name, ignore_errors=True)
         except (PermissionError, OverflowError):
             continue
+
+
+def _part_key(number: int, part: SourceFile) -> tuple:
+    """What identifies a part of the corpus between a killed run and its resumption."""
+    return number, str(part.path), part.first_line, len(part.units), part.sha256
+
+
+def _chain(first: list, rest: Iterator) -> Iterator:
+    yield from first
+    yield from rest
 
 
 def _header(part: SourceFile) -> SourceFile:

@@ -11,6 +11,9 @@ appended to raw binary files in ``folder`` and memory is released:
     shingles.u64   positional shingle hashes, uint64
     texts.utf8     the texts (``keep_texts=True``), UTF-8 with lone
                    surrogates passed through (``surrogatepass``)
+    index.npz      written by :meth:`CorpusStage.save` only: the tokens,
+                   length and text size of every document, and the counts,
+                   for :meth:`CorpusStage.load` in a resumed run
 
 :meth:`CorpusStage.finish` returns a :class:`.corpus.Corpus` whose
 ``tok_hash``/``sh_hash`` are read-only ``np.memmap`` of those files (or the
@@ -42,6 +45,7 @@ from .shingles import SHINGLE_WIDTH
 TOKENS_FILE = "tokens.u64"
 SHINGLES_FILE = "shingles.u64"
 TEXTS_FILE = "texts.utf8"
+INDEX_FILE = "index.npz"
 DEFAULT_SPILL_BYTES = 256 << 20
 
 
@@ -183,6 +187,51 @@ class CorpusStage:
         np.cumsum(n_sh, out=sh_off[1:])
         self._corpus = Corpus(tok_hash, tok_off, sh_hash, sh_off, folder=self.folder)
         return self._corpus
+
+    # ------------------------------------------------------------------ kept on disk
+    def save(self) -> None:
+        """Put the whole finished stage in its folder, with its index (``index.npz``),
+        for :meth:`load` in a later process (a resumed run)."""
+        if self.folder is None:
+            raise ValueError("a stage without a folder cannot be saved")
+        self.finish()
+        if not self.spilled:  # all in memory: written out now (and kept in memory too)
+            self._tok[:self._n_tok].tofile(self.folder / TOKENS_FILE)
+            self._sh[:self._n_sh].tofile(self.folder / SHINGLES_FILE)
+            if self.keep_texts:
+                self._texts[:self._n_text_bytes].tofile(self.folder / TEXTS_FILE)
+        disk_tok = self._n_tok_disk if self.spilled else self._n_tok
+        disk_sh = self._n_sh_disk if self.spilled else self._n_sh
+        text_bytes = self._text_disk_bytes if self.spilled else self._n_text_bytes
+        sizes = np.concatenate(self._text_sizes) if self._text_sizes else np.zeros(0, dtype=np.int64)
+        self._text_sizes = [sizes]
+        with open(self.folder / INDEX_FILE, "wb") as f:
+            np.savez(f, ntok=self._ntok[0], lens=self.lengths, text_sizes=sizes,
+                     counts=np.array([disk_tok, disk_sh, text_bytes, self.width, int(self.keep_texts)]))
+
+    @classmethod
+    def load(cls, folder: Path) -> "CorpusStage":
+        """A finished stage saved by :meth:`save` (its hashes memory-mapped);
+        raises OSError or ValueError when the folder does not hold a whole one."""
+        folder = Path(folder)
+        with np.load(folder / INDEX_FILE) as index:
+            ntok, lens, sizes = index["ntok"], index["lens"], index["text_sizes"]
+            n_tok, n_sh, text_bytes, width, keep_texts = (int(x) for x in index["counts"])
+        expected = {TOKENS_FILE: 8 * n_tok, SHINGLES_FILE: 8 * n_sh}
+        if keep_texts:
+            expected[TEXTS_FILE] = text_bytes
+        for name, size in expected.items():
+            if size and (folder / name).stat().st_size != size:
+                raise ValueError(f"{folder / name}: not the size its index says")
+        stage = cls(folder, keep_texts=bool(keep_texts), width=width)
+        stage._tok = stage._sh = stage._texts = None
+        stage._n_tok_disk, stage._n_sh_disk, stage._text_disk_bytes = n_tok, n_sh, text_bytes
+        stage._ntok, stage._lens, stage._text_sizes = [ntok], [lens], [sizes]
+        stage._n = len(ntok)
+        stage.spilled = True
+        stage._n_tok = stage._n_sh = stage._n_text_bytes = 0
+        stage.finish()
+        return stage
 
     # ------------------------------------------------------------------ reading
     @property
