@@ -98,17 +98,34 @@ def _index_entries(h: np.ndarray, lens: np.ndarray, max_df: int, block: int = 1 
 
     One in-place sort of int64 keys does the work: the top bits of each hash
     with its flat index in the low bits, so a run of equal top bits lists its
-    occurrences in flat (doc, pos) order. The rare runs whose full hashes
-    differ (their top bits collide) are then put in (hash, flat index) order.
+    occurrences in flat (doc, pos) order (:func:`_sorted_keys`). The rare runs
+    whose full hashes differ (their top bits collide) are then put in (hash,
+    flat index) order.
     """
-    grouped = _group_by_hash(h, _int_type(max(len(h), len(lens))), block)
-    if grouped is None:
-        z = np.zeros(0, dtype=_int_type(max(len(h), len(lens))))
+    idx_type = _int_type(max(len(h), len(lens)))
+    keys = _sorted_keys(h, block)
+    runs = _repeated_runs(keys, len(h), idx_type, block)
+    if runs is None:
+        z = np.zeros(0, dtype=idx_type)
         return np.zeros(0, dtype=np.int64), z, z.copy()
-    idx, new = grouped
-    doc = np.repeat(np.arange(len(lens), dtype=idx.dtype), lens)[idx]
+    idx, run_new = runs
+    starts = np.cumsum(lens) - lens
+    bits = _index_bits(len(h))
+    if bits + max(len(lens).bit_length(), 1) <= 63:
+        # one gather gives each entry its document and the hash bits the key left
+        # out: a table of (doc << bits | low hash bits), written over the keys
+        table = _doc_and_low_bits(keys, h, lens, starts, bits, block)
+        del keys
+        doc, new = _gather_doc_and_low(table, idx, run_new, bits, idx_type, block)
+        del table
+    else:
+        del keys
+        new = _new_hashes(h, idx, run_new, block)
+        doc = np.repeat(np.arange(len(lens), dtype=idx.dtype), lens)[idx]
+    _order_collided(h, idx, new, run_new, doc)
+    del run_new
     pos = idx
-    pos -= (np.cumsum(lens) - lens).astype(idx.dtype)[doc]
+    pos -= starts.astype(idx.dtype)[doc]
     del idx
     return _df_filter(new, doc, pos, max_df, block)
 
@@ -117,51 +134,149 @@ def _group_by_hash(h: np.ndarray, idx_type, block: int = 1 << 20):
     """(indices into ``h`` of the values occurring more than once, grouped by value
     and in index order within a group; where each group starts), or None when
     no value repeats. See :func:`_index_entries`."""
+    keys = _sorted_keys(h, block)
+    runs = _repeated_runs(keys, len(h), idx_type, block)
+    del keys
+    if runs is None:
+        return None
+    idx, run_new = runs
+    new = _new_hashes(h, idx, run_new, block)
+    _order_collided(h, idx, new, run_new)
+    return idx, new
+
+
+def _index_bits(n: int) -> int:
+    """Low bits of a key that hold a flat index below ``n``."""
+    return max(n.bit_length(), 1)
+
+
+def _sorted_keys(h: np.ndarray, block: int) -> np.ndarray:
+    """The int64 keys (top bits of each hash | its flat index), sorted. Signed:
+    fine, the order of the groups does not matter."""
     n = len(h)
-    if n == 0:
-        return None
-    bits = max(n.bit_length(), 1)
-    low = (1 << bits) - 1
-    high = np.int64(~low)
-    key = h.view(np.int64) & high  # signed: fine, the order of the groups does not matter
+    high = np.int64(~((1 << _index_bits(n)) - 1))
+    keys = np.empty(n, dtype=np.int64)
+    hashes = h.view(np.int64)
     for lo in range(0, n, block):  # blocks: no index array of the whole corpus
-        key[lo:lo + block] |= np.arange(lo, min(lo + block, n), dtype=np.int64)
-    key.sort()
-    # keep the entries sharing their top bits with a neighbour (most shingles occur once)
-    same = np.empty(n - 1, dtype=bool)
-    for lo in range(0, n - 1, block):
-        hi = min(lo + block, n - 1)
-        same[lo:hi] = (key[lo + 1:hi + 1] ^ key[lo:hi]) & high == 0
-    rep = np.zeros(n, dtype=bool)
-    rep[1:] = same
-    rep[:-1] |= same
-    run_new = np.empty(n, dtype=bool)  # where a run of equal top bits starts
-    run_new[0] = True
-    np.logical_not(same, out=run_new[1:])
-    del same
-    run_new = run_new[rep]
-    if len(run_new) == 0:
+        hi = min(lo + block, n)
+        np.bitwise_and(hashes[lo:hi], high, out=keys[lo:hi])
+        keys[lo:hi] |= np.arange(lo, hi, dtype=np.int64)
+    keys.sort()
+    return keys
+
+
+def _repeated_runs(keys: np.ndarray, n: int, idx_type, block: int):
+    """(flat indices of the sorted ``keys`` sharing their top bits with a
+    neighbour, in key order; whether each starts a run of equal top bits),
+    or None when there are none. Most shingles occur once: one pass in
+    blocks, no temporaries over the whole corpus."""
+    if n < 2:
         return None
-    # their flat indices, a block at a time (no int64 copy of the kept keys)
-    idx = np.empty(len(run_new), dtype=idx_type)
+    bits = _index_bits(n)
+    low = (1 << bits) - 1
+    idx = np.empty(n, dtype=idx_type)  # pages only touched as far as written
+    run_new = np.empty(n, dtype=bool)
     done = 0
     for lo in range(0, n, block):
-        kept = key[lo:lo + block][rep[lo:lo + block]]
-        idx[done:done + len(kept)] = kept & low
-        done += len(kept)
-    del key, rep
-    full = h[idx]
-    new = np.r_[True, full[1:] != full[:-1]]
+        hi = min(lo + block, n)
+        # same[k]: keys[lo - 1 + k] and keys[lo + k] share their top bits (false off the ends)
+        a, b = max(lo - 1, 0), min(hi + 1, n)
+        same = np.zeros(hi - lo + 1, dtype=bool)
+        window = keys[a:b]
+        equal = (window[1:] ^ window[:-1]) >> bits == 0
+        same[a - (lo - 1):a - (lo - 1) + len(equal)] = equal
+        rep = same[:-1] | same[1:]
+        kept = keys[lo:hi][rep]
+        m = len(kept)
+        kept &= low
+        idx[done:done + m] = kept
+        np.logical_not(same[:-1][rep], out=run_new[done:done + m])
+        done += m
+    if done == 0:
+        return None
+    idx.resize(done, refcheck=False)  # shrunk in place: no copy
+    run_new.resize(done, refcheck=False)
+    return idx, run_new
+
+
+def _doc_and_low_bits(keys: np.ndarray, h: np.ndarray, lens: np.ndarray, starts: np.ndarray, bits: int,
+                      block: int) -> np.ndarray:
+    """``keys``' memory (no longer needed) refilled with ``doc << bits | hash &
+    low`` for every flat index, a block at a time (no fresh pages)."""
+    n = len(keys)
+    low = np.int64((1 << bits) - 1)
+    ends = starts + lens
+    table = keys
+    hashes = h.view(np.int64)
+    for lo in range(0, n, block):
+        hi = min(lo + block, n)
+        d0 = int(np.searchsorted(ends, lo, side="right"))
+        d1 = int(np.searchsorted(ends, hi - 1, side="right")) + 1
+        counts = np.minimum(ends[d0:d1], hi) - np.maximum(starts[d0:d1], lo)
+        out = table[lo:hi]
+        out[:] = np.repeat(np.arange(d0, d1, dtype=np.int64) << bits, counts)
+        out |= hashes[lo:hi] & low
+    return table
+
+
+def _gather_doc_and_low(table: np.ndarray, idx: np.ndarray, run_new: np.ndarray, bits: int, idx_type,
+                        block: int):
+    """(document of each entry ``idx``, where a new full hash starts) from ``table``
+    of :func:`_doc_and_low_bits`: within a run of equal top bits, a change of
+    the low hash bits is a new hash."""
+    n = len(idx)
+    doc = np.empty(n, dtype=idx_type)
+    new = np.empty(n, dtype=bool)
+    low = np.int64((1 << bits) - 1)
+    previous = None
+    for lo in range(0, n, block):
+        hi = min(lo + block, n)
+        got = table[idx[lo:hi]]
+        np.right_shift(got, bits, out=doc[lo:hi], casting="unsafe")
+        got &= low
+        changed = new[lo:hi]
+        changed[1:] = got[1:] != got[:-1]
+        changed[0] = previous is None or got[0] != previous
+        changed |= run_new[lo:hi]
+        previous = got[-1]
+    return doc, new
+
+
+def _new_hashes(h: np.ndarray, idx: np.ndarray, run_new: np.ndarray, block: int) -> np.ndarray:
+    """Where a new full hash starts among the entries ``idx`` (runs of equal top bits)."""
+    n = len(idx)
+    new = np.empty(n, dtype=bool)
+    previous = None
+    for lo in range(0, n, block):
+        hi = min(lo + block, n)
+        got = h[idx[lo:hi]]
+        changed = new[lo:hi]
+        changed[1:] = got[1:] != got[:-1]
+        changed[0] = previous is None or got[0] != previous
+        changed |= run_new[lo:hi]
+        previous = got[-1]
+    return new
+
+
+def _order_collided(h: np.ndarray, idx: np.ndarray, new: np.ndarray, run_new: np.ndarray,
+                    doc: np.ndarray | None = None) -> None:
+    """Put the rare runs of equal top bits holding several full hashes in (hash,
+    flat index) order, in place (``doc``, the entries' documents, along), and
+    mark where their hashes start in ``new``."""
     collided = new & ~run_new
-    if collided.any():
-        run_bounds = np.r_[np.flatnonzero(run_new), len(idx)]
-        runs = np.unique(np.searchsorted(run_bounds, np.flatnonzero(collided), side="right") - 1)
-        rows = np.concatenate([np.arange(run_bounds[r], run_bounds[r + 1]) for r in runs.tolist()])
-        run_of_row = np.repeat(runs, run_bounds[runs + 1] - run_bounds[runs])
-        order = rows[np.lexsort((idx[rows], full[rows], run_of_row))]
-        idx[rows], full[rows] = idx[order], full[order]
-        new = np.r_[True, full[1:] != full[:-1]]
-    return idx, new
+    if not collided.any():
+        return
+    run_bounds = np.r_[np.flatnonzero(run_new), len(idx)]
+    runs = np.unique(np.searchsorted(run_bounds, np.flatnonzero(collided), side="right") - 1)
+    rows = np.concatenate([np.arange(run_bounds[r], run_bounds[r + 1]) for r in runs.tolist()])
+    run_of_row = np.repeat(runs, run_bounds[runs + 1] - run_bounds[runs])
+    full = h[idx[rows]]
+    order = np.lexsort((idx[rows], full, run_of_row))
+    idx[rows] = idx[rows][order]
+    if doc is not None:
+        doc[rows] = doc[rows][order]
+    full = full[order]
+    new[rows] = np.r_[True, full[1:] != full[:-1]] | run_new[rows]
 
 
 def _df_filter(new: np.ndarray, doc: np.ndarray, pos: np.ndarray, max_df: int, block: int = 1 << 20):

@@ -1,0 +1,49 @@
+"""The blocked array passes of cleaner.dedup give the same results whatever the block size."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+
+def _naive_index(h, lens, max_df):
+    """{hash: [(doc, pos), ...]} of the hashes found in 2..max_df documents."""
+    occ, flat = {}, 0
+    for d, n in enumerate(lens):
+        for p in range(n):
+            occ.setdefault(int(h[flat]), []).append((d, p))
+            flat += 1
+    return sorted(v for v in occ.values() if 2 <= len({d for d, _ in v}) <= max_df)
+
+
+def _groups(sizes, doc, pos):
+    cuts = np.cumsum(sizes)[:-1]
+    return sorted(list(zip(d.tolist(), p.tolist())) for d, p in zip(np.split(doc, cuts), np.split(pos, cuts)))
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 7, 64, 1 << 20])
+def test_passage_index_is_the_same_for_any_block_size(block):
+    from cleaner.dedup.passages import _group_by_hash, _index_entries
+
+    rs = np.random.RandomState(5)
+    # few distinct values, some differing only in their low bits (their top bits collide)
+    base = rs.randint(0, 1 << 62, size=12, dtype=np.int64).astype(np.uint64) << np.uint64(3)
+    h = (base[rs.randint(0, 12, size=300)] | rs.randint(0, 3, size=300).astype(np.uint64)).astype(np.uint64)
+    lens = [0, 40, 1, 0, 60, 99, 50, 50]
+    assert sum(lens) == len(h)
+    for max_df in (2, 3, 20):
+        assert _groups(*_index_entries(h, np.asarray(lens), max_df, block=block)) == _naive_index(h, lens, max_df)
+    idx, new = _group_by_hash(h, np.int32, block=block)
+    starts = np.flatnonzero(new)
+    groups = [idx[a:b].tolist() for a, b in zip(starts, np.r_[starts[1:], len(idx)])]
+    expected = {}
+    for i, v in enumerate(h.tolist()):
+        expected.setdefault(v, []).append(i)
+    assert sorted(groups) == sorted(g for g in expected.values() if len(g) > 1)
+
+
+def test_passage_index_without_repeats_is_empty():
+    from cleaner.dedup.passages import _index_entries
+
+    h = np.arange(1, 50, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    sizes, doc, pos = _index_entries(h, np.asarray([49]), 20, block=4)
+    assert len(sizes) == len(doc) == len(pos) == 0
