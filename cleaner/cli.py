@@ -266,17 +266,20 @@ def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, for
     options = _options(lang=lang, text_field=text_field, id_field=id_field, threshold=threshold,
                        max_bytes=max_bytes, min_passage_words=min_words, keep=keep)
     _check_paths(paths)
-    sources, errors = _read(paths, options)
-    run = _run(sources, options, clean=False)
-    run.errors = errors + run.errors
-    with changelog.LogWriter(log_path, "dedup", {"threshold": threshold, "min_words": min_words,
-                                                 "keep": keep}) as log, _FindingLines() as stdout:
-        for record in changelog.dedup_records(run):
-            log.write(record)
-            stdout.add(_finding_line(record))
-        for path, reason in errors:
-            log.write({"type": "error", "path": path, "reason": reason})
-        log.write(changelog.summary_record(run))
+    # one pass over the files, their hashes staged (spilled to disk for a large corpus)
+    run, shown = _corpus_run(paths, options, accept=None, clean=False)
+    with run, shown:
+        run.survey()
+        run.find_duplicates()
+        with changelog.LogWriter(log_path, "dedup", {"threshold": threshold, "min_words": min_words,
+                                                     "keep": keep}) as log, _FindingLines() as stdout:
+            for record in changelog.dedup_records(run):
+                log.write(record)
+                stdout.add(_finding_line(record))
+            for path, reason in run.errors:
+                log.write({"type": "error", "path": path, "reason": reason})
+            log.write(changelog.summary_record(run))
+    errors = run.errors
     _report_errors(errors)
     _summary(run, None, log_path)
     found = bool(run.duplicates or run.recycled)
@@ -558,14 +561,15 @@ class _FileEmitter:
             self.stream = None
 
 
-def _corpus_run(paths, options, accept, checkpoint=None):
+def _corpus_run(paths, options, accept, checkpoint=None, clean: bool = True):
     """A CorpusRun over ``paths`` with the configured excludes and, on a terminal, progress."""
     from .pipeline import CorpusRun
 
     excludes, force_exclude = _excludes()
     shown = _Progress()
     run = CorpusRun(options, paths=list(paths), exclude=excludes, force_exclude=force_exclude,
-                    accept=accept, progress=shown.update, stage=shown.stage, checkpoint=checkpoint)
+                    accept=accept, progress=shown.update, stage=shown.stage, checkpoint=checkpoint,
+                    clean=clean)
     shown.total = lambda: run.n_docs
     return run, shown
 

@@ -276,6 +276,9 @@ def effective_workers(workers: int, n_docs: int) -> int:
 # original); its texts live in the dedup stages, on disk when large.
 HOLD_CHARS = 1 << 25  # a corpus of up to ~32M characters (~150 MB as objects) is held, not read twice
 STAGE_SPILL_BYTES = 1 << 28  # dedup hashes beyond this go to stage files (see cleaner.dedup.stage)
+# A run that does not clean (cleaner dedup) holds no line counts, second stage or
+# workers: its one stage stays in memory longer, where the dedup passes are faster.
+AS_READ_SPILL_BYTES = 1 << 30
 
 
 @dataclass(slots=True)
@@ -365,7 +368,7 @@ class CorpusRun:
             self._stage_dir = Path(self._tmp.name)
         return self._stage_dir / name
 
-    def _new_stage(self, name: str, keep_texts: bool):
+    def _new_stage(self, name: str, keep_texts: bool, spill_bytes: int = 0):
         from .dedup.stage import CorpusStage
 
         # files already read are in memory anyway: their hashes stay there too (faster);
@@ -373,7 +376,8 @@ class CorpusRun:
         if self._given:
             chars = sum(len(u.doc.text) for parts in self._held for part in parts for u in part.units)
             return CorpusStage(None, keep_texts=keep_texts, expect_chars=chars)
-        return CorpusStage(self._stage_folder(name), keep_texts=keep_texts, spill_bytes=STAGE_SPILL_BYTES)
+        return CorpusStage(self._stage_folder(name), keep_texts=keep_texts,
+                           spill_bytes=spill_bytes or STAGE_SPILL_BYTES)
 
     def _read_file(self, path: Path, rel: str) -> Iterator[SourceFile]:
         o = self.options
@@ -410,6 +414,13 @@ class CorpusRun:
             self._begin("counting lines across the corpus")
         lines = LineSurvey()
         raw = self._new_stage("raw", keep_texts=False) if self.clean else None
+        as_read = None
+        if not self.clean:  # not cleaning: the survey takes the documents as they are, once
+            self._begin("reading documents")
+            self._cleaned_texts = [] if self._given else None
+            if self.options.dedup:
+                as_read = self._cleaned = self._new_stage("cleaned", keep_texts=not self._given,
+                                                          spill_bytes=AS_READ_SPILL_BYTES)
         held: list[list[SourceFile]] | None = []
         held_chars = 0
         for path, parts in self._first_pass_files():
@@ -427,6 +438,8 @@ class CorpusRun:
                         for text in texts:
                             lines.add(document_lines(text))
                         raw.add(texts)
+                    else:
+                        self._take_as_read(part, texts, as_read)
                     docs += len(texts)
                     held_chars += sum(map(len, texts))
                     if held is not None and held_chars > HOLD_CHARS and not self._given:
@@ -461,6 +474,15 @@ class CorpusRun:
             self.checkpoint.save_survey({
                 "files": [_header(f) for f in self.files], "errors": self.errors, "n_docs": self.n_docs,
                 "aligned": self._aligned, "line_counts": self.ctx.line_counts})
+
+    def _take_as_read(self, part: SourceFile, texts: list[str], stage) -> None:
+        self._account(FileResult(part, [UnitResult(u, [], u.doc.text, u.doc.lang) for u in part.units]))
+        if stage is not None:
+            stage.add(texts)
+        if self._cleaned_texts is not None:
+            self._cleaned_texts.extend(texts)
+        if self.progress is not None:
+            self.progress(len(texts))
 
     def _resume_survey(self) -> bool:
         """Take the survey a killed run saved; False if there is none (or it is damaged)."""
@@ -499,9 +521,16 @@ class CorpusRun:
                 yield number, None  # the file's outcome: failed
 
     def results(self) -> Iterator[FileResult]:
-        """Each part of each file, cleaned (or as read when not cleaning), in order."""
-        if self.clean:
-            self._begin("cleaning documents")
+        """Each part of each file, cleaned, in order.
+
+        A run that does not clean took its documents in the survey: this gives
+        back the parts it held, as read (none of a corpus too large to hold)."""
+        if not self.clean:
+            for parts in self._held or ():
+                for part in parts:
+                    yield FileResult(part, [UnitResult(u, [], u.doc.text, u.doc.lang) for u in part.units])
+            return
+        self._begin("cleaning documents")
         dedup = self.options.dedup
         # files given already read: their results are held by the caller, so the
         # cleaned texts are kept by reference, not copied into the stage
@@ -539,7 +568,7 @@ class CorpusRun:
         parts = self._parts()
         checkpoint = self.checkpoint
         if checkpoint is None:
-            yield from _clean_parts(parts, self.ctx, self.options, self.clean, self.progress)
+            yield from _clean_parts(parts, self.ctx, self.options, self.progress)
             return
         for key, outcome in checkpoint.saved_parts():
             item = next(parts, None)
@@ -554,7 +583,7 @@ class CorpusRun:
                 self.progress(len(part.units))
             yield number, part, outcome
         checkpoint.continue_parts()
-        for number, part, outcome in _clean_parts(parts, self.ctx, self.options, self.clean, self.progress):
+        for number, part, outcome in _clean_parts(parts, self.ctx, self.options, self.progress):
             if part is not None:
                 checkpoint.add_part(_part_key(number, part), outcome)
                 self._fresh_parts += 1
@@ -674,16 +703,9 @@ def _header(part: SourceFile) -> SourceFile:
 
 
 def _clean_parts(parts: Iterable[tuple[int, SourceFile | None]], ctx: RuleContext, options: Options,
-                 clean: bool, on_docs=None) -> Iterator[tuple[int, SourceFile | None, list | str | None]]:
+                 on_docs=None) -> Iterator[tuple[int, SourceFile | None, list | str | None]]:
     """(file number, part, outcome) for each part: its units' (edits, cleaned text,
     language), or an error message; parts come back in order."""
-    if not clean:
-        for number, part in parts:
-            outcome = None if part is None else [([], u.doc.text, u.doc.lang) for u in part.units]
-            if on_docs is not None and part is not None:
-                on_docs(len(part.units))
-            yield number, part, outcome
-        return
     pending: list[tuple[int, SourceFile | None, int]] = []  # parts whose pieces are in the engine
 
     def pieces():

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from cleaner import pipeline
 from cleaner.cli import main
+from cleaner.dedup.stage import CorpusStage
 from cleaner.io import readers
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -98,6 +99,27 @@ def test_clean_in_parts_writes_what_clean_whole_writes(corpus, tmp_path, monkeyp
     assert restored.exit_code == 0, restored.output
     for name in ("docs.jsonl", "more.jsonl.gz"):
         assert (tmp_path / "back" / name).read_bytes() == (corpus / name).read_bytes(), name
+
+
+def test_dedup_in_parts_finds_what_dedup_whole_finds(corpus, tmp_path, monkeypatch):
+    """`cleaner dedup` reads each file once, in parts, its hashes and texts spilled to stage files."""
+    whole = invoke("dedup", corpus, "--log", tmp_path / "whole.jsonl")
+    assert whole.exit_code == 1, whole.output
+    small_parts(monkeypatch)
+    monkeypatch.setattr(pipeline, "AS_READ_SPILL_BYTES", 20000)
+    spilled = []
+    real_spill = CorpusStage._spill
+    monkeypatch.setattr(CorpusStage, "_spill", lambda self: (spilled.append(self.folder), real_spill(self)))
+    reads = []
+    real_read = pipeline.CorpusRun._read_file
+    monkeypatch.setattr(pipeline.CorpusRun, "_read_file",
+                        lambda self, path, rel: (reads.append(path), real_read(self, path, rel))[1])
+    parts = invoke("dedup", corpus, "--log", tmp_path / "parts.jsonl")
+    assert parts.exit_code == 1, parts.output
+    assert spilled and sorted(reads) == sorted(corpus.iterdir())  # spilled, and every file read once
+    log = records(tmp_path / "parts.jsonl")
+    assert log == records(tmp_path / "whole.jsonl")
+    assert sum(r["type"] == "duplicate" for r in log) > 0 and sum(r["type"] == "error" for r in log) > 0
 
 
 def test_in_place_in_parts(corpus, tmp_path, monkeypatch):
