@@ -169,17 +169,21 @@ def dedup_records(run) -> Iterator[dict]:
                "kept_path": kept.path, "kept_id": kept.id,
                "kept_similarity": round(match.kept_similarity if match.kept_key else match.similarity, 4),
                "action": "dropped" if doc.dropped else "reported"}
+    def original(ref, offset: int, as_end: bool = False) -> int:
+        # most documents have no edits: their offsets are already the original ones
+        return E.to_original(ref.edits, offset, as_end=as_end) if ref.edits else offset
+
     for match in run.recycled:
         target, source = refs[match.key], refs[match.source_key]
-        start = E.to_original(target.edits or (), match.start)
-        source_start = E.to_original(source.edits or (), match.source_start)
+        start = original(target, match.start)
+        source_start = original(source, match.source_start)
         yield {"type": "recycled", "path": target.path, "id": target.id,
                "line": line_in_file(target, start), "source_line": line_in_file(source, source_start),
                "start": start,
-               "end": E.to_original(target.edits or (), match.end, as_end=True),
+               "end": original(target, match.end, as_end=True),
                "source_path": source.path, "source_id": source.id,
                "source_start": source_start,
-               "source_end": E.to_original(source.edits or (), match.source_end, as_end=True),
+               "source_end": original(source, match.source_end, as_end=True),
                "similarity": round(match.similarity, 4), "action": "reported"}
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from json.decoder import scanstring
 
 _DECODER = json.JSONDecoder()
+_SCAN = _DECODER.scan_once  # the decoder's (C) scanner: value and end offset from an index
 _WS = " \t\n\r"
 
 
@@ -30,10 +31,12 @@ class Record:
 
 def parse_record(line: str, text_field: str, id_field: str) -> Record:
     """Parse one JSON object line, locating the literal of ``text_field``."""
-    try:
-        fields = json.loads(line)
-    except ValueError as exc:
-        raise RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    fields = _object_or_none(line)
+    if fields is None:
+        try:
+            fields = json.loads(line)
+        except ValueError as exc:
+            raise RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
     if not isinstance(fields, dict):
         raise RecordError("not a JSON object")
     if text_field not in fields:
@@ -45,6 +48,20 @@ def parse_record(line: str, text_field: str, id_field: str) -> Record:
     raw_id = fields.get(id_field)
     ident = None if raw_id is None else (raw_id if isinstance(raw_id, str) else json.dumps(raw_id))
     return Record(ident, fields[text_field], start, end, text_field, fields)
+
+
+def _object_or_none(line: str) -> dict | None:
+    """``json.loads(line)`` for the usual line, one object with nothing around it,
+    straight from the decoder's scanner (no Python layers or whitespace regexes
+    per record); None for anything else, which ``json.loads`` then parses (or
+    explains)."""
+    if not line.startswith("{") or not line.endswith("}"):
+        return None
+    try:
+        fields, end = _SCAN(line, 0)
+    except (ValueError, StopIteration, RecursionError):
+        return None
+    return fields if end == len(line) else None
 
 
 def _skip_ws(line: str, i: int) -> int:

@@ -6,6 +6,7 @@ file and the other records go on.
 """
 from __future__ import annotations
 
+import codecs
 import errno
 import gzip
 import hashlib
@@ -122,8 +123,9 @@ def read_source(
     if not data or data.isspace():  # (not data.strip(): no copy of a large file)
         raise ReadError("empty file" if not data else "file holds only whitespace")
     declared = html_io.declared_encoding(data) if fmt == "html" else None
+    decoded = _plain_utf8(data)
     try:
-        text, facts = decode(data, declared)
+        text, facts = decoded if decoded is not None else decode(data, declared)
     except DecodeError as exc:
         raise ReadError(str(exc)) from None
     if not text or text.isspace():  # e.g. a byte-order mark alone
@@ -144,6 +146,24 @@ def read_source(
     else:
         _add_records(source, _lines(text), 0, {}, lang, text_field, id_field)
     return source
+
+
+def _plain_utf8(data: bytes) -> tuple[str, TextFacts] | None:
+    """What :func:`.encoding.decode` returns for UTF-8 bytes without BOM, NUL or CR
+    (most corpora), or None for any other bytes.
+
+    Such bytes are taken as UTF-8 before any other guess, need no newline
+    normalising and always re-encode to themselves, so the general path's
+    trial decode and round-trip check (a few hundred MB of temporaries for a
+    large file) are skipped.
+    """
+    if data.startswith(codecs.BOM_UTF8) or b"\x00" in data or b"\r" in data:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text, TextFacts("utf-8", False, "\n" if "\n" in text else None, [])
 
 
 def _add_records(source: SourceFile, lines: Iterator[str], first: int, seen_ids: dict[str, int],
@@ -226,8 +246,6 @@ def _open_binary(path: Path, compressed: bool):
 def _plain_utf8_digest(path: Path, compressed: bool) -> str | None:
     """sha256 of the (decompressed) bytes if they are UTF-8 without BOM, CR or NUL
     and end in a newline-free or complete last line; else None."""
-    import codecs
-
     digest = hashlib.sha256()
     check = codecs.getincrementaldecoder("utf-8")("strict")
     total = 0

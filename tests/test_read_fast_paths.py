@@ -1,0 +1,63 @@
+"""The readers' fast paths give what the general paths give."""
+from __future__ import annotations
+
+import codecs
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.io.encoding import DecodeError, decode
+from cleaner.io.jsonl import RecordError, _locate_literal, parse_record
+from cleaner.io.readers import _plain_utf8
+
+_PIECES = ["abc", "\n", "\r\n", "\r", "\x00", "é", "€", "😀", " ", "\t", '{"text": "x"}']
+_BYTES = [codecs.BOM_UTF8, codecs.BOM_UTF16_LE, b"\xff", b"\xc3", b"\x80", b"\x00\x00\xfe\xff"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_PIECES).map(lambda s: s.encode("utf-8")), st.sampled_from(_BYTES)),
+                min_size=1, max_size=12))
+def test_plain_utf8_fast_path_decodes_as_decode_does(pieces):
+    data = b"".join(pieces)
+    fast = _plain_utf8(data)
+    if fast is None:
+        return
+    assert fast == decode(data)
+
+
+@pytest.mark.parametrize("data", [b"plain\ntext\n", b"one line", "caf\u00e9\n".encode(), "\u20ac\u00e9\n".encode()])
+def test_plain_utf8_fast_path_takes_plain_utf8(data):
+    assert _plain_utf8(data) == decode(data)
+
+
+@pytest.mark.parametrize("data", [codecs.BOM_UTF8 + b"x\n", b"a\r\nb", b"a\x00b", b"caf\xe9"])
+def test_plain_utf8_fast_path_leaves_the_rest_to_decode(data):
+    assert _plain_utf8(data) is None
+
+
+_LINES = [
+    '{"id": 1, "text": "a b"}', '{"text": "a\\"b", "id": "x"}', ' {"text": "lead"}', '{"text": "trail"} ',
+    '{"text": "a"} x', '{"text": "a",}', '{"text": 1}', '[1, 2]', '"text"', '{"text": "a", "text": "b"}',
+    '\ufeff{"text": "bom"}', '{"id": {"n": [1, 2]}, "text": "nested"}', '{"text": "\\ud800 lone"}', '{}',
+    '{"text": "x"', '{"text": NaN, "t": "x"}', '{"id": 1e400, "text": "big"}', '{"id": 12345678901234567890123, "text": "z"}',
+]
+
+
+@pytest.mark.parametrize("line", _LINES)
+def test_records_parse_as_json_loads_says(line):
+    try:
+        fields = json.loads(line)
+    except ValueError as exc:
+        with pytest.raises(RecordError) as caught:
+            parse_record(line, "text", "id")
+        assert str(caught.value) == f"not valid JSON ({exc.msg} at column {exc.colno})"
+        return
+    if not isinstance(fields, dict) or not isinstance(fields.get("text"), str):
+        with pytest.raises(RecordError):
+            parse_record(line, "text", "id")
+        return
+    record = parse_record(line, "text", "id")
+    assert record.fields == fields and record.text == fields["text"]
+    assert (record.literal_start, record.literal_end) == _locate_literal(line, "text")
