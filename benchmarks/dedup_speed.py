@@ -10,7 +10,8 @@ taken around the subprocess and peak RSS from os.wait4 (ru_maxrss of that child 
   cleaner      `python -m cleaner dedup DOCS --log OUT/cleaner/log.jsonl` end to end: read the
                file, near-duplicate clusters (MinHash + banding + exact Jaccard) and recycled
                passages, change log written (its stdout, one line per finding, to /dev/null).
-               `cleaner dedup` has no --workers option: it runs in one process already.
+               Run with --workers 1 (the hashing pool is for several cores; the default
+               counts the cores the process may use, here the one it is pinned to).
   datasketch   json.loads per line; Python word-5-gram shingles (re \\w+ of the lower-cased
                text, joined by spaces, UTF-8); MinHash.bulk(num_perm=128); MinHashLSH(0.8,
                128) insert + query of every document; candidate pairs -> union-find clusters
@@ -201,7 +202,8 @@ def main(argv=None) -> int:
             out.mkdir(parents=True, exist_ok=True)
             if tool == "cleaner":
                 log = out / "log.jsonl"
-                cmd = [sys.executable, "-m", "cleaner", "dedup", str(args.docs), "--log", str(log), "--force"]
+                cmd = [sys.executable, "-m", "cleaner", "dedup", str(args.docs), "--log", str(log), "--force",
+                       "--workers", "1"]
             else:
                 cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", tool, "--docs", str(args.docs),
                        "--out", str(out)]

@@ -250,7 +250,10 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
               help="Shortest recycled passage reported, in words.")
 @click.option("--keep", type=click.Choice(["longest", "first"]), default="longest", show_default=True,
               help="Which copy of a near-duplicate cluster is kept: the longest text or the first in path order.")
-def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, force, min_words, keep):
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes hashing the documents as they are read (0: one per core; a corpus under "
+                   "8M characters is hashed in this process). The findings do not depend on it.")
+def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, force, min_words, keep, workers):
     """Report near-duplicate documents and recycled passages (writes no text).
 
     Documents are compared as they are, without cleaning, by MinHash over
@@ -264,7 +267,7 @@ def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, for
     from . import changelog
 
     options = _options(lang=lang, text_field=text_field, id_field=id_field, threshold=threshold,
-                       max_bytes=max_bytes, min_passage_words=min_words, keep=keep)
+                       max_bytes=max_bytes, min_passage_words=min_words, keep=keep, workers=workers)
     _check_paths(paths)
     # one pass over the files, their hashes staged (spilled to disk for a large corpus)
     run, shown = _corpus_run(paths, options, accept=None, clean=False)

@@ -267,7 +267,10 @@ def effective_workers(workers: int, n_docs: int) -> int:
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    wanted = (os.cpu_count() or 1) if workers <= 0 else workers
+    if workers <= 0:  # the cores this process may run on (a CPU affinity or cgroup set narrows them)
+        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    else:
+        wanted = workers
     return max(1, min(wanted, n_docs // MIN_DOCS_PER_WORKER))
 
 
@@ -419,8 +422,33 @@ class CorpusRun:
             self._begin("reading documents")
             self._cleaned_texts = [] if self._given else None
             if self.options.dedup:
-                as_read = self._cleaned = self._new_stage("cleaned", keep_texts=not self._given,
-                                                          spill_bytes=AS_READ_SPILL_BYTES)
+                self._cleaned = self._new_stage("cleaned", keep_texts=not self._given,
+                                                spill_bytes=AS_READ_SPILL_BYTES)
+                as_read = _StageFeeder(self._cleaned, self.options.workers)
+        try:
+            self._survey_files(lines, raw, as_read)
+        except BaseException:
+            if as_read is not None:
+                as_read.abort()
+            raise
+        if as_read is not None:
+            as_read.finish()
+        self.totals.files = len(self.files)
+        if self.clean:
+            self._raw = raw
+            raw_corpus = raw.finish()
+            self.ctx = RuleContext(line_counts=lines.counts(copy_groups(raw_corpus)), n_docs=self.n_docs)
+        else:
+            self.ctx = RuleContext(n_docs=self.n_docs)
+        if self.checkpoint is not None:
+            if raw is not None:
+                raw.save()
+            self.checkpoint.save_survey({
+                "files": [_header(f) for f in self.files], "errors": self.errors, "n_docs": self.n_docs,
+                "aligned": self._aligned, "line_counts": self.ctx.line_counts})
+
+    def _survey_files(self, lines: LineSurvey, raw, as_read: "_StageFeeder | None") -> None:
+        """The survey's loop over the files and their parts (see :meth:`survey`)."""
         held: list[list[SourceFile]] | None = []
         held_chars = 0
         for path, parts in self._first_pass_files():
@@ -461,24 +489,11 @@ class CorpusRun:
                 held.append(taken)
         if held is not None:
             self._held = held
-        self.totals.files = len(self.files)
-        if self.clean:
-            self._raw = raw
-            raw_corpus = raw.finish()
-            self.ctx = RuleContext(line_counts=lines.counts(copy_groups(raw_corpus)), n_docs=self.n_docs)
-        else:
-            self.ctx = RuleContext(n_docs=self.n_docs)
-        if self.checkpoint is not None:
-            if raw is not None:
-                raw.save()
-            self.checkpoint.save_survey({
-                "files": [_header(f) for f in self.files], "errors": self.errors, "n_docs": self.n_docs,
-                "aligned": self._aligned, "line_counts": self.ctx.line_counts})
 
-    def _take_as_read(self, part: SourceFile, texts: list[str], stage) -> None:
+    def _take_as_read(self, part: SourceFile, texts: list[str], as_read: "_StageFeeder | None") -> None:
         self._account(FileResult(part, [UnitResult(u, [], u.doc.text, u.doc.lang) for u in part.units]))
-        if stage is not None:
-            stage.add(texts)
+        if as_read is not None:
+            as_read.add(texts)
         if self._cleaned_texts is not None:
             self._cleaned_texts.extend(texts)
         if self.progress is not None:
@@ -683,6 +698,64 @@ def _remove_stale_stages() -> None:
             shutil.rmtree(base / name, ignore_errors=True)
         except (PermissionError, OverflowError):
             continue
+
+
+class _StageFeeder:
+    """Adds batches of texts to a dedup stage in order; once ``POOL_CHARS``
+    characters have come (a corpus worth it), the hashing is done by forked
+    workers, a bounded number of batches in flight (``workers`` 0: one per core)."""
+
+    POOL_CHARS = 8_000_000
+
+    def __init__(self, stage, workers: int) -> None:
+        self.stage = stage
+        self.workers = effective_workers(workers, 1 << 30)
+        self.chars = 0
+        self.pool = None
+        self.window = None
+
+    def add(self, texts: list[str]) -> None:
+        self.chars += sum(map(len, texts))
+        if self.pool is None and self.workers > 1 and self.chars > self.POOL_CHARS:
+            self._start()
+        if self.pool is None:
+            self.stage.add(texts)
+            return
+        from .dedup.stage import hash_batch
+
+        self.window.append((texts, self.pool.submit(hash_batch, texts, self.stage.chunk_chars, self.stage.width)))
+        while len(self.window) > 4 * self.workers:
+            self._append_oldest()
+
+    def _start(self) -> None:
+        import multiprocessing
+        import os
+        from collections import deque
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.window = deque()
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                        initializer=_worker_init, initargs=(os.getpid(),))
+
+    def _append_oldest(self) -> None:
+        texts, hashed = self.window.popleft()
+        self.stage.add(texts, hashed.result())
+
+    def finish(self) -> None:
+        if self.pool is None:
+            return
+        while self.window:
+            self._append_oldest()
+        self.pool.shutdown(wait=True)
+        self.pool = None
+
+    def abort(self) -> None:
+        if self.pool is None:
+            return
+        for process in list(getattr(self.pool, "_processes", {}).values()):
+            process.terminate()  # an interrupted run must not leave workers behind
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = None
 
 
 def _part_key(number: int, part: SourceFile) -> tuple:

@@ -122,6 +122,19 @@ def test_dedup_in_parts_finds_what_dedup_whole_finds(corpus, tmp_path, monkeypat
     assert sum(r["type"] == "duplicate" for r in log) > 0 and sum(r["type"] == "error" for r in log) > 0
 
 
+def test_dedup_hashes_in_workers_and_finds_the_same(corpus, tmp_path, monkeypatch):
+    one = invoke("dedup", corpus, "--log", tmp_path / "one.jsonl", "--workers", 1)
+    small_parts(monkeypatch)  # many batches in flight
+    monkeypatch.setattr(pipeline._StageFeeder, "POOL_CHARS", 1000)
+    pools = []
+    real_start = pipeline._StageFeeder._start
+    monkeypatch.setattr(pipeline._StageFeeder, "_start", lambda self: (pools.append(self.workers), real_start(self)))
+    two = invoke("dedup", corpus, "--log", tmp_path / "two.jsonl", "--workers", 2)
+    assert pools == [2]
+    assert (one.exit_code, two.exit_code) == (1, 1)
+    assert records(tmp_path / "two.jsonl") == records(tmp_path / "one.jsonl")
+
+
 def test_in_place_in_parts(corpus, tmp_path, monkeypatch):
     """The input is replaced once its every part is written and logged; restore gives it back."""
     original = (corpus / "docs.jsonl").read_bytes()

@@ -100,18 +100,19 @@ class CorpusStage:
         """Documents added so far."""
         return self._n
 
-    def add(self, texts: Sequence[str]) -> None:
-        """Hash a batch of documents (in order) and append them."""
+    def add(self, texts: Sequence[str], hashed: list | None = None) -> None:
+        """Hash a batch of documents (in order) and append them; ``hashed``: their
+        hashes already made by :func:`hash_batch` with this stage's settings (in a worker)."""
         if self._corpus is not None:
             raise RuntimeError("the stage is finished")
         texts = list(texts)
         if not texts:
             return
+        if hashed is None:  # chunk by chunk: no more than a chunk's hashes held apart
+            hashed = _hash_chunks(texts, self.chunk_chars, self.width)
         ntok = np.zeros(len(texts), dtype=np.int64)
-        for lo, hi in _chunks(texts, self.chunk_chars):
-            h, c = _chunk_tokens(texts[lo:hi])
+        for lo, hi, h, c, sh in hashed:
             ntok[lo:hi] = c
-            sh = _chunk_shingles(h, c, self.width)
             self._tok = _put(self._tok, self._n_tok, h)
             self._n_tok += len(h)
             self._sh = _put(self._sh, self._n_sh, sh)
@@ -277,6 +278,19 @@ class CorpusStage:
         self.close()
 
 
+def hash_batch(texts: Sequence[str], chunk_chars: int = CHUNK_CHARS, width: int = SHINGLE_WIDTH) -> list:
+    """The token and shingle hashes of a batch of documents, chunk by chunk:
+    ``(lo, hi, token hashes, tokens per document, shingle hashes)`` for
+    ``texts[lo:hi]`` (what :meth:`CorpusStage.add` appends)."""
+    return list(_hash_chunks(texts, chunk_chars, width))
+
+
+def _hash_chunks(texts: Sequence[str], chunk_chars: int, width: int):
+    for lo, hi in _chunks(texts, chunk_chars):
+        h, c = _chunk_tokens(texts[lo:hi])
+        yield lo, hi, h, c, _chunk_shingles(h, c, width)
+
+
 def _put(buf: np.ndarray, used: int, values: np.ndarray) -> np.ndarray:
     """Write ``values`` at ``buf[used:]``, into a larger buffer when full (a copy of
     the used part only: ndarray.resize would zero-fill, touching every new page)."""
@@ -322,4 +336,4 @@ class StagedDocs(Sequence):
         return int(self.stage.lengths[i])
 
 
-__all__ = ["CorpusStage", "StagedDocs", "DEFAULT_SPILL_BYTES"]
+__all__ = ["CorpusStage", "StagedDocs", "DEFAULT_SPILL_BYTES", "hash_batch"]
