@@ -47,3 +47,23 @@ def test_passage_index_without_repeats_is_empty():
     h = np.arange(1, 50, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     sizes, doc, pos = _index_entries(h, np.asarray([49]), 20, block=4)
     assert len(sizes) == len(doc) == len(pos) == 0
+
+
+@pytest.mark.parametrize("block", [1, 5, 64, 1 << 19])
+def test_distinct_counts_of_row_slices_are_the_set_sizes(block):
+    from cleaner.dedup.shingles import distinct_in_ranges
+
+    rs = np.random.RandomState(7)
+    # few distinct values (many repeats), the padding value itself among them
+    pool = np.array([0, 1, 2, 3, np.iinfo(np.int64).max, -5], dtype=np.int64).view(np.uint64)
+    values = pool[rs.randint(0, len(pool), size=400)]
+    n = 60
+    parts = []
+    for _ in range(2):
+        length = rs.randint(0, 30, size=n)
+        length[rs.rand(n) < 0.2] = 0
+        parts.append((rs.randint(0, 370, size=n), length))
+    for ranges in (parts[:1], parts):
+        expected = [len({int(values[s]) for starts, length in ranges for s in range(starts[k], starts[k] + length[k])})
+                    for k in range(n)]
+        assert distinct_in_ranges(values, ranges, block=block).tolist() == expected

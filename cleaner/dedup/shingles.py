@@ -129,17 +129,23 @@ def distinct_in_ranges(values: np.ndarray, ranges: list[tuple[np.ndarray, np.nda
 
     ``ranges`` holds one ``(starts, lengths)`` pair of arrays per part; row
     ``k`` is the union of ``values[starts[k]:starts[k] + lengths[k]]`` over
-    the parts. Rows of similar length are laid out in a matrix padded with
-    the largest int64, about ``block`` cells at a time; one sort along the
-    rows, then the changes between neighbours are counted within each row's
-    own length (padding sorts last, and a value equal to it is still counted
-    right, as the first ``length`` cells hold the row's values).
+    the parts. Rows of similar length are laid out in a matrix, about
+    ``block`` cells at a time, each part in columns of its own, as wide as
+    its longest slice in the matrix: a shorter slice is padded with copies
+    of its last value (or, when empty, of another part's first), which adds
+    no distinct value. One sort along the rows, then the changes between
+    neighbours are counted.
     """
     flat = values.view(np.int64)  # any total order will do for counting
-    lengths = sum(np.asarray(length, dtype=np.int64) for _, length in ranges)
+    parts = [(np.asarray(starts, dtype=np.int64), np.asarray(length, dtype=np.int64)) for starts, length in ranges]
+    lengths = sum(length for _, length in parts)
     out = np.zeros(len(lengths), dtype=np.int64)
     order = np.argsort(lengths, kind="stable")
     sorted_len = np.maximum(lengths[order], 1)
+    # where a row's empty part takes its padding: the first value of a part that has one
+    fallback = np.zeros(len(lengths), dtype=np.int64)
+    for starts, length in reversed(parts):
+        fallback = np.where(length > 0, starts, fallback)
     lo = 0
     while lo < len(order):
         # the most rows from lo whose matrix (as wide as its last, longest row) fits the block
@@ -147,20 +153,24 @@ def distinct_in_ranges(values: np.ndarray, ranges: list[tuple[np.ndarray, np.nda
         cells = np.arange(1, cap + 1) * sorted_len[lo:lo + cap]  # non-decreasing
         hi = lo + max(int(np.searchsorted(cells, block, side="right")), 1)
         rows = order[lo:hi]
-        width = int(sorted_len[hi - 1])
-        mat = np.full((len(rows), width), np.iinfo(np.int64).max, dtype=np.int64)
-        filled = np.zeros(len(rows), dtype=np.int64)
-        for starts, length in ranges:
-            s, c = np.asarray(starts, dtype=np.int64)[rows], np.asarray(length, dtype=np.int64)[rows]
-            within = np.arange(int(c.sum()), dtype=np.int64) - np.repeat(np.cumsum(c) - c, c)
-            cells = np.repeat(np.arange(len(rows), dtype=np.int64) * width + filled, c) + within
-            mat.ravel()[cells] = flat[np.repeat(s, c) + within]
-            filled += c
-        mat.sort(axis=1)
-        change = mat[:, 1:] != mat[:, :-1]
-        change &= np.arange(1, width)[None, :] < filled[:, None]
-        out[rows] = np.count_nonzero(change, axis=1) + (filled > 0)
         lo = hi
+        rows = rows[lengths[rows] > 0]  # (an empty row has no distinct value)
+        if len(rows) == 0:
+            continue
+        columns = []
+        for starts, length in parts:
+            s, c = starts[rows], length[rows]
+            width = int(c.max())
+            if width == 0:
+                continue
+            at = np.minimum(np.arange(width, dtype=np.int64)[None, :], np.maximum(c - 1, 0)[:, None])
+            at += np.where(c > 0, s, fallback[rows])[:, None]
+            columns.append(at)
+        at = columns[0] if len(columns) == 1 else np.concatenate(columns, axis=1)
+        mat = flat[at]
+        del at, columns
+        mat.sort(axis=1)
+        out[rows] = np.count_nonzero(mat[:, 1:] != mat[:, :-1], axis=1) + 1
     return out
 
 
