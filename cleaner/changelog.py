@@ -13,6 +13,7 @@ import json
 import os
 from collections import Counter
 from dataclasses import dataclass
+from json.encoder import c_make_encoder, encode_basestring
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -26,6 +27,10 @@ from .io.writers import gzip_bytes, remove_leftover_temps, remove_orphan_temps, 
 
 SCHEMA = 1
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every record (json.dumps builds one per call)
+# JSONEncoder.encode makes a new C encoder for every call: one made once writes
+# the same text (records are flat, built here: no cycles to look for)
+_ENCODE_PARTS = None if c_make_encoder is None else c_make_encoder(
+    None, json.JSONEncoder().default, encode_basestring, None, ": ", ", ", False, False, True)
 
 
 class LogWriter:
@@ -55,7 +60,8 @@ class LogWriter:
 
     def write(self, record: dict) -> None:
         if self.handle is not None:
-            self.handle.write(_ENCODE(record) + "\n")
+            line = _ENCODE(record) if _ENCODE_PARTS is None else "".join(_ENCODE_PARTS(record, 0))
+            self.handle.write(line + "\n")
 
     def sync(self) -> None:
         """Make every record written so far durable (before an input is replaced)."""
@@ -169,6 +175,7 @@ def dedup_records(run) -> Iterator[dict]:
                "kept_path": kept.path, "kept_id": kept.id,
                "kept_similarity": round(match.kept_similarity if match.kept_key else match.similarity, 4),
                "action": "dropped" if doc.dropped else "reported"}
+
     def original(ref, offset: int, as_end: bool = False) -> int:
         # most documents have no edits: their offsets are already the original ones
         return E.to_original(ref.edits, offset, as_end=as_end) if ref.edits else offset

@@ -61,3 +61,19 @@ def test_records_parse_as_json_loads_says(line):
     record = parse_record(line, "text", "id")
     assert record.fields == fields and record.text == fields["text"]
     assert (record.literal_start, record.literal_end) == _locate_literal(line, "text")
+
+
+def test_log_records_are_written_as_json_dumps_writes_them(tmp_path):
+    from cleaner.changelog import LogWriter
+
+    records = [{"type": "x", "text": "caf\u00e9 \u20ac \"quoted\"\n\ttab \\ \u2028", "n": 3, "f": 0.1 + 0.2, "none": None,
+                "t": True, "nan": float("nan"), "inf": float("-inf"), "big": 10 ** 30, "list": [1, "a", [2.5]],
+                "nested": {"k": {"z": False}}, "empty": {}, "surrogate": "\udce9"}]
+    path = tmp_path / "log.jsonl"
+    with LogWriter(path, "test", {"a": 1}) as log:
+        for record in records:
+            log.write(record)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[-1] == ""
+    expected = json.dumps(records[0], ensure_ascii=False).encode("utf-8", "backslashreplace").decode("utf-8")
+    assert lines[1] == expected

@@ -762,11 +762,12 @@ def _passages(held: list, corpus: Corpus, *, max_gap: int, max_shift: int, min_w
         return _NONE
     skey, t0, t1, s0, s1 = _seeds(points, layout)
     del points
-    # cheap filter: document pairs sharing no more than one 5-gram
-    ukeys, inv = np.unique(skey, return_inverse=True)
-    cover = np.bincount(inv, weights=(t1 - t0 + W)).astype(np.int64)
-    good = cover[inv] > W
-    del ukeys, inv, cover
+    # cheap filter: document pairs sharing no more than one 5-gram (the seeds
+    # come in pair order: each pair's seeds are one run)
+    first = _group_starts(skey)
+    cover = np.add.reduceat(t1 - t0 + W, first)
+    good = np.repeat(cover > W, np.diff(np.r_[first, len(skey)]))
+    del first, cover
     skey, t0, t1, s0, s1 = skey[good], t0[good], t1[good], s0[good], s1[good]
     if len(skey) == 0:
         return _NONE

@@ -94,6 +94,8 @@ def _locate_flat(line: str, key: str, fields: dict) -> tuple[int, int] | None:
     if i >= len(line) or line[i] != '"':
         return None
     if next(reversed(fields)) == key:  # the last value: its literal ends at the quote before "}"
+        if line.endswith('"}') and len(line) - 2 > i:  # the usual line, nothing after the brace
+            return i, len(line) - 1
         end = len(line.rstrip(_WS)) - 1
         if line[end] == "}":
             end = len(line[:end].rstrip(_WS))
