@@ -491,7 +491,16 @@ class CorpusRun:
             self._held = held
 
     def _take_as_read(self, part: SourceFile, texts: list[str], as_read: "_StageFeeder | None") -> None:
-        self._account(FileResult(part, [UnitResult(u, [], u.doc.text, u.doc.lang) for u in part.units]))
+        # what _account does for a part without edits, without a result object per document
+        t, refs = self.totals, self.refs
+        chars = sum(map(len, texts))
+        t.documents += len(texts)
+        t.chars_in += chars
+        t.chars_out += chars
+        for u in part.units:
+            doc = u.doc
+            key = doc.key
+            refs[key] = DocRef(key, doc.path, doc.id, u.line, None)
         if as_read is not None:
             as_read.add(texts)
         if self._cleaned_texts is not None:
