@@ -130,7 +130,8 @@ def _chunk_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(over="ignore"):
         pref = np.empty(len(cp) + 1, dtype=np.uint64)
         pref[0] = 0
-        np.multiply(cp, p[:len(cp)], out=pref[1:])  # widened on the fly: no uint64 copy of cp
+        pref[1:] = cp  # widened first: a uint64 product is faster than the mixed-type one
+        np.multiply(pref[1:], p[:len(cp)], out=pref[1:])
         np.cumsum(pref[1:], out=pref[1:])
         h = (pref[ends] - pref[starts]) * q[starts]
         h ^= (ends - starts).astype(np.uint64) * _LEN_MIX
