@@ -172,6 +172,7 @@ def begin_run(out_dir: Path, log_path: Path | None) -> None:
     """Mark ``out_dir`` as being written, clearing what a killed run left."""
     if interrupted(out_dir):
         clear_leftovers(out_dir, log_path)
+    remove_leftover_temps(out_dir / MARKER)  # a run killed while writing the marker itself
     note = {"pid": os.getpid(), "log": str(log_path) if log_path else None,
             "note": "a cleaner run into this folder has not finished; rerun it to complete the outputs"}
     write_atomic(out_dir / MARKER, (json.dumps(note) + "\n").encode("utf-8"))

@@ -542,6 +542,17 @@ def test_a_killed_run_loses_nothing_and_a_rerun_finishes_it(tmp_path, kill_corpu
     restore_matches(out, tmp_path, src)
 
 
+def test_a_run_killed_while_writing_its_marker_leaves_nothing_after_the_next(tmp_path):
+    # the kill came between the marker's temporary file and its rename: no marker, one temporary file
+    src = _kill_corpus(tmp_path, files=3)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "..cleaner-incomplete.x7k2m9q1.tmp").write_text('{"pid": 1}')  # named as write_atomic names it
+    result = invoke("clean", src, "--out", out, "--no-dedup")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["cleaner-log.jsonl", "doc0000.txt", "doc0001.txt", "doc0002.txt"]
+
+
 def test_an_interrupted_in_place_run_can_be_restored(tmp_path):
     src = _kill_corpus(tmp_path, files=120)
     originals = {p: p.read_bytes() for p in src.iterdir()}
