@@ -81,8 +81,9 @@ def clean_pieces(pieces: Iterator[list], ctx: RuleContext, scheduler: str | None
             while more and len(futures) < _IN_FLIGHT:  # the next batch: its documents scattered as data
                 batch = list(islice(pieces, _BATCH))
                 more = len(batch) == _BATCH
-                if batch:
-                    futures.extend(client.map(_clean_piece, client.scatter(batch), ctx=ctx_future, pure=False))
+                if batch:  # hash=False: random keys, not a content hash of every document (costly, unneeded)
+                    data = client.scatter(batch, hash=False)
+                    futures.extend(client.map(_clean_piece, data, ctx=ctx_future, pure=False))
             if not futures:
                 return
             yield futures.popleft().result()  # released on the cluster once dropped here
