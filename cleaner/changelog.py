@@ -7,7 +7,9 @@ Schema (version ``SCHEMA``) is documented in README.md.
 """
 from __future__ import annotations
 
+import codecs
 import datetime as _dt
+import gzip
 import hashlib
 import json
 import os
@@ -16,14 +18,16 @@ from dataclasses import dataclass
 from json.encoder import c_make_encoder, encode_basestring
 from pathlib import Path
 from typing import IO, Iterator
+import zlib
 
 from . import __version__
 from . import edits as E
 from .document import Edit
-from .io.encoding import DecodeError, TextFacts, decode_as, encode
+from .io.encoding import DecodeError, TextFacts, _bom_for, decode_as, encode
 from .io.jsonl import RecordError, _locate_literal, literal_for
 from .io.readers import _gunzip
-from .io.writers import gzip_bytes, remove_leftover_temps, remove_orphan_temps, write_atomic
+from .io.writers import (AtomicWriter, GzipSink, gzip_bytes, remove_leftover_temps, remove_orphan_temps,
+                         write_atomic)
 
 SCHEMA = 1
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every record (json.dumps builds one per call)
@@ -252,7 +256,11 @@ class Restored:
 
 def restore(log_path: Path, *, out_dir: Path | None = None, in_place: bool = False,
             force: bool = False) -> Iterator[Restored | tuple[str, str]]:
-    """Rebuild every logged file; yields Restored or (path, reason) on failure."""
+    """Rebuild every logged file; yields Restored or (path, reason) on failure.
+
+    Memory stays bounded by what restore needs of the log (each edit's span
+    and removed text), not by the files: a large JSONL file is rebuilt and
+    written line by line (:func:`_jsonl_original_lines`)."""
     files: dict[str, dict] = {}
     edits: dict[str, list[dict]] = {}
     records: dict[str, dict[int, dict]] = {}
@@ -262,10 +270,11 @@ def restore(log_path: Path, *, out_dir: Path | None = None, in_place: bool = Fal
             raise RestoreError(f"{log_path}: log schema {entry['schema']} is newer than this cleaner knows ({SCHEMA})")
         if kind == "file":
             files[entry["path"]] = entry
-        elif kind == "edit":
-            edits.setdefault(entry["path"], []).append(entry)
+        elif kind == "edit":  # only what rebuilding needs (a large log has millions)
+            edits.setdefault(entry["path"], []).append({key: entry[key] for key in _EDIT_KEYS if key in entry})
         elif kind == "record":
-            records.setdefault(entry["path"], {})[entry["line"]] = entry
+            records.setdefault(entry["path"], {})[entry["line"]] = {
+                key: entry[key] for key in _RECORD_KEYS if key in entry}
     if in_place:
         for folder in {Path(path).parent for path in files}:
             remove_orphan_temps(folder)
@@ -281,16 +290,45 @@ def restore(log_path: Path, *, out_dir: Path | None = None, in_place: bool = Fal
         if target.exists() and _stored_sha(target, entry) == entry["sha256_in"]:
             yield Restored(target, path, True)
             continue
+        refuse = target.exists() and not in_place and not force
         try:
-            data = _rebuild(entry, edits.get(path, []), records.get(path, {}), log_path.parent)
+            _write_original(target, entry, edits.get(path, []), records.get(path, {}), log_path.parent,
+                            like=target if in_place else None, dry=refuse)
         except RestoreError as exc:
             yield path, str(exc)
             continue
-        if target.exists() and not in_place and not force:
+        if refuse:
             yield path, f"{target} exists (use --force to overwrite)"
             continue
-        write_atomic(target, data, like=target if in_place else None)
         yield Restored(target, path, False)
+
+
+_EDIT_KEYS = ("line", "start", "end", "text", "replacement")
+_RECORD_KEYS = ("field", "literal", "dropped_line")
+
+
+def _write_original(target: Path, entry: dict, edit_entries: list[dict], record_entries: dict[int, dict],
+                    log_dir: Path, *, like: Path | None, dry: bool) -> None:
+    """Rebuild a logged file's original bytes into ``target`` (atomically), or,
+    with ``dry``, only check that they can be rebuilt. Raises RestoreError."""
+    if _streamable(entry):
+        writer = None if dry else AtomicWriter(target)
+        try:
+            _stream_original(writer, entry, edit_entries, record_entries, log_dir)
+        except _NotStreamable:  # a CR in the cleaned output: decode it whole, as written
+            if writer is not None:
+                writer.discard()
+        except BaseException:
+            if writer is not None:
+                writer.discard()
+            raise
+        else:
+            if writer is not None:
+                writer.commit(like=like)
+            return
+    data = _rebuild(entry, edit_entries, record_entries, log_dir)
+    if not dry:
+        write_atomic(target, data, like=like)
 
 
 def _inside(out_dir: Path, rel: str) -> Path | None:
@@ -352,7 +390,7 @@ def _rebuild(entry: dict, edit_entries: list[dict], record_entries: dict[int, di
 
 def _invert(cleaned: str, entries: list[dict]) -> str:
     ordered = sorted(entries, key=lambda e: (e["start"], e["end"]))
-    edits = [Edit(e["start"], e["end"], e["rule"], e.get("reason", ""), 1.0, e.get("replacement", ""))
+    edits = [Edit(e["start"], e["end"], e.get("rule", ""), "", 1.0, e.get("replacement", ""))
              for e in ordered]
     try:
         return E.invert(cleaned, edits, [e["text"] for e in ordered])
@@ -360,29 +398,131 @@ def _invert(cleaned: str, entries: list[dict]) -> str:
         raise RestoreError(f"edits do not fit the cleaned output: {exc}") from None
 
 
-def _restore_jsonl(cleaned: str, edit_entries: list[dict], record_entries: dict[int, dict]) -> str:
-    lines = cleaned.split("\n")
-    dropped = sorted(n for n, r in record_entries.items() if "dropped_line" in r)
-    for number in dropped:  # near-duplicate records left out of the output, back in their place
-        lines.insert(number - 1, record_entries[number]["dropped_line"])
-    by_line: dict[int, list[dict]] = {}
-    dropped_set = set(dropped)
-    for entry in edit_entries:
-        if entry["line"] not in dropped_set:
-            by_line.setdefault(entry["line"], []).append(entry)
-    for number, entries in by_line.items():
-        line = lines[number - 1]
-        record = record_entries.get(number, {})
-        field = record.get("field", "text")
+class _NotStreamable(Exception):
+    """The cleaned output must be decoded whole (see :func:`_streamable`)."""
+
+
+def _streamable(entry: dict) -> bool:
+    """A JSONL file whose cleaned output is UTF-8 with LF and no BOM (the default
+    output): its lines can be read, rebuilt and written one at a time."""
+    if entry.get("format") != "jsonl" or entry.get("dropped") or entry.get("output") is None:
+        return False
+    try:
+        utf8 = codecs.lookup(entry.get("out_encoding") or "").name == "utf-8"
+    except LookupError:
+        return False
+    return utf8 and not entry.get("out_bom") and entry.get("out_newline") in (None, "\n")
+
+
+def _stream_original(writer: AtomicWriter | None, entry: dict, edit_entries: list[dict],
+                     record_entries: dict[int, dict], log_dir: Path) -> None:
+    """Write the original bytes of a streamable JSONL file to ``writer`` (None:
+    only check them), verified against both logged sha256 digests: the same
+    bytes :func:`_rebuild` gives, a line at a time."""
+    out_path = Path(entry["output"])
+    if not out_path.is_absolute():
+        out_path = log_dir / out_path
+    sha_out, sha_in = hashlib.sha256(), hashlib.sha256()
+    sink = None if writer is None else GzipSink(writer.handle) if entry.get("compressed") else writer
+    facts = TextFacts.from_log(entry)
+    encoder = codecs.getincrementalencoder(facts.encoding)()
+    terminator = facts.newline or "\n"
+    exceptions = dict(facts.newline_exceptions)
+
+    def put(data: bytes) -> None:
+        sha_in.update(data)
+        if sink is not None:
+            sink.write(data)
+
+    try:
+        handle = gzip.open(out_path, "rb") if entry.get("compressed") else open(out_path, "rb")
+    except OSError as exc:
+        raise RestoreError(f"cannot read cleaned output {out_path}: {exc}") from None
+    with handle:
+        def cleaned_lines() -> Iterator[str]:
+            """The cleaned text split at "\n", as ``decode_as(data).split("\n")`` gives it."""
+            last = b""
+            for raw in handle:
+                sha_out.update(raw)
+                if b"\r" in raw:
+                    raise _NotStreamable
+                try:
+                    yield raw.rstrip(b"\n").decode("utf-8") if raw.endswith(b"\n") else raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise RestoreError(f"cannot decode cleaned output {out_path}: {exc}") from None
+                last = raw
+            if not last or last.endswith(b"\n"):
+                yield ""
+
+        def drain() -> None:
+            for raw in handle:
+                sha_out.update(raw)
+
+        def changed() -> RestoreError:
+            return RestoreError(f"cleaned output {out_path} changed since the log was written (sha256 differs)")
+
         try:
-            start, end = _locate_literal(line, field)
-        except (RecordError, ValueError, IndexError) as exc:
-            raise RestoreError(f"line {number}: cannot find the text field ({exc})") from None
-        cleaned_literal = line[start:end]
-        original = _invert(json.loads(cleaned_literal), entries)
-        literal = record.get("literal") or literal_for(original, cleaned_literal)
-        lines[number - 1] = line[:start] + literal + line[end:]
-    return "\n".join(lines)
+            if facts.bom:
+                put(_bom_for(facts.encoding))
+            for index, line in enumerate(_jsonl_original_lines(cleaned_lines(), edit_entries, record_entries)):
+                if index:
+                    put(encoder.encode(exceptions.get(index - 1, terminator)))
+                put(encoder.encode(line))
+            put(encoder.encode("", final=True))
+        except (OSError, EOFError, zlib.error) as exc:
+            raise RestoreError(f"cannot read cleaned output {out_path}: {exc}") from None
+        except RestoreError:
+            drain()  # an output changed since the run explains a misfit edit best
+            if sha_out.hexdigest() != entry["sha256_out"]:
+                raise changed() from None
+            raise
+        except UnicodeEncodeError as exc:
+            raise RestoreError(f"rebuilt text cannot be encoded as {facts.encoding}: {exc}") from None
+    if sha_out.hexdigest() != entry["sha256_out"]:
+        raise changed()
+    if sha_in.hexdigest() != entry["sha256_in"]:
+        raise RestoreError("rebuilt file does not match the logged sha256 of the original")
+    if sink is not None and sink is not writer:
+        sink.close()
+
+
+def _jsonl_original_lines(cleaned: Iterator[str], edit_entries: list[dict],
+                          record_entries: dict[int, dict]) -> Iterator[str]:
+    """The original lines of a JSONL file from its cleaned lines, one at a time:
+    left-out records put back at their line numbers, edited text fields inverted."""
+    dropped = {n: r["dropped_line"] for n, r in record_entries.items() if "dropped_line" in r}
+    by_line: dict[int, list[dict]] = {}
+    for entry in edit_entries:
+        if entry["line"] not in dropped:
+            by_line.setdefault(entry["line"], []).append(entry)
+    number = 1
+    for line in cleaned:
+        while number in dropped:
+            yield dropped.pop(number)
+            number += 1
+        entries = by_line.pop(number, None)
+        yield _invert_record(line, number, entries, record_entries.get(number, {})) if entries else line
+        number += 1
+    yield from (dropped[n] for n in sorted(dropped))  # past the cleaned lines: appended in order
+    if by_line:
+        raise RestoreError(f"line {min(by_line)}: edits for a line the cleaned output does not have")
+
+
+def _invert_record(line: str, number: int, entries: list[dict], record: dict) -> str:
+    """A JSONL line with its cleaned text field's literal turned back into the original's."""
+    field = record.get("field", "text")
+    try:
+        start, end = _locate_literal(line, field)
+    except (RecordError, ValueError, IndexError) as exc:
+        raise RestoreError(f"line {number}: cannot find the text field ({exc})") from None
+    cleaned_literal = line[start:end]
+    original = _invert(json.loads(cleaned_literal), entries)
+    literal = record.get("literal") or literal_for(original, cleaned_literal)
+    return line[:start] + literal + line[end:]
+
+
+def _restore_jsonl(cleaned: str, edit_entries: list[dict], record_entries: dict[int, dict]) -> str:
+    return "\n".join(_jsonl_original_lines(iter(cleaned.split("\n")), edit_entries, record_entries))
 
 
 def count_by_rule(entries) -> Counter:

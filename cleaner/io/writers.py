@@ -14,26 +14,51 @@ def write_atomic(path: Path, data: bytes, *, like: Path | None = None) -> None:
     ``like``: an existing file whose permission bits the result keeps
     (used when replacing a file in place).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    writer = AtomicWriter(path)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if like is not None and like.exists():
-            os.chmod(tmp, like.stat().st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+        writer.write(data)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        writer.discard()
         raise
+    writer.commit(like=like)
+
+
+class AtomicWriter:
+    """A file written piece by piece into a temporary file beside ``path``,
+    renamed over it by :meth:`commit` (or removed by :meth:`discard`): a
+    reader never sees a half-written file, however long the writing takes."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self.tmp = Path(tmp)
+        self.handle = os.fdopen(fd, "wb")
+
+    def write(self, data: bytes) -> None:
+        self.handle.write(data)
+
+    def commit(self, *, like: Path | None = None) -> None:
+        """Make the file durable and put it in place (``like``: whose permission bits it keeps)."""
+        try:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            if like is not None and like.exists():
+                os.chmod(self.tmp, like.stat().st_mode & 0o7777)
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(self.tmp, 0o666 & ~umask)
+            os.replace(self.tmp, self.path)
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        if not self.handle.closed:
+            self.handle.close()
+        self.tmp.unlink(missing_ok=True)
 
 
 def gzip_bytes(data: bytes) -> bytes:
