@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .io.encoding import UTF8_LF, TextFacts, encode
-from .io.writers import GzipSink, gzip_bytes, remove_leftover_temps, write_atomic
+from .io.writers import AtomicWriter, GzipSink, gzip_bytes, remove_leftover_temps, write_atomic
 from .io.readers import SourceFile
 from .pipeline import FileResult
 
@@ -62,8 +62,6 @@ class OutputStream:
     the same bytes :func:`render` and :func:`write` give for the whole file."""
 
     def __init__(self, source: SourceFile, out_dir: Path | None, keep_encoding: bool):
-        import tempfile
-
         facts = source.facts
         if out_dir is not None and not keep_encoding:
             facts = UTF8_LF
@@ -73,9 +71,8 @@ class OutputStream:
         self.path = output_path(source, out_dir)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         remove_leftover_temps(self.path)  # what a killed run left beside it (in place: beside the input)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        self.tmp = Path(tmp)
-        self.handle = os.fdopen(fd, "wb")
+        self.file = AtomicWriter(self.path)
+        self.tmp, self.handle = self.file.tmp, self.file.handle
         self.sink = GzipSink(self.handle) if source.compressed else self.handle
         self.sha = hashlib.sha256()
         self.parts = 0
@@ -118,35 +115,19 @@ class OutputStream:
         try:
             if self.sink is not self.handle:
                 self.sink.close()
-            self.handle.flush()
-            os.fsync(self.handle.fileno())
-            self.handle.close()
         except BaseException:
             self.discard()
             raise
+        self.file.finish()
         return Output(self.path, b"", self.facts, self.sha.hexdigest())
 
     def place(self, *, like: Path | None = None) -> None:
         """Rename the finished file over its target (``like``: whose permission bits it keeps)."""
-        try:
-            mode = like.stat().st_mode & 0o7777 if like is not None and like.exists() else 0o666 & ~_umask()
-            os.chmod(self.tmp, mode)
-            os.replace(self.tmp, self.path)
-        except BaseException:
-            self.discard()
-            raise
+        self.file.place(like=like)
 
     def discard(self) -> None:
         """Leave nothing behind (a file that failed, or unchanged in place)."""
-        if not self.handle.closed:
-            self.handle.close()
-        self.tmp.unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+        self.file.discard()
 
 
 # --------------------------------------------------------------------------- interrupted runs

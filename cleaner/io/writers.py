@@ -40,10 +40,22 @@ class AtomicWriter:
 
     def commit(self, *, like: Path | None = None) -> None:
         """Make the file durable and put it in place (``like``: whose permission bits it keeps)."""
+        self.finish()
+        self.place(like=like)
+
+    def finish(self) -> None:
+        """Make what was written durable (the file is not in place yet)."""
         try:
             self.handle.flush()
             os.fsync(self.handle.fileno())
             self.handle.close()
+        except BaseException:
+            self.discard()
+            raise
+
+    def place(self, *, like: Path | None = None) -> None:
+        """Rename the finished file over its target (``like``: whose permission bits it keeps)."""
+        try:
             if like is not None and like.exists():
                 os.chmod(self.tmp, like.stat().st_mode & 0o7777)
             else:
