@@ -230,6 +230,33 @@ def test_banding_proposes_the_pairs_datasketch_lsh_proposes(rng, vocab):
         assert ours == candidate_pairs(list(sigs), 128, 1, params)
 
 
+def test_thousands_of_copies_make_a_bounded_number_of_pairs_and_one_cluster(rng, vocab):
+    from cleaner.dedup.minhash import MAX_BUCKET_REACH
+
+    story = _article(rng, vocab, paragraphs=2)
+    others = [_article(rng, vocab, paragraphs=2) for _ in range(20)]
+    n_copies = 3000  # all pairs of them: 4.5M, held and verified
+    texts = others[:10] + [story] * n_copies + others[10:]
+    corpus = prepare(texts)
+    pairs = banded_pairs(signatures(corpus, permutations(128, 1)), (16, 8))
+    assert len(pairs) <= n_copies * MAX_BUCKET_REACH
+    docs = [(f"d{i}", t) for i, t in enumerate(texts)]
+    matches = find_duplicates(docs, corpus=corpus)
+    assert len(matches) == n_copies - 1
+    assert {m.cluster for m in matches} == {0}
+    assert {m.kept_key for m in matches} == {"d10"}  # the first copy (all are as long)
+    assert all(m.similarity == 1.0 for m in matches)
+
+
+def test_buckets_within_reach_still_give_every_pair(rng, vocab):
+    from cleaner.dedup.minhash import MAX_BUCKET_REACH
+
+    texts = [_article(rng, vocab, paragraphs=2)] * (MAX_BUCKET_REACH + 1)
+    n = len(texts)
+    pairs = banded_pairs(signatures(prepare(texts), permutations(128, 1)), (16, 8))
+    assert len(pairs) == n * (n - 1) // 2
+
+
 def test_corpus_tokens_are_the_regex_tokens():
     texts = ["İstanbul İİ x", "Straße ÉCOLE naïve 東京 ١٢٣ foo_bar ǅ ẞ K Ω don’t", "", "a", "\x00 a\x00b c",
              "one two three four five six"]

@@ -256,7 +256,8 @@ def band_keys(sigs: np.ndarray, params: tuple[int, int]) -> np.ndarray:
 
 
 def banded_pairs(sigs: np.ndarray, params: tuple[int, int], valid: np.ndarray | None = None) -> np.ndarray:
-    """(m, 2) int64 pairs ``i < j`` of rows sharing at least one band (sorted, distinct)."""
+    """(m, 2) int64 pairs ``i < j`` of rows sharing at least one band (sorted, distinct;
+    see MAX_BUCKET_REACH for buckets of very many rows)."""
     n = sigs.shape[0]
     rows = np.arange(n, dtype=np.int64) if valid is None else np.flatnonzero(valid)
     if len(rows) < 2:
@@ -266,9 +267,18 @@ def banded_pairs(sigs: np.ndarray, params: tuple[int, int], valid: np.ndarray | 
     return _pairs_of_band_keys(keys, rows, n)
 
 
+# A bucket (a run of equal band keys) pairs each of its documents with the next
+# MAX_BUCKET_REACH ones (in document order) only: every pair of a bucket of thousands of copies of one
+# story would be millions of pairs (quadratic memory and verification), and a
+# chain of pairs within reach still connects the whole bucket.
+MAX_BUCKET_REACH = 64
+
+
 def _pairs_of_band_keys(keys: np.ndarray, rows: np.ndarray, n: int, all_rows: bool = False) -> np.ndarray:
     """:func:`banded_pairs` from the (bands, len(rows)) keys of ``rows``
-    (``all_rows``: ``keys`` has a column per document, and only ``rows`` count)."""
+    (``all_rows``: ``keys`` has a column per document, and only ``rows`` count).
+    A bucket of more than MAX_BUCKET_REACH + 1 documents gives only the pairs
+    within that distance of each other in document order."""
     if len(rows) < 2:
         return np.zeros((0, 2), dtype=np.int64)
     subset = all_rows and len(rows) != keys.shape[1]
@@ -280,12 +290,12 @@ def _pairs_of_band_keys(keys: np.ndarray, rows: np.ndarray, n: int, all_rows: bo
     for band_key in keys:
         if subset:
             band_key = band_key[rows]
-        order = np.argsort(band_key)
+        order = np.argsort(band_key, kind="stable")  # a bucket in document order (see MAX_BUCKET_REACH)
         kk = band_key[order]
         # every two rows of a run of equal keys, by their distance k in the run
         i = np.flatnonzero(kk[1:] == kk[:-1])
         k = 1
-        while len(i):
+        while len(i) and k <= MAX_BUCKET_REACH:
             a, b = rows[order[i]], rows[order[i + k]]
             code = np.minimum(a, b)
             code *= n
