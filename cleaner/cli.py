@@ -271,7 +271,9 @@ def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, for
     _check_paths(paths)
     # one pass over the files, their hashes staged (spilled to disk for a large corpus)
     run, shown = _corpus_run(paths, options, accept=None, clean=False)
-    with run, shown:
+    from .pipeline import paused_gc
+
+    with run, shown, paused_gc():
         run.survey()
         run.find_duplicates()
         with changelog.LogWriter(log_path, "dedup", {"threshold": threshold, "min_words": min_words,

@@ -6,7 +6,9 @@ files; ``cleaner.output`` and ``cleaner.changelog`` do that.
 """
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
@@ -302,6 +304,23 @@ class Totals:
     chars_in: int = 0
     chars_out: int = 0
     edits: Counter = field(default_factory=Counter)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector off for a corpus pass (as it was after).
+
+    A pass makes a few objects per document that live to the end of the run
+    (refs, findings) and no cycles of them; the collector's full passes over
+    that growing heap were ~6% of ``cleaner dedup``'s time at 100k documents.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class CorpusRun:

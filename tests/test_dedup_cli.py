@@ -112,3 +112,27 @@ def test_recycled_spans_point_at_the_same_words_in_both_documents(tmp_path):
     source = donor[rec["source_start"]:rec["source_end"]]
     assert rec["source_path"].endswith("donor.txt") and rec["similarity"] == 1.0
     assert target.split() == source.split() and passage in target
+
+
+def test_paused_gc_restores_the_collector_state():
+    import gc
+
+    from cleaner.pipeline import paused_gc
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()
+    try:
+        with paused_gc():
+            raise KeyError("x")
+    except KeyError:
+        pass
+    assert gc.isenabled()
