@@ -405,8 +405,9 @@ class CorpusRun:
         o = self.options
         from .io.readers import read_parts
 
+        # a run that does not clean writes no JSONL: its records' literals are not located
         return read_parts(path, rel, lang=o.lang, text_field=o.text_field, id_field=o.id_field,
-                          max_bytes=o.max_bytes)
+                          max_bytes=o.max_bytes, locate=self.clean)
 
     def _first_pass_files(self) -> Iterator[tuple[Path, Iterable[SourceFile]]]:
         """(path, its parts) of every file: given ones, or read as they are found."""
