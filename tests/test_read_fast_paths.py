@@ -114,3 +114,21 @@ def test_records_read_without_locating_their_literals(tmp_path, stream):
             continue
         plain_record = parse_record(line, "text", "id", locate=False)
         assert (plain_record.id, plain_record.text, plain_record.fields) == (record.id, record.text, record.fields)
+
+
+def test_plain_utf8_check_across_its_pieces(tmp_path):
+    """The check decodes a block in pieces: a character split between two
+    pieces is whole, a bad byte anywhere (or a cut character at the end) is not."""
+    import hashlib
+
+    from cleaner.io import readers
+
+    piece = readers._CHECK_BYTES
+    good = b"a" * (piece - 1) + "\u00e9\u20ac".encode() + b"b" * (3 * piece) + "\U0001f600".encode() + b"\n"
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(good)
+    assert readers._plain_utf8_digest(path, False) == hashlib.sha256(good).hexdigest()
+    for bad in (good[:piece] + b"\xff" + good[piece:], good[:piece] + good[piece + 1:],
+                good[:-2], good + b"\x00"):
+        path.write_bytes(bad)
+        assert readers._plain_utf8_digest(path, False) is None
