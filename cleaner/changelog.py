@@ -197,7 +197,6 @@ def recycled_lines(run) -> Iterator[tuple[str, object, object, int, int, float]]
     """
     targets: dict[str, str] = {}  # a ref's key -> '"path": ..., "id": ...'
     sources: dict[str, str] = {}  # the same as a source: '"source_path": ..., "source_id": ...'
-
     paths: dict[str, str] = {}  # a path -> its JSON string (one for all of a file's documents)
 
     def where(ref, prefix: str, known: dict[str, str]) -> str:
