@@ -12,6 +12,7 @@ import datetime as _dt
 import gzip
 import hashlib
 import json
+import math
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -35,6 +36,10 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every r
 # the same text (records are flat, built here: no cycles to look for)
 _ENCODE_PARTS = None if c_make_encoder is None else c_make_encoder(
     None, json.JSONEncoder().default, encode_basestring, None, ": ", ", ", False, False, True)
+
+
+def _encode_record(record: dict) -> str:
+    return _ENCODE(record) if _ENCODE_PARTS is None else "".join(_ENCODE_PARTS(record, 0))
 
 
 class LogWriter:
@@ -64,8 +69,12 @@ class LogWriter:
 
     def write(self, record: dict) -> None:
         if self.handle is not None:
-            line = _ENCODE(record) if _ENCODE_PARTS is None else "".join(_ENCODE_PARTS(record, 0))
-            self.handle.write(line + "\n")
+            self.handle.write(_encode_record(record) + "\n")
+
+    def write_encoded(self, text: str) -> None:
+        """Write a record already encoded as :meth:`write` encodes it (:func:`recycled_lines`)."""
+        if self.handle is not None:
+            self.handle.write(text + "\n")
 
     def sync(self) -> None:
         """Make every record written so far durable (before an input is replaced)."""
@@ -151,34 +160,78 @@ def unit_records(result) -> Iterator[dict]:
             yield entry
 
 
-def dedup_records(run) -> Iterator[dict]:
+def dedup_records(run, *, recycled: bool = True) -> Iterator[dict]:
     """``duplicate`` and ``recycled`` records, offsets mapped to the original texts.
 
     ``run.refs`` (pipeline.DocRef by key) says where each document is; the
     line of an offset in a plain-text or HTML file is found by reading the
-    file again (only for the documents of recycled passages)."""
+    file again (only for the documents of recycled passages).
+    ``recycled=False``: the duplicate records only (:func:`recycled_lines`
+    gives the others, encoded)."""
     refs = run.refs
-    texts: dict[str, str] = {}
-
-    def line_in_file(ref, offset: int) -> int:
-        """1-based line of ``offset`` in the file (a JSONL record's own line)."""
-        if ref.line is not None:
-            return ref.line + 1
-        if offset == 0:
-            return 1
-        if ref.path not in texts:
-            texts[ref.path] = _source_text(run, ref)
-        return texts[ref.path].count("\n", 0, offset) + 1
-
+    lines = _FileLines(run)
     for match in run.duplicates:
         doc, of = refs[match.key], refs[match.of_key]
         kept = refs[match.kept_key or match.of_key]
-        yield {"type": "duplicate", "path": doc.path, "id": doc.id, "line": line_in_file(doc, 0),
+        yield {"type": "duplicate", "path": doc.path, "id": doc.id, "line": lines.line(doc, 0),
                "cluster": match.cluster,
                "of_path": of.path, "of_id": of.id, "similarity": round(match.similarity, 4),
                "kept_path": kept.path, "kept_id": kept.id,
                "kept_similarity": round(match.kept_similarity if match.kept_key else match.similarity, 4),
                "action": "dropped" if doc.dropped else "reported"}
+    if not recycled:
+        return
+    for target, source, line, source_line, start, end, source_start, source_end, similarity in _recycled(run):
+        yield {"type": "recycled", "path": target.path, "id": target.id,
+               "line": line, "source_line": source_line,
+               "start": start, "end": end,
+               "source_path": source.path, "source_id": source.id,
+               "source_start": source_start, "source_end": source_end,
+               "similarity": similarity, "action": "reported"}
+
+
+def recycled_lines(run) -> Iterator[tuple[str, object, object, int, int, float]]:
+    """The ``recycled`` records of :func:`dedup_records`, each already encoded as
+    :meth:`LogWriter.write` writes it, with what a caller shows of it:
+    ``(text, target ref, source ref, line, source line, similarity)``.
+
+    One format string per record, the refs' paths and ids encoded once each,
+    instead of a dict and an encoder call per record (147k records at 100k
+    documents); the text is that of the encoder (tests compare the two).
+    """
+    targets: dict[str, str] = {}  # a ref's key -> '"path": ..., "id": ...'
+    sources: dict[str, str] = {}  # the same as a source: '"source_path": ..., "source_id": ...'
+    paths: dict[str, str] = {}  # a path -> its JSON string (one for all of a file's documents)
+
+    def where(ref, prefix: str, known: dict[str, str]) -> str:
+        path = paths.get(ref.path)
+        if path is None:
+            path = paths[ref.path] = encode_basestring(ref.path)
+        ident = encode_basestring(ref.id) if type(ref.id) is str else "".join(_ENCODE_PARTS(ref.id, 0))
+        text = known[ref.key] = f'"{prefix}path": {path}, "{prefix}id": {ident}'
+        return text
+
+    for target, source, line, source_line, start, end, source_start, source_end, similarity in _recycled(run):
+        if _ENCODE_PARTS is None or type(similarity) is not float or not math.isfinite(similarity):
+            text = _encode_record({
+                "type": "recycled", "path": target.path, "id": target.id, "line": line,
+                "source_line": source_line, "start": start, "end": end, "source_path": source.path,
+                "source_id": source.id, "source_start": source_start, "source_end": source_end,
+                "similarity": similarity, "action": "reported"})
+        else:
+            text = '{"type": "recycled", %s, "line": %d, "source_line": %d, "start": %d, "end": %d, %s, ' \
+                   '"source_start": %d, "source_end": %d, "similarity": %s, "action": "reported"}' % (
+                       targets.get(target.key) or where(target, "", targets), line, source_line, start, end,
+                       sources.get(source.key) or where(source, "source_", sources), source_start, source_end,
+                       float.__repr__(similarity))
+        yield text, target, source, line, source_line, similarity
+
+
+def _recycled(run) -> Iterator[tuple]:
+    """(target ref, source ref, line, source line, start, end, source start, source
+    end, similarity) of every recycled passage, as its log record gives them."""
+    refs = run.refs
+    lines = _FileLines(run)
 
     def original(ref, offset: int, as_end: bool = False) -> int:
         # most documents have no edits: their offsets are already the original ones
@@ -188,14 +241,27 @@ def dedup_records(run) -> Iterator[dict]:
         target, source = refs[match.key], refs[match.source_key]
         start = original(target, match.start)
         source_start = original(source, match.source_start)
-        yield {"type": "recycled", "path": target.path, "id": target.id,
-               "line": line_in_file(target, start), "source_line": line_in_file(source, source_start),
-               "start": start,
-               "end": original(target, match.end, as_end=True),
-               "source_path": source.path, "source_id": source.id,
-               "source_start": source_start,
-               "source_end": original(source, match.source_end, as_end=True),
-               "similarity": round(match.similarity, 4), "action": "reported"}
+        yield (target, source, lines.line(target, start), lines.line(source, source_start), start,
+               original(target, match.end, as_end=True), source_start,
+               original(source, match.source_end, as_end=True), round(match.similarity, 4))
+
+
+class _FileLines:
+    """Lines of offsets in the files of a run's documents."""
+
+    def __init__(self, run) -> None:
+        self.run = run
+        self.texts: dict[str, str] = {}
+
+    def line(self, ref, offset: int) -> int:
+        """1-based line of ``offset`` in the file (a JSONL record's own line)."""
+        if ref.line is not None:
+            return ref.line + 1
+        if offset == 0:
+            return 1
+        if ref.path not in self.texts:
+            self.texts[ref.path] = _source_text(self.run, ref)
+        return self.texts[ref.path].count("\n", 0, offset) + 1
 
 
 def _source_text(run, ref) -> str:

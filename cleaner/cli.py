@@ -271,14 +271,20 @@ def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, for
     _check_paths(paths)
     # one pass over the files, their hashes staged (spilled to disk for a large corpus)
     run, shown = _corpus_run(paths, options, accept=None, clean=False)
-    with run, shown:
+    from .pipeline import paused_gc
+
+    with run, shown, paused_gc():
         run.survey()
         run.find_duplicates()
         with changelog.LogWriter(log_path, "dedup", {"threshold": threshold, "min_words": min_words,
                                                      "keep": keep}) as log, _FindingLines() as stdout:
-            for record in changelog.dedup_records(run):
+            for record in changelog.dedup_records(run, recycled=False):
                 log.write(record)
                 stdout.add(_finding_line(record))
+            for text, target, source, line, source_line, similarity in changelog.recycled_lines(run):
+                log.write_encoded(text)
+                stdout.add(_recycled_line(target.path, target.id, line, source.path, source.id, source_line,
+                                          similarity))
             for path, reason in run.errors:
                 log.write({"type": "error", "path": path, "reason": reason})
             log.write(changelog.summary_record(run))
@@ -716,17 +722,27 @@ class _FindingLines:
         self.flush()
 
 
+def _where(path: str, ident) -> str:
+    return path + (f"#{ident}" if ident is not None else "")
+
+
+def _recycled_line(path: str, ident, line: int, source_path: str, source_id, source_line: int,
+                   similarity: float) -> str:
+    """The `path:line: rule message` line of a recycled passage."""
+    return (f"{_where(path, ident)}:{line}: recycled-passage from {_where(source_path, source_id)}:{source_line} "
+            f"(similarity {similarity:.2f})")
+
+
 def _finding_line(record: dict, result=None) -> str:
     """`path:line: rule message` for an edit, duplicate or recycled record."""
-    where = record["path"] + (f"#{record['id']}" if record.get("id") is not None else "")
+    where = _where(record["path"], record.get("id"))
     kind = record["type"]
     if kind == "duplicate":
-        other = record["of_path"] + (f"#{record['of_id']}" if record.get("of_id") is not None else "")
+        other = _where(record["of_path"], record.get("of_id"))
         return f"{where}:{record.get('line', 1)}: near-duplicate of {other} (similarity {record['similarity']:.2f})"
     if kind == "recycled":
-        source = record["source_path"] + (f"#{record['source_id']}" if record.get("source_id") is not None else "")
-        return (f"{where}:{record.get('line', 1)}: recycled-passage from {source}:{record.get('source_line', 1)} "
-                f"(similarity {record['similarity']:.2f})")
+        return _recycled_line(record["path"], record.get("id"), record.get("line", 1), record["source_path"],
+                              record.get("source_id"), record.get("source_line", 1), record["similarity"])
     snippet = " ".join(record["text"].split()) or record["text"]  # whitespace edits show their whitespace
     if len(snippet) > 60:
         snippet = snippet[:57] + "..."

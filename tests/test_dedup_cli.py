@@ -112,3 +112,63 @@ def test_recycled_spans_point_at_the_same_words_in_both_documents(tmp_path):
     source = donor[rec["source_start"]:rec["source_end"]]
     assert rec["source_path"].endswith("donor.txt") and rec["similarity"] == 1.0
     assert target.split() == source.split() and passage in target
+
+
+def test_paused_gc_restores_the_collector_state():
+    import gc
+
+    from cleaner.pipeline import paused_gc
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()
+    try:
+        with paused_gc():
+            raise KeyError("x")
+    except KeyError:
+        pass
+    assert gc.isenabled()
+
+
+def test_recycled_lines_are_the_encoded_records_and_finding_lines():
+    """recycled_lines formats each record itself: the same text as the encoder
+    gives the record of dedup_records (odd ids and paths, edits, a plain-text
+    document's lines), and the same stdout line."""
+    from types import SimpleNamespace
+
+    from cleaner import changelog
+    from cleaner.cli import _finding_line, _recycled_line
+    from cleaner.dedup.minhash import DuplicateMatch
+    from cleaner.dedup.passages import RecycledMatch
+    from cleaner.document import Edit
+    from cleaner.pipeline import DocRef
+
+    refs = {
+        "a": DocRef("a", "corpus/é.jsonl", "id \"1\"\\x", 3, None),
+        "b": DocRef("b", "corpus/é.jsonl", None, 7, [Edit(2, 5, "whitespace", "r")]),
+        "c": DocRef("c", "notes\udce9.txt", "\u2028\ud800", None, None),
+        "d": DocRef("d", "x.jsonl", "0", 0, None),
+    }
+    held = {"c": SimpleNamespace(unit=SimpleNamespace(source="one\ntwo\nthree and four\nfive six seven\n"))}
+    recycled = [RecycledMatch("b", 0, 9, "a", 4, 12, 0.8333333),
+                RecycledMatch("c", 9, 20, "b", 6, 17, 1.0),
+                RecycledMatch("d", 0, 3, "c", 0, 3, 0.25),
+                RecycledMatch("a", 1, 2, "d", 1, 2, 0.123456)]
+    duplicates = [DuplicateMatch("d", "a", 0, 0.91234, "a", 0.91234)]
+    run = SimpleNamespace(refs=refs, duplicates=duplicates, recycled=recycled, unit_by_key=held)
+    records = [r for r in changelog.dedup_records(run) if r["type"] == "recycled"]
+    lines = list(changelog.recycled_lines(run))
+    assert [changelog._encode_record(r) for r in records] == [line[0] for line in lines]
+    assert [_finding_line(r) for r in records] == [
+        _recycled_line(t.path, t.id, line, s.path, s.id, source_line, sim)
+        for _, t, s, line, source_line, sim in lines]
+    assert [r["type"] for r in changelog.dedup_records(run, recycled=False)] == ["duplicate"]
+    assert records[1]["line"] == 3  # the plain-text document's line, read from its text

@@ -77,3 +77,58 @@ def test_log_records_are_written_as_json_dumps_writes_them(tmp_path):
     assert lines[-1] == ""
     expected = json.dumps(records[0], ensure_ascii=False).encode("utf-8", "backslashreplace").decode("utf-8")
     assert lines[1] == expected
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_records_read_without_locating_their_literals(tmp_path, stream):
+    """locate=False (a run that writes no JSONL): the same documents, records and
+    errors, only the text literals' offsets left out."""
+    from cleaner.io.readers import read_parts
+
+    lines = ['{"id": "a", "text": "one two"}', '{"text": "x\\u00e9 \\"q\\"", "id": 7}', "not json",
+             '{"id": "a", "text": "dup"}', '{"meta": {"text": "inner"}, "text": "outer"}', '{"id": "b"}',
+             ' {"text": "spaced"} ']
+    path = tmp_path / "c.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    sizes = dict(stream_bytes=1, part_bytes=40) if stream else {}
+
+    def read(locate):
+        return list(read_parts(path, locate=locate, **sizes))
+
+    located, plain = read(True), read(False)
+    assert len(located) == len(plain) and (len(plain) > 1) == stream
+    for a, b in zip(located, plain):
+        assert a.record_errors == b.record_errors
+        assert [(u.doc.key, u.doc.id, u.doc.text, u.line) for u in a.units] == \
+            [(u.doc.key, u.doc.id, u.doc.text, u.line) for u in b.units]
+        for ua, ub in zip(a.units, b.units):
+            assert (ua.record.id, ua.record.text, ua.record.fields) == (ub.record.id, ub.record.text, ub.record.fields)
+            assert ua.record.literal_start is not None and ub.record.literal_start is ub.record.literal_end is None
+    for line in lines + _LINES:
+        try:
+            record = parse_record(line, "text", "id")
+        except RecordError as exc:
+            with pytest.raises(RecordError) as caught:
+                parse_record(line, "text", "id", locate=False)
+            assert str(caught.value) == str(exc)
+            continue
+        plain_record = parse_record(line, "text", "id", locate=False)
+        assert (plain_record.id, plain_record.text, plain_record.fields) == (record.id, record.text, record.fields)
+
+
+def test_plain_utf8_check_across_its_pieces(tmp_path):
+    """The check decodes a block in pieces: a character split between two
+    pieces is whole, a bad byte anywhere (or a cut character at the end) is not."""
+    import hashlib
+
+    from cleaner.io import readers
+
+    piece = readers._CHECK_BYTES
+    good = b"a" * (piece - 1) + "\u00e9\u20ac".encode() + b"b" * (3 * piece) + "\U0001f600".encode() + b"\n"
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(good)
+    assert readers._plain_utf8_digest(path, False) == hashlib.sha256(good).hexdigest()
+    for bad in (good[:piece] + b"\xff" + good[piece:], good[:piece] + good[piece + 1:],
+                good[:-2], good + b"\x00"):
+        path.write_bytes(bad)
+        assert readers._plain_utf8_digest(path, False) is None

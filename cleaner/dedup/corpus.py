@@ -133,7 +133,8 @@ def _chunk_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         pref[1:] = cp  # widened first: a uint64 product is faster than the mixed-type one
         np.multiply(pref[1:], p[:len(cp)], out=pref[1:])
         np.cumsum(pref[1:], out=pref[1:])
-        h = (pref[ends] - pref[starts]) * q[starts]
+        # take: faster than fancy indexing for these gathers (same values)
+        h = (pref.take(ends) - pref.take(starts)) * q.take(starts)
         h ^= (ends - starts).astype(np.uint64) * _LEN_MIX
         h = fmix64(h, out=h)
     doc_start = np.cumsum(lens + 1) - (lens + 1)

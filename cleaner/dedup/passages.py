@@ -231,7 +231,7 @@ def _gather_doc_and_low(table: np.ndarray, idx: np.ndarray, run_new: np.ndarray,
     previous = None
     for lo in range(0, n, block):
         hi = min(lo + block, n)
-        got = table[idx[lo:hi]]
+        got = table.take(idx[lo:hi])  # (take: a faster gather than table[...])
         np.right_shift(got, bits, out=doc[lo:hi], casting="unsafe")
         got &= low
         changed = new[lo:hi]
@@ -303,10 +303,10 @@ def _df_filter(new: np.ndarray, doc: np.ndarray, pos: np.ndarray, max_df: int):
 def _pair_step(i: np.ndarray, k: int, doc, pos, cl, n_docs: int, lim: int, widths, parts: list) -> None:
     """Append to ``parts`` the match points of entries ``i`` and ``i + k`` (same group)."""
     j = i + k
-    ok = cl[i] != cl[j]  # the same document is in the same cluster
+    ok = cl.take(i) != cl.take(j)  # the same document is in the same cluster (take: faster gathers)
     ii, jj = i[ok], j[ok]
-    pair = doc[jj].astype(np.int64) * n_docs + doc[ii]  # a group is in doc order: doc[ii] <= doc[jj]
-    t, s = pos[jj].astype(np.int64), pos[ii]
+    pair = doc.take(jj).astype(np.int64) * n_docs + doc.take(ii)  # a group is in doc order: doc[ii] <= doc[jj]
+    t, s = pos.take(jj).astype(np.int64), pos.take(ii)
     if widths is None:
         parts.append((pair, t, s.astype(np.int64)))
         return
@@ -342,11 +342,11 @@ def _match_points(sizes: np.ndarray, doc: np.ndarray, pos: np.ndarray, cluster: 
     for lo in range(0, len(doc), block):
         i = np.arange(lo, min(lo + block, len(doc)), dtype=doc.dtype)
         k = 1
-        i = i[group_end[i] > i + k]
+        i = i[group_end.take(i) > i + k]
         while len(i):
             _pair_step(i, k, doc, pos, cl, n_docs, lim, widths if packed else None, parts)
             k += 1
-            i = i[group_end[i] > i + k]
+            i = i[group_end.take(i) > i + k]
     del group_end, cl
     return _sorted_points(parts, widths if packed else None, lim)
 

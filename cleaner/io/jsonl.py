@@ -23,14 +23,15 @@ class RecordError(ValueError):
 class Record:
     id: str | None
     text: str
-    literal_start: int  # span of the text field's JSON string literal in the line
-    literal_end: int
+    literal_start: int | None  # span of the text field's JSON string literal in the line
+    literal_end: int | None  # (None when not looked for: a run that rewrites no line)
     field: str  # name of the text field
     fields: dict
 
 
-def parse_record(line: str, text_field: str, id_field: str) -> Record:
-    """Parse one JSON object line, locating the literal of ``text_field``."""
+def parse_record(line: str, text_field: str, id_field: str, *, locate: bool = True) -> Record:
+    """Parse one JSON object line, locating the literal of ``text_field``
+    (``locate=False``: not located, for a run that only reads the records)."""
     fields = _object_or_none(line)
     if fields is None:
         try:
@@ -43,8 +44,10 @@ def parse_record(line: str, text_field: str, id_field: str) -> Record:
         raise RecordError(f"no {text_field!r} field")
     if not isinstance(fields[text_field], str):
         raise RecordError(f"field {text_field!r} is not a string")
-    located = _locate_flat(line, text_field, fields)
-    start, end = located if located is not None else _locate_literal(line, text_field)
+    start = end = None
+    if locate:
+        located = _locate_flat(line, text_field, fields)
+        start, end = located if located is not None else _locate_literal(line, text_field)
     raw_id = fields.get(id_field)
     ident = None if raw_id is None else (raw_id if isinstance(raw_id, str) else json.dumps(raw_id))
     return Record(ident, fields[text_field], start, end, text_field, fields)

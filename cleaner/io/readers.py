@@ -113,7 +113,11 @@ def read_source(
     id_field: str = "id",
     max_bytes: int = DEFAULT_MAX_BYTES,
     data: bytes | None = None,
+    locate: bool = True,
 ) -> SourceFile:
+    """The file read whole. ``locate=False``: JSONL records' text literals are not
+    located in their lines (``Record.literal_start``/``end`` None), for a run
+    that writes no JSONL."""
     fmt, compressed = format_of(path)
     fmt = fmt or "txt"
     if data is None:
@@ -144,7 +148,7 @@ def read_source(
         doc = Document(apply(text, base), key, None, lang, fmt, {"chrome_spans": chrome_spans})
         source.units.append(Unit(doc, text, base))
     else:
-        _add_records(source, _lines(text), 0, {}, lang, text_field, id_field)
+        _add_records(source, _lines(text), 0, {}, lang, text_field, id_field, locate)
     return source
 
 
@@ -167,7 +171,7 @@ def _plain_utf8(data: bytes) -> tuple[str, TextFacts] | None:
 
 
 def _add_records(source: SourceFile, lines: Iterator[str], first: int, seen_ids: dict[str, int],
-                 lang, text_field: str, id_field: str) -> None:
+                 lang, text_field: str, id_field: str, locate: bool = True) -> None:
     """Parse JSONL ``lines`` (the first being the file's line index ``first``) into
     ``source``'s units; ``seen_ids`` holds the ids of the file's earlier lines."""
     key = str(source.path)
@@ -175,7 +179,7 @@ def _add_records(source: SourceFile, lines: Iterator[str], first: int, seen_ids:
         if not line or line.isspace():
             continue
         try:
-            record = parse_record(line, text_field, id_field)
+            record = parse_record(line, text_field, id_field, locate=locate)
         except RecordError as exc:
             source.record_errors.append((index + 1, str(exc)))
             continue
@@ -194,22 +198,28 @@ def _add_records(source: SourceFile, lines: Iterator[str], first: int, seen_ids:
 # whole): memory then holds one part at a time, whatever the file's size.
 STREAM_BYTES = 64 * 1024 * 1024
 PART_BYTES = 4 * 1024 * 1024
+# the plain-UTF-8 check decodes this much at a time (its text thrown away): the
+# text of a 1 MB block (2-4 MB) was mapped afresh every time, a page fault per
+# 4 KB (~36k for the 132 MB corpus); a 32 KB piece's comes from the reused heap
+_CHECK_BYTES = 32 * 1024
 
 
 def read_parts(path: Path, rel: str | None = None, *, lang: str | None = None, text_field: str = "text",
                id_field: str = "id", max_bytes: int = DEFAULT_MAX_BYTES,
-               stream_bytes: int | None = None, part_bytes: int | None = None) -> Iterator[SourceFile]:
+               stream_bytes: int | None = None, part_bytes: int | None = None,
+               locate: bool = True) -> Iterator[SourceFile]:
     """The file as SourceFile parts: one (the whole file, as :func:`read_source`)
     or, for a large JSONL file, consecutive parts of whole lines.
 
     A whole-file problem raises ReadError before the first part; a file that
     changes while its parts are read raises it at the part where that shows.
     ``max_bytes`` limits only files read whole: parts are bounded anyway.
+    ``locate``: as :func:`read_source`.
     """
     stream_bytes = STREAM_BYTES if stream_bytes is None else stream_bytes
     part_bytes = PART_BYTES if part_bytes is None else part_bytes
     fmt, compressed = format_of(path)
-    kwargs = dict(lang=lang, text_field=text_field, id_field=id_field, max_bytes=max_bytes)
+    kwargs = dict(lang=lang, text_field=text_field, id_field=id_field, max_bytes=max_bytes, locate=locate)
     try:
         size = path.stat().st_size
     except OSError:
@@ -234,7 +244,7 @@ def read_parts(path: Path, rel: str | None = None, *, lang: str | None = None, t
         text = block.decode("utf-8")
         part = SourceFile(path, rel or path.name, "jsonl", compressed, digest, facts, text, [],
                           first_line=first, last=last)
-        _add_records(part, _lines(text), first, seen_ids, lang, text_field, id_field)
+        _add_records(part, _lines(text), first, seen_ids, lang, text_field, id_field, locate)
         first += text.count("\n") + 1
         yield part
 
@@ -252,8 +262,6 @@ def _plain_utf8_digest(path: Path, compressed: bool) -> str | None:
     try:
         with _open_binary(path, compressed) as handle:
             first = True
-            # 1 MB at a time: the decoded check of a larger block (up to 4 bytes a
-            # character) is mapped afresh every time, a page fault per 4 KB
             while block := handle.read(1 << 20):
                 if first and block.startswith(b"\xef\xbb\xbf"):
                     return None
@@ -261,7 +269,9 @@ def _plain_utf8_digest(path: Path, compressed: bool) -> str | None:
                 total += len(block)
                 if b"\r" in block or b"\x00" in block:
                     return None
-                check.decode(block)
+                view = memoryview(block)
+                for lo in range(0, len(block), _CHECK_BYTES):
+                    check.decode(view[lo:lo + _CHECK_BYTES])
                 digest.update(block)
             check.decode(b"", final=True)
     except (UnicodeDecodeError, OSError, EOFError, zlib.error, gzip.BadGzipFile):
