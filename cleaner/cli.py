@@ -8,12 +8,20 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import json
+import os
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import click
+
+# numpy (imported later, by the commands that need it) asks for transparent huge
+# pages on large arrays by default. Faulting them in cost this 2-core VM more
+# system time than they save in TLB misses: `cleaner dedup` at 100k documents,
+# 3 alternating pinned runs each, 12.65 -> 11.32 s wall (sys 2.8 -> 1.7 s), user
+# time unchanged. A curator's own setting of the variable wins.
+os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 from . import __version__
 
