@@ -174,8 +174,12 @@ def document_language(text: str) -> str | None:
     remaining = sum(n for _, n in counted)
     if remaining < MIN_DOC_LETTERS:
         return None
+    # The longest lines vote first: they hold most of the vote, so it is
+    # usually decided before the many short lines of a page (menus, links)
+    # are sent to the model. A decided vote has the full vote's winner
+    # whatever the order.
     votes: Counter = Counter()
-    for line, n in counted:
+    for line, n in sorted(counted, key=lambda item: -item[1]):
         remaining -= n
         pred = _predict(line)
         if pred:
@@ -185,6 +189,15 @@ def document_language(text: str) -> str | None:
             runner_up = top[1][1] if len(top) > 1 else 0.0
             if top[0][1] - runner_up > remaining * (1 + 1e-9) + 1e-9:  # a margin for float rounding
                 return top[0][0]
+    # Never decided: every line has voted. Count again in text order (the
+    # guesses are cached), as detect_language does: a tie goes to the
+    # language that came first.
+    votes = Counter()
+    for line, n in counted:
+        pred = _predict(line)
+        if pred:
+            lang, score = pred[0]
+            votes[lang] += n * score
     return votes.most_common(1)[0][0] if votes else None
 
 
