@@ -172,3 +172,11 @@ def test_document_language_breaks_a_tie_in_text_order(monkeypatch):
     monkeypatch.setattr(language, "MIN_DOC_LETTERS", 1)
     for text in ("bbb\naaaa", "aaaa\nbbb"):
         assert document_language(text) == detect_language(text)[0] == text[:3].replace("aaa", "en").replace("bbb", "fr")
+
+
+def test_letter_count_counts_what_isalpha_counts():
+    from cleaner.rules.language import letter_count
+
+    for text in ["", "123 !?", "Hello, World 42", "Ünïcödé ß and Straße", "日本語のテキスト", "tab\there", "x" * 300,
+                 "".join(chr(c) for c in range(128))]:
+        assert letter_count(text) == sum(ch.isalpha() for ch in text), text

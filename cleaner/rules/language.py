@@ -91,7 +91,13 @@ def same_language(a: str | None, b: str | None) -> bool:
     return any(a in group and b in group for group in _SAME)
 
 
+_ASCII_LETTERS = string.ascii_letters.encode("ascii")
+
+
 def letter_count(text: str) -> int:
+    if text.isascii():  # the ASCII letters are its only letters: count them on the bytes, in C
+        encoded = text.encode("ascii")
+        return len(encoded) - len(encoded.translate(None, _ASCII_LETTERS))
     return sum(map(str.isalpha, text))
 
 
@@ -105,7 +111,6 @@ def _script(ch: str) -> str:
     return first or "UNKNOWN"
 
 
-_ASCII_LETTERS = string.ascii_letters.encode("ascii")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
@@ -334,8 +339,8 @@ def host_prose(text: str, host: str) -> bool:
     exclusive = _exclusive_function_words(host)
     if not exclusive:
         return False
-    toks = [w.lower() for w in words(text)]
-    hits = sum(1 for w in toks if w in exclusive)
+    toks = words(text)
+    hits = sum(map(exclusive.__contains__, map(str.lower, toks)))
     return hits >= 2 and hits >= 0.12 * len(toks)
 
 
