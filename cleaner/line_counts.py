@@ -28,9 +28,23 @@ class LineCounts:
     reads as 0: it repeats nowhere).
     """
 
+    # Lookups are remembered per instance (up to this many lines, then
+    # forgotten at once): every cleaning round asks about the lines of a
+    # document again, the line classifier and the chrome rule ask about the
+    # same lines, and a site's template lines recur across its pages.
+    MEMO_LIMIT = 1 << 16
+
     def __init__(self, keys: np.ndarray | None = None, counts: np.ndarray | None = None):
         self.keys = np.zeros(0, dtype=np.uint64) if keys is None else keys  # sorted, distinct
         self.counts = np.zeros(0, dtype=np.uint32) if counts is None else counts
+        self._memo: dict[str, int] = {}  # normalised line -> count (0: in fewer than two articles)
+
+    def __getstate__(self) -> dict:
+        return {"keys": self.keys, "counts": self.counts}  # the memo is this process's only
+
+    def __setstate__(self, state: dict) -> None:
+        self.keys, self.counts = state["keys"], state["counts"]
+        self._memo = {}
 
     @classmethod
     def from_mapping(cls, counts: Mapping[str, int]) -> "LineCounts":
@@ -40,13 +54,22 @@ class LineCounts:
         return cls(keys, np.array([survey[k] for k in keys.tolist()], dtype=np.uint32))
 
     def get(self, norm: str, default: int = 0) -> int:
+        count = self._memo.get(norm)
+        if count is None:
+            count = self._look_up(norm)
+            if len(self._memo) >= self.MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[norm] = count
+        return count or default  # a stored count is 2 or more
+
+    def _look_up(self, norm: str) -> int:
         if not len(self.keys):
-            return default
+            return 0
         key = np.uint64(line_key(norm))
-        at = int(np.searchsorted(self.keys, key))
+        at = int(self.keys.searchsorted(key))
         if at < len(self.keys) and self.keys[at] == key:
             return int(self.counts[at])
-        return default
+        return 0
 
     def __getitem__(self, norm: str) -> int:
         return self.get(norm, 0)

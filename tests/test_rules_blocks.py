@@ -264,3 +264,16 @@ def test_the_article_run_together_in_one_line_goes_once_its_paragraphs_are_kept(
     lines = blocks.text_lines(Document("\n".join(PARAGRAPHS + [copy]) + "\n"))
     keep = np.array([False, False, False, True])
     assert blocks._drop_article_copies(lines, keep).tolist() == keep.tolist()
+
+
+def test_link_like_tries_the_email_shape_only_with_an_at_sign():
+    """_link_like answers what the one pattern with the e-mail shape among
+    its alternatives answers."""
+    import re
+
+    one_pattern = re.compile(r"https?://|www\.|\.(com|org|net|html?)\b|@\w|\S+@\S+\.\w", re.IGNORECASE)
+    lines = ["Contact: jane.doe@example.co.uk", "a@.b.c", "x@-y.z", "Follow @paper", "See WWW.Example.ORG",
+             "HTTPS://example.com/page", "index.HTML", "He paid 5.com", "No link here.", "@ @ .", "mail me at a@b",
+             "Email: news@paper.de", "", "user@host.x yes", "Ünïcode@Dömain.ÖRG"]
+    for text in lines:
+        assert blocks._link_like(text) == bool(one_pattern.search(text)), text

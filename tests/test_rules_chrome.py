@@ -117,3 +117,24 @@ def test_template_buttons_and_comment_forms():
             "Reply cards were sent to every household in the district last spring."]
     text = BODY + "\n" + "\n".join(kept) + "\n"
     assert not set(kept) & set(removed(text))
+
+
+def test_line_counts_memo_gives_the_counts_and_stays_out_of_pickles():
+    """Lookups are remembered per instance: asking again (a later cleaning
+    round, a full memo that starts over) gives the same counts, and a pickled
+    copy (a checkpoint, a Dask worker's context) carries the counts, not the memo."""
+    import pickle
+
+    from cleaner.line_counts import LineCounts
+
+    counts = LineCounts.from_mapping({"home | news": 5, "sign up": 2, "an article line": 1})
+    counts.MEMO_LIMIT = 2  # start over after two lines
+    asked = ["home | news", "sign up", "an article line", "never seen", "home | news", "sign up"]
+    for _ in range(3):
+        assert [counts.get(norm, 0) for norm in asked] == [5, 2, 0, 0, 5, 2]
+        assert counts.get("never seen", -1) == -1 and counts["home | news"] == 5
+        assert len(counts._memo) <= 2
+    copy = pickle.loads(pickle.dumps(counts))
+    assert copy._memo == {} and "_memo" not in copy.__getstate__()
+    assert [copy.get(norm, 0) for norm in asked] == [5, 2, 0, 0, 5, 2]
+    assert LineCounts().get("home | news", 7) == 7

@@ -142,3 +142,41 @@ def test_document_language_stops_voting_once_decided_with_the_same_answer(monkey
     long_english = "\n".join(EN * 10)
     assert document_language(long_english) == "en"
     assert len(asked) < len(EN * 10)  # the later lines were not needed
+
+
+def test_document_language_lets_the_long_lines_vote_first(monkeypatch):
+    """A page's menu lines come first but need no model call once the
+    paragraphs have decided the vote; an undecided vote (every line voting)
+    is counted in text order, as detect_language counts it."""
+    from cleaner.rules import language
+
+    menu = ["Home", "World News", "Sport", "Business", "Opinion", "Culture", "Contact us"] * 3
+    page = "\n".join(menu + EN * 3)
+    mixed = [FR, EN[0], FR[:len(EN[0])], "\n".join([EN[0], FR] * 2), "\n".join(menu[:5] + [FR] + EN[:1])]
+    for text in [page, *mixed]:
+        assert document_language(text) == detect_language(text)[0], text
+    asked = []
+    real = language._predict
+    monkeypatch.setattr(language, "_predict", lambda line, k=1: asked.append(line) or real(line, k))
+    assert document_language(page) == "en"
+    assert not set(asked) & set(menu)
+
+
+def test_document_language_breaks_a_tie_in_text_order(monkeypatch):
+    """A vote still tied after every line goes to the language whose line
+    came first in the text (detect_language's answer), not to the first voter."""
+    from cleaner.rules import language
+
+    guesses = {"bbb": [("fr", 1.0)], "aaaa": [("en", 0.75)]}  # 3 letters x 1.0 = 4 letters x 0.75
+    monkeypatch.setattr(language, "_predict", lambda line, k=1: guesses[line.strip()])
+    monkeypatch.setattr(language, "MIN_DOC_LETTERS", 1)
+    for text in ("bbb\naaaa", "aaaa\nbbb"):
+        assert document_language(text) == detect_language(text)[0] == text[:3].replace("aaa", "en").replace("bbb", "fr")
+
+
+def test_letter_count_counts_what_isalpha_counts():
+    from cleaner.rules.language import letter_count
+
+    for text in ["", "123 !?", "Hello, World 42", "Ünïcödé ß and Straße", "日本語のテキスト", "tab\there", "x" * 300,
+                 "".join(chr(c) for c in range(128))]:
+        assert letter_count(text) == sum(ch.isalpha() for ch in text), text

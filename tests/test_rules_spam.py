@@ -174,3 +174,26 @@ def test_cue_prefilter_never_skips_a_matching_cue():
                 matched += 1
                 assert index in possible, (index, line)
     assert matched > 100  # the lines do exercise the cues
+
+
+def test_sms_evidence_tries_the_number_shapes_only_on_lines_with_a_digit():
+    """Every money/number shape holds a digit: counting them only on lines
+    with one gives what trying them on every line gives."""
+    import re
+
+    from cleaner.rules import spam
+
+    assert all(re.search(r"\\d", rx.pattern) for rx in spam._SMS_SHAPES)
+
+    def reference(text: str) -> int:
+        found = {w.lower() for w in spam.words(text)}
+        strong = len(found & spam._SMS_STRONG) + sum(1 for rx in spam._SMS_SHAPES if rx.search(text))
+        weak = len(found & spam._SMS_WEAK)
+        return strong + (weak if strong else min(weak, 1))
+
+    lines = ["URGENT! Call 09066350750 from your landline to claim your £900 cash prize",
+             "Free entry! Txt WIN to 80086 to claim your prize", "Only 150p/msg, PO Box 12345",
+             "Call ٠٩٠٦٦٣٥٠٧٥٠ now to claim", "FREE RINGTONE text CLAIM to 87121", "Win a prize today",
+             "The council will call a vote on the harbour plan next week.", "txt STOP to 8 0 0 8 6", ""]
+    for text in lines:
+        assert spam.sms_evidence.__wrapped__(text) == reference(text), text

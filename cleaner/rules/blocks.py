@@ -68,7 +68,10 @@ STOPWORDS = frozenset(w for words in _STOPWORDS_BY_LANG.values() for w in words.
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?…。！？]['\"”’»)\]]*\s*$")
 _INNER_PUNCT = re.compile(r"[.!?;。！？](?=\s)")
-_LINK_LIKE = re.compile(r"https?://|www\.|\.(com|org|net|html?)\b|@\w|\S+@\S+\.\w", re.IGNORECASE)
+# A web address or an e-mail address. The e-mail shape is a slow scan and
+# needs an "@": it is tried only on lines holding one (see _link_like).
+_LINK_LIKE = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b|@\w", re.IGNORECASE)
+_EMAIL_LIKE = re.compile(r"\S+@\S+\.\w", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s[|»›·•/]\s|\s[|»›·•]|[|»›·•]\s")
 _LIST_ITEM = re.compile(r"^\s*([-*•·–—]|\d{1,3}[.)])\s+\S")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -149,6 +152,10 @@ HTML_FEATURES = [
 FEATURES = BASE_FEATURES + CONTEXT_FEATURES + HTML_FEATURES
 
 
+def _link_like(text: str) -> bool:
+    return bool(_LINK_LIKE.search(text)) or ("@" in text and bool(_EMAIL_LIKE.search(text)))
+
+
 _ASCII_DIGITS = string.digits.encode("ascii")
 _ASCII_UPPER = string.ascii_uppercase.encode("ascii")
 
@@ -199,7 +206,7 @@ def _text_features(text: str) -> tuple[float, ...]:
         upper / max(letters, 1),
         letters / max(n_chars, 1),
         cjk / max(n_chars, 1),
-        float(bool(_LINK_LIKE.search(s))),
+        float(_link_like(s)),
         float(len(_SEPARATOR.findall(s))),
         float(bool(_LIST_ITEM.match(s))),
         float(dated),
@@ -462,7 +469,7 @@ def _keep_inside_run(lines: list[Line], keep: np.ndarray, headings: frozenset[in
     for a, b in zip(kept[:-1], kept[1:]):
         if 1 < b - a <= 3:
             gap = range(a + 1, b)
-            if all(len(lines[i].text.split()) <= 12 and not _LINK_LIKE.search(lines[i].text) for i in gap):
+            if all(len(lines[i].text.split()) <= 12 and not _link_like(lines[i].text) for i in gap):
                 keep[list(gap)] = True
     # The headline: the nearest title-like line a few lines above the first
     # paragraph (a kept date or byline above that paragraph must not hide it).
@@ -476,7 +483,7 @@ def _keep_inside_run(lines: list[Line], keep: np.ndarray, headings: frozenset[in
         text = lines[i].text
         if is_dateline(text) or byline_rule(text):
             continue
-        if i in headings or (_title_like(text) and not _SENTENCE_END.search(text) and not _LINK_LIKE.search(text)):
+        if i in headings or (_title_like(text) and not _SENTENCE_END.search(text) and not _link_like(text)):
             candidates.append(i)
     if candidates:
         above = [lines[j].text.strip() for j in range(max(first - 1 - 2 * TITLE_REACH, 0), first)]

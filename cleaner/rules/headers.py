@@ -24,6 +24,7 @@ few lines right above the first body paragraph, if a title-like line is there.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from difflib import SequenceMatcher
 
 from ..document import Document, Edit, Line, line_span
@@ -71,6 +72,9 @@ _NUMERIC_DATE = re.compile(
 )
 
 
+# Cached: the line classifier asks about a line, then byline_rule about the
+# same line again (as its one segment), and each cleaning round asks again.
+@lru_cache(maxsize=1 << 16)
 def is_dateline(text: str, allow_numeric: bool = False) -> bool:
     """Is the line nothing but a date (with weekday, time, "Updated" and the like)?"""
     s = text.strip()
@@ -197,9 +201,12 @@ def _is_name(text: str) -> bool:
     return 1 <= capitals <= 5
 
 
+_NAMES_SPLIT = re.compile(r",|\s+and\s+|\s+&\s+|\s+und\s+|\s+et\s+")
+
+
 def _is_names(text: str) -> bool:
     """One or more names: "Jane Doe", "Jane Doe and John Roe", "Jane Doe, Staff Writer"."""
-    parts = [p.strip() for p in re.split(r",|\s+and\s+|\s+&\s+|\s+und\s+|\s+et\s+", text)]
+    parts = [p.strip() for p in _NAMES_SPLIT.split(text)]
     parts = [p for p in parts if p]
     return bool(parts) and len(parts) <= 4 and all(_is_name(p) for p in parts)
 

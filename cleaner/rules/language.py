@@ -91,7 +91,13 @@ def same_language(a: str | None, b: str | None) -> bool:
     return any(a in group and b in group for group in _SAME)
 
 
+_ASCII_LETTERS = string.ascii_letters.encode("ascii")
+
+
 def letter_count(text: str) -> int:
+    if text.isascii():  # the ASCII letters are its only letters: count them on the bytes, in C
+        encoded = text.encode("ascii")
+        return len(encoded) - len(encoded.translate(None, _ASCII_LETTERS))
     return sum(map(str.isalpha, text))
 
 
@@ -105,7 +111,6 @@ def _script(ch: str) -> str:
     return first or "UNKNOWN"
 
 
-_ASCII_LETTERS = string.ascii_letters.encode("ascii")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
@@ -174,8 +179,12 @@ def document_language(text: str) -> str | None:
     remaining = sum(n for _, n in counted)
     if remaining < MIN_DOC_LETTERS:
         return None
+    # The longest lines vote first: they hold most of the vote, so it is
+    # usually decided before the many short lines of a page (menus, links)
+    # are sent to the model. A decided vote has the full vote's winner
+    # whatever the order.
     votes: Counter = Counter()
-    for line, n in counted:
+    for line, n in sorted(counted, key=lambda item: -item[1]):
         remaining -= n
         pred = _predict(line)
         if pred:
@@ -185,6 +194,15 @@ def document_language(text: str) -> str | None:
             runner_up = top[1][1] if len(top) > 1 else 0.0
             if top[0][1] - runner_up > remaining * (1 + 1e-9) + 1e-9:  # a margin for float rounding
                 return top[0][0]
+    # Never decided: every line has voted. Count again in text order (the
+    # guesses are cached), as detect_language does: a tie goes to the
+    # language that came first.
+    votes = Counter()
+    for line, n in counted:
+        pred = _predict(line)
+        if pred:
+            lang, score = pred[0]
+            votes[lang] += n * score
     return votes.most_common(1)[0][0] if votes else None
 
 
@@ -321,8 +339,8 @@ def host_prose(text: str, host: str) -> bool:
     exclusive = _exclusive_function_words(host)
     if not exclusive:
         return False
-    toks = [w.lower() for w in words(text)]
-    hits = sum(1 for w in toks if w in exclusive)
+    toks = words(text)
+    hits = sum(map(exclusive.__contains__, map(str.lower, toks)))
     return hits >= 2 and hits >= 0.12 * len(toks)
 
 

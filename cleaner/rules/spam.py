@@ -236,6 +236,7 @@ _SMS_WEAK = frozenset("""
     latest selected premium games music phone bid bids luck cost costs min mins club rental box
     holiday""".split())
 _SMS_WORDS = _SMS_STRONG | _SMS_WEAK
+# Every shape holds a digit (sms_evidence tries them only on lines with one).
 _SMS_SHAPES = [re.compile(p) for p in (
     r"[£€$]\s?\d", r"\b\d+(?:\.\d+)?p\b", r"(?<![\d.,:/-])\b\d{5}\b(?![\d.,:/-])",
     r"\b0\d{3} ?\d{3} ?\d{3,4}\b|\b0\d{9,}\b", r"\b[A-Z]{3,}\b.{0,12}\bto \d{4,}",
@@ -247,7 +248,9 @@ def sms_evidence(text: str) -> int:
     """Distinct scam-SMS cues in ``text``: strong words and money/number
     shapes, plus the weak words when at least one of those is there."""
     found = {w.lower() for w in words(text)}
-    strong = len(found & _SMS_STRONG) + sum(1 for rx in _SMS_SHAPES if rx.search(text))
+    strong = len(found & _SMS_STRONG)
+    if _DIGIT.search(text):  # every shape holds a digit: most lines need not try them
+        strong += sum(1 for rx in _SMS_SHAPES if rx.search(text))
     weak = len(found & _SMS_WEAK)
     return strong + (weak if strong else min(weak, 1))
 
