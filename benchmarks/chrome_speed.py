@@ -68,7 +68,7 @@ def main() -> None:
     try:
         import trafilatura  # noqa: F401
     except ImportError:
-        sys.exit("chrome_speed: trafilatura is the anchor of this benchmark: pip install trafilatura")
+        sys.exit("chrome_speed: trafilatura is the anchor of this benchmark: pip install -e '.[bench]'")
 
     with tempfile.TemporaryDirectory() as tmp:
         txt, html_paths, html_texts = load_pages(args.eval, args.pages, Path(tmp))
