@@ -59,3 +59,24 @@ def test_mixed_line_with_article_text_is_kept():
 
 def test_plain_text_documents_have_no_structure_edits():
     assert detect(Document("Home\nWorld\n"), RuleContext()) == []
+
+
+def test_a_tie_between_furniture_reasons_is_broken_the_same_way_in_every_process():
+    """The reason logged for a line covered half by one kind of furniture and half by
+    another does not depend on the process's string-hash seed."""
+    import subprocess
+    import sys
+
+    code = (
+        "from cleaner.document import Document\n"
+        "from cleaner.rules import RuleContext\n"
+        "from cleaner.rules.structure import detect\n"
+        "text = 'Home World'\n"
+        "spans = [(0, 4, 'navigation'), (5, 10, 'share bar')]\n"
+        "doc = Document(text, format='html', meta={'chrome_spans': spans})\n"
+        "print(detect(doc, RuleContext())[0].reason)\n"
+    )
+    reasons = {subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                              env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout.strip()
+               for seed in range(8)}
+    assert reasons == {"page furniture (navigation)"}

@@ -8,6 +8,7 @@ text is proposed for removal. Plain-text documents carry no such facts.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 
 from ..document import Document, Edit, line_span
 from . import RuleContext
@@ -35,7 +36,8 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
         visible = len(line.text.replace(" ", ""))
         # Spans cover words only; the spaces between them are not counted.
         if reasons and covered >= visible:
-            reason = max(set(reasons), key=reasons.count)
+            # the most frequent reason; a tie goes to the first (set order would vary per process)
+            reason = Counter(reasons).most_common(1)[0][0]
             rule = "caption" if reason.endswith("image caption") else "chrome-block"
             start, end = line_span(line, doc.text)
             edits.append(Edit(start, end, rule, f"page furniture ({reason})", 0.9))
