@@ -201,6 +201,9 @@ def main():
     ap.add_argument("--depth", type=int, default=5)
     ap.add_argument("--learning-rate", type=float, default=0.1)
     ap.add_argument("--kinds", default="txt,html")
+    ap.add_argument("--thresholds", type=lambda v: [float(t) for t in v.split(",")],
+                    default=[0.4, 0.5, 0.6, 0.7],
+                    help="decision thresholds tried on the cross-validated probabilities (the best is kept)")
     ap.add_argument("--weight", choices=["page-sqrt", "none"], default="page-sqrt",
                     help="line weights in training (see line_weights; the shipped HTML model was trained with none)")
     ap.add_argument("--out", type=Path, default=ROOT / "cleaner" / "rules" / "data" / "blocks_model.json")
@@ -237,7 +240,7 @@ def main():
             with open(f"{args.dump}.{kind}.pkl", "wb") as fh:
                 pickle.dump({"pages": [{k: v for k, v in p.items() if k != "unit"} for p in pages],
                              "rows": [(r[0], r[2], [l.text for l in r[3]], r[4]) for r in rows], "oof": oof}, fh)
-        cv = {t: evaluate(scorer, pages, rows, oof, t) for t in (0.4, 0.5, 0.6, 0.7)}
+        cv = {t: evaluate(scorer, pages, rows, oof, t) for t in args.thresholds}
         threshold = max(cv, key=lambda t: cv[t]["aeb"] + cv[t]["wcxb"])
         X = np.vstack([r[1] for r in rows])
         y = np.concatenate([r[2] for r in rows])
