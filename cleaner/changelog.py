@@ -14,12 +14,12 @@ import hashlib
 import json
 import math
 import os
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from json.encoder import c_make_encoder, encode_basestring
 from pathlib import Path
 from typing import IO, Iterator
-import zlib
 
 from . import __version__
 from . import edits as E
@@ -181,13 +181,16 @@ def dedup_records(run, *, recycled: bool = True) -> Iterator[dict]:
                "action": "dropped" if doc.dropped else "reported"}
     if not recycled:
         return
-    for target, source, line, source_line, start, end, source_start, source_end, similarity in _recycled(run):
-        yield {"type": "recycled", "path": target.path, "id": target.id,
-               "line": line, "source_line": source_line,
-               "start": start, "end": end,
-               "source_path": source.path, "source_id": source.id,
-               "source_start": source_start, "source_end": source_end,
-               "similarity": similarity, "action": "reported"}
+    for found in _recycled(run):
+        yield _recycled_record(*found)
+
+
+def _recycled_record(target, source, line: int, source_line: int, start: int, end: int, source_start: int,
+                     source_end: int, similarity: float) -> dict:
+    return {"type": "recycled", "path": target.path, "id": target.id, "line": line, "source_line": source_line,
+            "start": start, "end": end, "source_path": source.path, "source_id": source.id,
+            "source_start": source_start, "source_end": source_end, "similarity": similarity,
+            "action": "reported"}
 
 
 def recycled_lines(run) -> Iterator[tuple[str, object, object, int, int, float]]:
@@ -211,13 +214,10 @@ def recycled_lines(run) -> Iterator[tuple[str, object, object, int, int, float]]
         text = known[ref.key] = f'"{prefix}path": {path}, "{prefix}id": {ident}'
         return text
 
-    for target, source, line, source_line, start, end, source_start, source_end, similarity in _recycled(run):
+    for found in _recycled(run):
+        target, source, line, source_line, start, end, source_start, source_end, similarity = found
         if _ENCODE_PARTS is None or type(similarity) is not float or not math.isfinite(similarity):
-            text = _encode_record({
-                "type": "recycled", "path": target.path, "id": target.id, "line": line,
-                "source_line": source_line, "start": start, "end": end, "source_path": source.path,
-                "source_id": source.id, "source_start": source_start, "source_end": source_end,
-                "similarity": similarity, "action": "reported"})
+            text = _encode_record(_recycled_record(*found))
         else:
             text = '{"type": "recycled", %s, "line": %d, "source_line": %d, "start": %d, "end": %d, %s, ' \
                    '"source_start": %d, "source_end": %d, "similarity": %s, "action": "reported"}' % (
@@ -381,13 +381,11 @@ def _write_original(target: Path, entry: dict, edit_entries: list[dict], record_
         writer = None if dry else AtomicWriter(target)
         try:
             _stream_original(writer, entry, edit_entries, record_entries, log_dir)
-        except _NotStreamable:  # a CR in the cleaned output: decode it whole, as written
+        except BaseException as exc:
             if writer is not None:
                 writer.discard()
-        except BaseException:
-            if writer is not None:
-                writer.discard()
-            raise
+            if not isinstance(exc, _NotStreamable):  # (a CR in the cleaned output: decode it whole below)
+                raise
         else:
             if writer is not None:
                 writer.commit(like=like)

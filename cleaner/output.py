@@ -69,10 +69,10 @@ class OutputStream:
             facts = TextFacts(facts.encoding, facts.bom, facts.newline)
         self.facts = facts
         self.path = output_path(source, out_dir)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True)  # (before looking in it for leftovers)
         remove_leftover_temps(self.path)  # what a killed run left beside it (in place: beside the input)
         self.file = AtomicWriter(self.path)
-        self.tmp, self.handle = self.file.tmp, self.file.handle
+        self.handle = self.file.handle
         self.sink = GzipSink(self.handle) if source.compressed else self.handle
         self.sha = hashlib.sha256()
         self.parts = 0

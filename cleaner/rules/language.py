@@ -143,6 +143,17 @@ def _no_space_script_share(text: str) -> float:
     return sum(n for s, n in profile.items() if s in _NO_SPACE_SCRIPTS) / total
 
 
+def _vote(votes: Counter, line: str, letters: int) -> bool:
+    """Add ``line``'s vote (its letters times the model's score, for its top
+    language) to ``votes``; False when the model has no guess."""
+    pred = _predict(line)
+    if not pred:
+        return False
+    lang, score = pred[0]
+    votes[lang] += letters * score
+    return True
+
+
 def detect_language(text: str) -> tuple[str | None, float]:
     """The language of ``text`` and the share of the vote it won.
 
@@ -157,10 +168,7 @@ def detect_language(text: str) -> tuple[str | None, float]:
         if n < 3:
             continue
         total_letters += n
-        pred = _predict(line)
-        if pred:
-            lang, score = pred[0]
-            votes[lang] += n * score
+        _vote(votes, line, n)
     if total_letters < MIN_DOC_LETTERS or not votes:
         return None, 0.0
     lang, weight = votes.most_common(1)[0]
@@ -186,10 +194,7 @@ def document_language(text: str) -> str | None:
     votes: Counter = Counter()
     for line, n in sorted(counted, key=lambda item: -item[1]):
         remaining -= n
-        pred = _predict(line)
-        if pred:
-            lang, score = pred[0]
-            votes[lang] += n * score
+        if _vote(votes, line, n):
             top = votes.most_common(2)
             runner_up = top[1][1] if len(top) > 1 else 0.0
             if top[0][1] - runner_up > remaining * (1 + 1e-9) + 1e-9:  # a margin for float rounding
@@ -199,10 +204,7 @@ def document_language(text: str) -> str | None:
     # language that came first.
     votes = Counter()
     for line, n in counted:
-        pred = _predict(line)
-        if pred:
-            lang, score = pred[0]
-            votes[lang] += n * score
+        _vote(votes, line, n)
     return votes.most_common(1)[0][0] if votes else None
 
 
