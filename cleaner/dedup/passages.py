@@ -770,7 +770,10 @@ def _char_offsets(docs, tgt, a0, ae, src, b0, be):
     it, is_ = np.searchsorted(involved, tgt), np.searchsorted(involved, src)
     for lo in range(0, len(involved), _TEXTS_AT_ONCE):
         part = involved[lo:lo + _TEXTS_AT_ONCE]
-        tok_starts, tok_ends, tok_counts = token_offsets([docs[d][1] for d in part.tolist()])
+        if hasattr(docs, "token_offsets"):  # a stage's documents: without reading (or from) their texts
+            tok_starts, tok_ends, tok_counts = docs.token_offsets(part)
+        else:
+            tok_starts, tok_ends, tok_counts = token_offsets([docs[d][1] for d in part.tolist()])
         first_tok = np.cumsum(tok_counts) - tok_counts
         rows = np.flatnonzero((it >= lo) & (it < lo + len(part)))
         ft = first_tok[it[rows] - lo]
