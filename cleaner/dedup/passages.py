@@ -785,7 +785,7 @@ def _char_offsets(docs, tgt, a0, ae, src, b0, be):
 
 
 _NONE = (np.zeros((0, 6), dtype=np.int64), np.zeros(0, dtype=np.float64))
-_MAPPED_BLOCK = 1 << 13  # chains extended / spans measured at a time over a mapped corpus
+_MAPPED_BLOCK = 1 << 13  # chains extended at a time; spans measured at a time over a mapped corpus
 
 
 def _blocks(n: int, size: int):
@@ -851,16 +851,15 @@ def _passages(held: list, corpus: Corpus, *, max_gap: int, max_shift: int, min_w
     g, a0, ae, b0, be, covered = chains.T
     tgt, src = np.divmod(pair_keys[g], n)
     tok_hash, tok_off = corpus.tok_hash, corpus.tok_off
-    if corpus.mapped:  # in blocks: each touches a few pages per chain end, dropped after it
-        right, m_right, left, m_left = (np.zeros(len(tgt), dtype=np.int64) for _ in range(4))
-        for lo, hi in _blocks(len(tgt), _MAPPED_BLOCK):
-            t, s = tgt[lo:hi], src[lo:hi]
-            right[lo:hi], m_right[lo:hi] = _extend_all(tok_hash, tok_off, t, s, ae[lo:hi], be[lo:hi], 1)
-            left[lo:hi], m_left[lo:hi] = _extend_all(tok_hash, tok_off, t, s, a0[lo:hi] - 1, b0[lo:hi] - 1, -1)
-            drop_pages(tok_hash)
-    else:
-        right, m_right = _extend_all(tok_hash, tok_off, tgt, src, ae, be, 1)
-        left, m_left = _extend_all(tok_hash, tok_off, tgt, src, a0 - 1, b0 - 1, -1)
+    # in blocks: a mapped corpus touches a few pages per chain end, dropped after each
+    # block; in memory, a block's (chains, window) matrices reuse the heap instead of
+    # being faulted in afresh at the size of all chains
+    right, m_right, left, m_left = (np.zeros(len(tgt), dtype=np.int64) for _ in range(4))
+    for lo, hi in _blocks(len(tgt), _MAPPED_BLOCK):
+        t, s = tgt[lo:hi], src[lo:hi]
+        right[lo:hi], m_right[lo:hi] = _extend_all(tok_hash, tok_off, t, s, ae[lo:hi], be[lo:hi], 1)
+        left[lo:hi], m_left[lo:hi] = _extend_all(tok_hash, tok_off, t, s, a0[lo:hi] - 1, b0[lo:hi] - 1, -1)
+        drop_pages(tok_hash)
     chains = np.stack([g, a0 - left, ae + right, b0 - left, be + right, covered + m_left + m_right], axis=1)
     del g, a0, ae, b0, be, covered, tgt, src, right, m_right, left, m_left
     g, a0, ae, b0, be, covered = _merge_each_pair(chains).T
