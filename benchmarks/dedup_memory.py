@@ -9,7 +9,8 @@ Each mode runs in its own subprocess:
           cleaner.dedup.stage.CorpusStage objects, spilling to stage files in
           a scratch folder once over --spill-mb: `raw` (the texts as read) and
           `cleaned` (the same texts, standing in for the cleaned ones; it keeps
-          the texts, read back on demand through StagedDocs)
+          the tokens' offsets in the texts, as the pipeline's stage does, for
+          find_recycled to place passages without the texts)
   memory  all texts read into a list and hashed with cleaner.dedup.prepare
           (the path of cleaner.pipeline before streaming)
 
@@ -94,7 +95,7 @@ def child(args) -> None:
 
         def stage():
             raw_stage = CorpusStage(folder / "raw", spill_bytes=args.spill_mb << 20)
-            clean_stage = CorpusStage(folder / "cleaned", keep_texts=True, spill_bytes=args.spill_mb << 20)
+            clean_stage = CorpusStage(folder / "cleaned", keep_offsets=True, spill_bytes=args.spill_mb << 20)
             keys, batch = [], []
             for key, text in _read(args.docs, args.limit):
                 keys.append(key)

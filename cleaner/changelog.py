@@ -76,6 +76,12 @@ class LogWriter:
         if self.handle is not None:
             self.handle.write(text + "\n")
 
+    def write_encoded_many(self, texts: list[str]) -> None:
+        """:meth:`write_encoded` of each text, in one write (a write per record costs
+        more than its formatting: 147k recycled records at 100k documents)."""
+        if self.handle is not None and texts:
+            self.handle.write("\n".join(texts) + "\n")
+
     def sync(self) -> None:
         """Make every record written so far durable (before an input is replaced)."""
         if self.handle is not None:
@@ -198,7 +204,7 @@ def recycled_lines(run) -> Iterator[tuple[str, object, object, int, int, float]]
     :meth:`LogWriter.write` writes it, with what a caller shows of it:
     ``(text, target ref, source ref, line, source line, similarity)``.
 
-    One format string per record, the refs' paths and ids encoded once each,
+    One formatted string per record, the refs' paths and ids encoded once each,
     instead of a dict and an encoder call per record (147k records at 100k
     documents); the text is that of the encoder (tests compare the two).
     """
@@ -218,12 +224,12 @@ def recycled_lines(run) -> Iterator[tuple[str, object, object, int, int, float]]
         target, source, line, source_line, start, end, source_start, source_end, similarity = found
         if _ENCODE_PARTS is None or type(similarity) is not float or not math.isfinite(similarity):
             text = _encode_record(_recycled_record(*found))
-        else:
-            text = '{"type": "recycled", %s, "line": %d, "source_line": %d, "start": %d, "end": %d, %s, ' \
-                   '"source_start": %d, "source_end": %d, "similarity": %s, "action": "reported"}' % (
-                       targets.get(target.key) or where(target, "", targets), line, source_line, start, end,
-                       sources.get(source.key) or where(source, "source_", sources), source_start, source_end,
-                       float.__repr__(similarity))
+        else:  # (an f-string: about twice as fast as the same %-format)
+            at = targets.get(target.key) or where(target, "", targets)
+            source_at = sources.get(source.key) or where(source, "source_", sources)
+            text = (f'{{"type": "recycled", {at}, "line": {line}, "source_line": {source_line}, '
+                    f'"start": {start}, "end": {end}, {source_at}, "source_start": {source_start}, '
+                    f'"source_end": {source_end}, "similarity": {similarity!r}, "action": "reported"}}')
         yield text, target, source, line, source_line, similarity
 
 
@@ -239,6 +245,11 @@ def _recycled(run) -> Iterator[tuple]:
 
     for match in run.recycled:
         target, source = refs[match.key], refs[match.source_key]
+        if not (target.edits or source.edits) and target.line is not None and source.line is not None:
+            # most passages: two unchanged JSONL records, their offsets as found (no call per field)
+            yield (target, source, target.line + 1, source.line + 1, match.start, match.end, match.source_start,
+                   match.source_end, round(match.similarity, 4))
+            continue
         start = original(target, match.start)
         source_start = original(source, match.source_start)
         yield (target, source, lines.line(target, start), lines.line(source, source_start), start,

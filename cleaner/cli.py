@@ -289,10 +289,15 @@ def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, for
             for record in changelog.dedup_records(run, recycled=False):
                 log.write(record)
                 stdout.add(_finding_line(record))
+            encoded: list[str] = []  # written a few thousand at a time
             for text, target, source, line, source_line, similarity in changelog.recycled_lines(run):
-                log.write_encoded(text)
+                encoded.append(text)
                 stdout.add(_recycled_line(target.path, target.id, line, source.path, source.id, source_line,
                                           similarity))
+                if len(encoded) >= _FindingLines.BATCH:
+                    log.write_encoded_many(encoded)
+                    encoded.clear()
+            log.write_encoded_many(encoded)
             for path, reason in run.errors:
                 log.write({"type": "error", "path": path, "reason": reason})
             log.write(changelog.summary_record(run))

@@ -390,15 +390,15 @@ class CorpusRun:
             self._stage_dir = Path(self._tmp.name)
         return self._stage_dir / name
 
-    def _new_stage(self, name: str, keep_texts: bool, spill_bytes: int = 0):
+    def _new_stage(self, name: str, keep_offsets: bool, spill_bytes: int = 0):
         from .dedup.stage import CorpusStage
 
         # files already read are in memory anyway: their hashes stay there too (faster);
         # otherwise the stage's folder is written once the stage outgrows STAGE_SPILL_BYTES
         if self._given:
             chars = sum(len(u.doc.text) for parts in self._held for part in parts for u in part.units)
-            return CorpusStage(None, keep_texts=keep_texts, expect_chars=chars)
-        return CorpusStage(self._stage_folder(name), keep_texts=keep_texts,
+            return CorpusStage(None, keep_offsets=keep_offsets, expect_chars=chars)
+        return CorpusStage(self._stage_folder(name), keep_offsets=keep_offsets,
                            spill_bytes=spill_bytes or STAGE_SPILL_BYTES)
 
     def _read_file(self, path: Path, rel: str) -> Iterator[SourceFile]:
@@ -436,13 +436,14 @@ class CorpusRun:
         if self.clean:
             self._begin("counting lines across the corpus")
         lines = LineSurvey()
-        raw = self._new_stage("raw", keep_texts=False) if self.clean else None
+        raw = self._new_stage("raw", keep_offsets=False) if self.clean else None
         as_read = None
         if not self.clean:  # not cleaning: the survey takes the documents as they are, once
             self._begin("reading documents")
             self._cleaned_texts = [] if self._given else None
             if self.options.dedup:
-                self._cleaned = self._new_stage("cleaned", keep_texts=not self._given,
+                # the tokens' offsets in the texts (not the texts) place the recycled passages
+                self._cleaned = self._new_stage("cleaned", keep_offsets=not self._given,
                                                 spill_bytes=AS_READ_SPILL_BYTES)
                 as_read = _StageFeeder(self._cleaned, self.options.workers)
         try:
@@ -577,8 +578,8 @@ class CorpusRun:
         self._begin("cleaning documents")
         dedup = self.options.dedup
         # files given already read: their results are held by the caller, so the
-        # cleaned texts are kept by reference, not copied into the stage
-        cleaned = self._new_stage("cleaned", keep_texts=not self._given) if dedup else None
+        # cleaned texts are kept by reference (no token offsets kept in the stage)
+        cleaned = self._new_stage("cleaned", keep_offsets=not self._given) if dedup else None
         self._cleaned = cleaned
         self._cleaned_texts = [] if self._given else None
         failed: set[int] = set()
@@ -752,7 +753,8 @@ class _StageFeeder:
             return
         from .dedup.stage import hash_batch
 
-        self.window.append((texts, self.pool.submit(hash_batch, texts, self.stage.chunk_chars, self.stage.width)))
+        self.window.append((texts, self.pool.submit(hash_batch, texts, self.stage.chunk_chars, self.stage.width,
+                                                    self.stage.keep_offsets)))
         while len(self.window) > 4 * self.workers:
             self._append_oldest()
 

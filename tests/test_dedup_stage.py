@@ -10,7 +10,9 @@ from test_dedup import _article, _insert_paragraph, _sentence, _substitute, _voc
 from cleaner.dedup import find_duplicates, find_recycled, prepare
 from cleaner.dedup import minhash, passages
 from cleaner.dedup.minhash import components, verified_pairs
-from cleaner.dedup.stage import SHINGLES_FILE, TEXTS_FILE, TOKENS_FILE, CorpusStage, StagedDocs
+from cleaner.dedup.corpus import token_offsets
+from cleaner.dedup.stage import (ENDS_FILE, SHINGLES_FILE, STARTS_FILE, TEXTS_FILE, TOKENS_FILE, CorpusStage,
+                                 StagedDocs, hash_batch)
 
 ODD_TEXTS = [
     "",
@@ -52,8 +54,8 @@ def _realistic(seed: int = 1234, n_articles: int = 40):
     return keys, raw, cleaned
 
 
-def _stage(folder, texts, *, batch=7, spill_bytes=4096, keep_texts=False):
-    stage = CorpusStage(folder, keep_texts=keep_texts, spill_bytes=spill_bytes)
+def _stage(folder, texts, *, batch=7, spill_bytes=4096, keep_texts=False, keep_offsets=False):
+    stage = CorpusStage(folder, keep_texts=keep_texts, keep_offsets=keep_offsets, spill_bytes=spill_bytes)
     for lo in range(0, len(texts), batch):
         stage.add(texts[lo:lo + batch])
     return stage, stage.finish()
@@ -175,3 +177,70 @@ def test_staged_docs_read_only_the_texts_needed(tmp_path, small_parts):
     rec = find_recycled(docs, dups, corpus=st)
     involved = {keys.index(m.key) for m in rec} | {keys.index(m.source_key) for m in rec}
     assert rec and set(docs.read) == involved and len(docs.read) == len(involved)
+
+
+def _same_offsets(got, expected):
+    for g, e in zip(got, expected):
+        assert np.array_equal(np.asarray(g, dtype=np.int64), np.asarray(e, dtype=np.int64))
+
+
+@pytest.mark.parametrize("folder, spill_bytes", [("stage", 1), ("stage", 300), ("stage", 1 << 30), (None, 1)])
+def test_token_offsets_kept_equal_those_of_the_texts(tmp_path, folder, spill_bytes):
+    # odd texts: U+0130 (lower case longer: offsets mapped back), lone surrogates, other scripts
+    _, raw, _ = _realistic(n_articles=6)
+    texts = ODD_TEXTS + raw + [t * 3 for t in ODD_TEXTS]
+    stage, corpus = _stage(None if folder is None else tmp_path / folder, texts, batch=4, spill_bytes=spill_bytes,
+                           keep_offsets=True)
+    _same_corpus(corpus, prepare(texts))
+    docs = np.arange(len(texts))
+    _same_offsets(stage.token_offsets(docs), token_offsets(texts))
+    some = np.array([2, 3, 5, len(texts) - 1])
+    _same_offsets(stage.token_offsets(some), token_offsets([texts[i] for i in some]))
+    staged = StagedDocs([str(i) for i in range(len(texts))], stage)
+    _same_offsets(staged.token_offsets(some), token_offsets([texts[i] for i in some]))
+    with pytest.raises(ValueError):
+        stage.text(0)  # offsets, not texts
+    if folder is not None:
+        stage.save()
+        loaded = CorpusStage.load(tmp_path / folder)
+        assert loaded.keep_offsets and not loaded.keep_texts
+        _same_offsets(loaded.token_offsets(docs), token_offsets(texts))
+        if spill_bytes == 1:
+            assert (tmp_path / folder / STARTS_FILE).stat().st_size == 4 * len(corpus.tok_hash)
+            assert (tmp_path / folder / ENDS_FILE).stat().st_size == 4 * len(corpus.tok_hash)
+
+
+def test_offsets_hashed_apart_equal_those_hashed_by_the_stage():
+    # what a worker hashes (hash_batch) is appended as the stage would hash it
+    texts = ODD_TEXTS * 3
+    stage = CorpusStage(None, keep_offsets=True)
+    stage.add(texts[:7], hash_batch(texts[:7], chunk_chars=20, offsets=True))
+    stage.add(texts[7:])
+    _same_corpus(stage.finish(), prepare(texts))
+    _same_offsets(stage.token_offsets(np.arange(len(texts))), token_offsets(texts))
+
+
+def test_staged_recycled_from_kept_offsets_reads_no_text(tmp_path, small_parts):
+    keys, raw, cleaned = _realistic()
+    docs = list(zip(keys, cleaned))
+    mem = prepare(cleaned)
+    expected_dups = find_duplicates(docs, corpus=mem)
+    expected = find_recycled(docs, expected_dups, corpus=mem)
+    assert len(expected) > 5
+    for folder in (tmp_path / "cleaned", None):
+        stage, st = _stage(folder, cleaned, keep_offsets=True)
+        assert st.mapped == (folder is not None)
+
+        class Counting(StagedDocs):
+            read: list = []
+
+            def __getitem__(self, i):
+                self.read.append(i)
+                return super().__getitem__(i)
+
+        staged = Counting(keys, stage)
+        assert find_duplicates(staged, corpus=st) == expected_dups
+        assert find_recycled(staged, expected_dups, corpus=st) == expected
+        assert staged.read == []
+    assert sorted(p.name for p in (tmp_path / "cleaned").iterdir()) == sorted(
+        [SHINGLES_FILE, TOKENS_FILE, STARTS_FILE, ENDS_FILE])

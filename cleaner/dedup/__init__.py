@@ -15,8 +15,9 @@ the source.
 (code point) offsets, end exclusive. The pipeline maps keys to files.
 ``prepare(texts)`` hashes a corpus once for both functions (``corpus=``).
 ``CorpusStage`` (:mod:`.stage`) hashes it batch by batch instead, spilling to
-stage files when large, and ``StagedDocs`` reads its texts on demand: the
-same results in memory bounded by the batches and partitions.
+stage files when large, and ``StagedDocs`` gives its texts (or, from a
+stage that kept them, the tokens' offsets in them) on demand: the same
+results in memory bounded by the batches and partitions.
 """
 from __future__ import annotations
 

@@ -122,9 +122,11 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     return _POW["p"][:n], _POW["q"][:n]
 
 
-def _chunk_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(token hashes, tokens per document) of a few documents joined."""
-    cp, lens, _ = _code_points(texts)
+def _chunk_tokens(texts: Sequence[str], offsets: bool = False):
+    """(token hashes, tokens per document) of a few documents joined; with
+    ``offsets``, also the tokens' code-point (starts, ends) in their texts, as
+    :func:`token_offsets` gives them."""
+    cp, lens, has_multi = _code_points(texts)
     starts, ends = _bounds(cp)
     p, q = _powers(len(cp) + 1)
     with np.errstate(over="ignore"):
@@ -137,9 +139,27 @@ def _chunk_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         h = (pref.take(ends) - pref.take(starts)) * q.take(starts)
         h ^= (ends - starts).astype(np.uint64) * _LEN_MIX
         h = fmix64(h, out=h)
+    del pref
     doc_start = np.cumsum(lens + 1) - (lens + 1)
     per_doc = np.diff(np.searchsorted(starts, np.r_[doc_start, len(cp) + 1]))
-    return h, per_doc
+    if not offsets:
+        return h, per_doc
+    return h, per_doc, _relative_offsets(texts, starts, ends, doc_start, per_doc, has_multi)
+
+
+# offsets within a text: a text of 4G code points would take 16 GB as the code points
+# the tokens are found in, far beyond any corpus document (--max-bytes is 512 MB)
+OFFSET_TYPE = np.uint32
+
+
+def _relative_offsets(texts, starts, ends, doc_start, per_doc, has_multi: bool):
+    """The chunk's token (starts, ends) made relative to each text (OFFSET_TYPE)."""
+    if has_multi:  # offsets in the lower-cased text: map them back one text at a time
+        spans = [token_spans(text) for text in texts]
+        return (np.concatenate([st for st, _ in spans]).astype(OFFSET_TYPE),
+                np.concatenate([en for _, en in spans]).astype(OFFSET_TYPE))
+    base = np.repeat(doc_start, per_doc)
+    return (starts - base).astype(OFFSET_TYPE), (ends - base).astype(OFFSET_TYPE)
 
 
 def _chunks(texts: Sequence[str], chunk_chars: int):

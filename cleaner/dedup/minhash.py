@@ -204,6 +204,9 @@ def _signatures_into(out: np.ndarray, sh_hash: np.ndarray, off: np.ndarray, perm
     cut = np.searchsorted(cum, np.arange(block_rows, int(cum[-1]) + block_rows, block_rows), side="right")
     cut = np.unique(np.r_[0, np.minimum(cut, len(docs)), len(docs)])
     aa, bb = a[:, None], b[:, None]
+    # one buffer for every group's products: a fresh (num_perm, rows) array per group
+    # would be mapped and faulted in anew each time (about 4 MB a group)
+    buf = np.empty((len(a), 0), dtype=np.uint32)
     for g0, g1 in zip(cut[:-1].tolist(), cut[1:].tolist()):
         if g0 == g1:
             continue
@@ -216,7 +219,9 @@ def _signatures_into(out: np.ndarray, sh_hash: np.ndarray, off: np.ndarray, perm
             idx = np.concatenate([np.arange(off[d], off[d + 1]) for d in group.tolist()])
             rows = fmix32(low[idx])
             seg = np.r_[0, np.cumsum(counts[group])[:-1]].astype(np.intp)
-        block = rows[None, :] * aa
+        if buf.shape[1] < len(rows):
+            buf = np.empty((len(a), max(len(rows), block_rows)), dtype=np.uint32)
+        block = np.multiply(rows[None, :], aa, out=buf[:, :len(rows)])
         block += bb
         out[group] = np.minimum.reduceat(block, seg, axis=1).T
 

@@ -127,7 +127,7 @@ def _index_entries(h: np.ndarray, lens: np.ndarray, max_df: int, block: int = 1 
     pos = idx
     pos -= starts.astype(idx.dtype)[doc]
     del idx
-    return _df_filter(new, doc, pos, max_df)
+    return _df_filter(new, doc, pos, max_df, block)
 
 
 def _group_by_hash(h: np.ndarray, idx_type, block: int = 1 << 20):
@@ -279,25 +279,58 @@ def _order_collided(h: np.ndarray, idx: np.ndarray, new: np.ndarray, run_new: np
     new[rows] = np.r_[True, full[1:] != full[:-1]] | run_new[rows]
 
 
-def _df_filter(new: np.ndarray, doc: np.ndarray, pos: np.ndarray, max_df: int):
+def _df_filter(new: np.ndarray, doc: np.ndarray, pos: np.ndarray, max_df: int, block: int = 1 << 20):
     """(group sizes, doc, pos) of the groups (starting where ``new``) found in
-    2..max_df distinct documents."""
-    # document frequency: the distinct documents of a group (they are in order)
-    starts = np.flatnonzero(new)
-    sizes = np.diff(np.r_[starts, len(new)])
-    new[1:] |= doc[1:] != doc[:-1]
+    2..max_df distinct documents; ``doc`` and ``pos`` are compacted in place
+    (their memory reused: no fresh copies of the entries)."""
     if len(new) == 0:
+        return np.zeros(0, dtype=np.int64), doc, pos
+    starts = np.flatnonzero(new)
+    ends = np.empty_like(starts)
+    ends[:-1] = starts[1:]
+    ends[-1] = len(new)
+    sizes = ends - starts
+    # a group lists its documents in order: it spans two or more documents
+    # exactly when its first and last differ
+    ends -= 1
+    good = doc.take(starts) != doc.take(ends)
+    del ends
+    # only a group of more than max_df entries can hold more than max_df documents: count those
+    big = np.flatnonzero(good & (sizes > max_df))
+    if len(big):
+        good[big] = _distinct_docs(doc, starts[big], sizes[big]) <= max_df
+    del starts
+    if good.all():
         return sizes, doc, pos
-    # the document changes counted so far, read at each group's last entry (a
-    # running count: reduceat over booleans is several times slower)
-    counted = np.cumsum(new, dtype=_int_type(len(new)))
-    del new
-    at_end = counted[np.cumsum(sizes) - 1]
-    del counted, starts
-    df = np.diff(at_end, prepend=0)
-    good = (df >= 2) & (df <= max_df)
     keep = np.repeat(good, sizes)
-    return sizes[good], doc[keep], pos[keep]
+    m = _compact_in_place(keep, doc, pos, block=block)
+    return sizes[good], doc[:m], pos[:m]
+
+
+def _distinct_docs(doc: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The number of distinct documents in each group ``doc[starts[g]:starts[g] + sizes[g]]``
+    (the documents of a group are in order: one more than its changes of document)."""
+    first = np.cumsum(sizes) - sizes
+    rows = np.repeat(starts - first, sizes) + np.arange(int(sizes.sum()))
+    d = doc.take(rows)
+    changed = np.empty(len(d), dtype=np.int64)
+    changed[0] = 1
+    np.not_equal(d[1:], d[:-1], out=changed[1:], casting="unsafe")
+    changed[first] = 1
+    return np.add.reduceat(changed, first)
+
+
+def _compact_in_place(keep: np.ndarray, *arrays: np.ndarray, block: int = 1 << 20) -> int:
+    """Move the entries where ``keep`` to the front of each array, in order, a block
+    at a time (a block is read before anything is written over it); returns how many."""
+    done = 0
+    for lo in range(0, len(keep), block):
+        mask = keep[lo:lo + block]
+        m = int(np.count_nonzero(mask))
+        for a in arrays:
+            a[done:done + m] = a[lo:lo + block][mask]
+        done += m
+    return done
 
 
 def _pair_step(i: np.ndarray, k: int, doc, pos, cl, n_docs: int, lim: int, widths, parts: list) -> None:
@@ -336,18 +369,22 @@ def _match_points(sizes: np.ndarray, doc: np.ndarray, pos: np.ndarray, cluster: 
     lim = int(pos.max()) + 1 if len(pos) else 1
     widths = _point_widths(n_docs, lim)
     packed = sum(widths) <= 63
-    group_end = np.repeat(np.cumsum(sizes).astype(doc.dtype), sizes)
-    cl = cluster[doc].astype(_int_type(2 * n_docs))
+    # where each group starts (and the end): entry i pairs with i + k while no group
+    # starts in i + 1..i + k (a byte per entry, not a group end of 4 or 8)
+    group_start = np.zeros(len(doc) + 1, dtype=bool)
+    group_start[np.cumsum(sizes) - sizes] = True
+    group_start[-1] = True
+    cl = cluster.astype(_int_type(2 * n_docs)).take(doc)
     parts = []
     for lo in range(0, len(doc), block):
         i = np.arange(lo, min(lo + block, len(doc)), dtype=doc.dtype)
         k = 1
-        i = i[group_end.take(i) > i + k]
+        i = i[~group_start[lo + 1:lo + 1 + len(i)]]
         while len(i):
             _pair_step(i, k, doc, pos, cl, n_docs, lim, widths if packed else None, parts)
             k += 1
-            i = i[group_end.take(i) > i + k]
-    del group_end, cl
+            i = i[~group_start.take(i + k)]
+    del group_start, cl
     return _sorted_points(parts, widths if packed else None, lim)
 
 
@@ -733,7 +770,10 @@ def _char_offsets(docs, tgt, a0, ae, src, b0, be):
     it, is_ = np.searchsorted(involved, tgt), np.searchsorted(involved, src)
     for lo in range(0, len(involved), _TEXTS_AT_ONCE):
         part = involved[lo:lo + _TEXTS_AT_ONCE]
-        tok_starts, tok_ends, tok_counts = token_offsets([docs[d][1] for d in part.tolist()])
+        if hasattr(docs, "token_offsets"):  # a stage's documents: without reading (or from) their texts
+            tok_starts, tok_ends, tok_counts = docs.token_offsets(part)
+        else:
+            tok_starts, tok_ends, tok_counts = token_offsets([docs[d][1] for d in part.tolist()])
         first_tok = np.cumsum(tok_counts) - tok_counts
         rows = np.flatnonzero((it >= lo) & (it < lo + len(part)))
         ft = first_tok[it[rows] - lo]
@@ -745,7 +785,7 @@ def _char_offsets(docs, tgt, a0, ae, src, b0, be):
 
 
 _NONE = (np.zeros((0, 6), dtype=np.int64), np.zeros(0, dtype=np.float64))
-_MAPPED_BLOCK = 1 << 13  # chains extended / spans measured at a time over a mapped corpus
+_MAPPED_BLOCK = 1 << 13  # chains extended at a time; spans measured at a time over a mapped corpus
 
 
 def _blocks(n: int, size: int):
@@ -811,16 +851,15 @@ def _passages(held: list, corpus: Corpus, *, max_gap: int, max_shift: int, min_w
     g, a0, ae, b0, be, covered = chains.T
     tgt, src = np.divmod(pair_keys[g], n)
     tok_hash, tok_off = corpus.tok_hash, corpus.tok_off
-    if corpus.mapped:  # in blocks: each touches a few pages per chain end, dropped after it
-        right, m_right, left, m_left = (np.zeros(len(tgt), dtype=np.int64) for _ in range(4))
-        for lo, hi in _blocks(len(tgt), _MAPPED_BLOCK):
-            t, s = tgt[lo:hi], src[lo:hi]
-            right[lo:hi], m_right[lo:hi] = _extend_all(tok_hash, tok_off, t, s, ae[lo:hi], be[lo:hi], 1)
-            left[lo:hi], m_left[lo:hi] = _extend_all(tok_hash, tok_off, t, s, a0[lo:hi] - 1, b0[lo:hi] - 1, -1)
-            drop_pages(tok_hash)
-    else:
-        right, m_right = _extend_all(tok_hash, tok_off, tgt, src, ae, be, 1)
-        left, m_left = _extend_all(tok_hash, tok_off, tgt, src, a0 - 1, b0 - 1, -1)
+    # in blocks: a mapped corpus touches a few pages per chain end, dropped after each
+    # block; in memory, a block's (chains, window) matrices reuse the heap instead of
+    # being faulted in afresh at the size of all chains
+    right, m_right, left, m_left = (np.zeros(len(tgt), dtype=np.int64) for _ in range(4))
+    for lo, hi in _blocks(len(tgt), _MAPPED_BLOCK):
+        t, s = tgt[lo:hi], src[lo:hi]
+        right[lo:hi], m_right[lo:hi] = _extend_all(tok_hash, tok_off, t, s, ae[lo:hi], be[lo:hi], 1)
+        left[lo:hi], m_left[lo:hi] = _extend_all(tok_hash, tok_off, t, s, a0[lo:hi] - 1, b0[lo:hi] - 1, -1)
+        drop_pages(tok_hash)
     chains = np.stack([g, a0 - left, ae + right, b0 - left, be + right, covered + m_left + m_right], axis=1)
     del g, a0, ae, b0, be, covered, tgt, src, right, m_right, left, m_left
     g, a0, ae, b0, be, covered = _merge_each_pair(chains).T
