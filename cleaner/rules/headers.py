@@ -247,12 +247,32 @@ def _segment_kind(seg: str) -> str | None:
     return None
 
 
+# A byline needs a piece that is a date, a reading time, "by ..." or a
+# relative time; each holds a digit or one of these words (case-folded: a
+# superset of what the patterns' IGNORECASE matches).
+_BYLINE_WORDS = ("by", "ago", "now", "yesterday", "today")
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def _may_be_byline(s: str) -> bool:
+    """Cheap test that rules out most lines (menus, headings, names alone)
+    before the piece-by-piece parse of :func:`byline_rule`."""
+    # str.isdigit is what is_dateline counts as a number (wider than \d)
+    has_digit = bool(_ASCII_DIGIT.search(s)) if s.isascii() else any(map(str.isdigit, s))
+    if has_digit:
+        return True
+    low = s.casefold()
+    return any(word in low for word in _BYLINE_WORDS)
+
+
 def byline_rule(text: str) -> str | None:
     """"byline" for an author/date/reading-time line, "dateline" for a relative date, else None."""
     s = text.strip()
     if not s or len(s) > 120 or _words(s) > 16:
         return None
     if s.endswith(("!", "?", ":")):
+        return None
+    if not _may_be_byline(s):
         return None
     if _RELATIVE_TIME.match(s):
         return "dateline"
