@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from ..document import Document, Edit, Line, line_span
 from . import RuleContext
+from .language import letter_count
 
 
 
@@ -189,7 +190,7 @@ def _recurring(line: Line, ctx: RuleContext) -> Edit | None:
     text = line.text.strip()
     if not text or _words(text) > 10 or len(text) > 80 or _SENTENCE_END.search(text):
         return None
-    if sum(ch.isalpha() for ch in text) < 2 or _LIST_ITEM.match(line.text):
+    if letter_count(text) < 2 or _LIST_ITEM.match(line.text):
         return None
     count = ctx.line_counts.get(normalize_line(text), 0)
     if count < 3 or count < 0.5 * ctx.n_docs:
