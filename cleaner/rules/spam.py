@@ -362,14 +362,26 @@ OFF_TOPIC = 0.3
 OFF_TOPIC_STRICT = 0.12
 
 
-def _suspect(text: str, score: float) -> bool:
-    """Lines that may be insertions (``score``: their spam score): left out
-    of "the rest of the document" when judging whether another line is on
-    topic."""
+MAX_SCORED_WORDS = 60  # longer lines are paragraphs: not scored for spam cues
+
+
+def _line_score(text: str) -> float:
+    """The spam score of a stripped line; 0 for a blank or a longer line."""
+    # (split at most MAX_SCORED_WORDS times: a longer line need not be split whole)
+    if not text or len(text.split(maxsplit=MAX_SCORED_WORDS)) > MAX_SCORED_WORDS:
+        return 0.0
+    return spam_score(text)
+
+
+# Cached: asked about every line of a document, again in each cleaning round.
+@lru_cache(maxsize=1 << 16)
+def _suspect(text: str) -> bool:
+    """Lines that may be insertions: left out of "the rest of the document"
+    when judging whether another line is on topic."""
     s = text.strip()
     if not s:
         return False
-    return (score >= 0.4 or bool(_PREFIX_RE.match(s)) or sms_evidence(s) >= 3
+    return (_line_score(s) >= 0.4 or bool(_PREFIX_RE.match(s)) or sms_evidence(s) >= 3
             or _clickbait_style(s) or _headline_case(s))
 
 
@@ -386,18 +398,11 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     edits: list[Edit] = []
     styled = sum(1 for line in lines if line.index != first and _clickbait_style(line.text))
     topic: TopicModel | None = None
-    scores: dict[int, float] = {}  # spam_score per line index, computed once
-
-    def score_of(line) -> float:
-        if line.index not in scores:
-            text = line.text.strip()
-            scores[line.index] = spam_score(text) if text and len(text.split()) <= 60 else 0.0
-        return scores[line.index]
 
     def overlap(line) -> float | None:
         nonlocal topic
         if topic is None:  # built lazily: most documents need no topic at all
-            suspects = {l.index for l in lines if _suspect(l.text, score_of(l))}
+            suspects = {l.index for l in lines if _suspect(l.text)}
             topic = TopicModel([l.text for l in lines], ctx.lang, exclude=suspects)
         return topic.overlap(line.index)
 
@@ -411,9 +416,9 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
             start, end = line_span(line, doc.text)
             edits.append(Edit(start, end, "link-bait", reason, score))
             continue
-        n_words = len(text.split())
-        if n_words <= 60:
-            score = score_of(line)
+        n_words = len(text.split(maxsplit=MAX_SCORED_WORDS))  # up to MAX_SCORED_WORDS + 1
+        if n_words <= MAX_SCORED_WORDS:
+            score = spam_score(text)
             reason = "spam or scam advertising line"
             if score < 1.0 and n_words >= 5 and line.index != first:
                 evidence = sms_evidence(text)
