@@ -172,9 +172,27 @@ _CUES = [
     (r"\b(ultimate|definitive|complete|essential)\b.{0,40}\b(guide|handbook|checklist)\b", 0.5,
      "guide handbook checklist"),
 ]
+
+
+class _Guarded:
+    """A pattern tried only where ``needed`` is found, a cheaper pattern that
+    every match of it holds. A pattern that starts with \\b or \\d makes
+    Python's re try every position of a line; one that starts with a literal
+    is found by a fast scan."""
+
+    def __init__(self, pattern: re.Pattern, needed: str):
+        self.regex = pattern
+        self.pattern = pattern.pattern
+        self.needed = re.compile(needed, pattern.flags)
+
+    def search(self, text: str) -> re.Match | None:
+        return self.regex.search(text) if self.needed.search(text) else None
+
+
 # Matched against the lower-cased line without IGNORECASE (about twice as
 # fast in Python's re): a letter class is written [a-z] there.
-_CUE_RES = [(re.compile(p.replace("[A-Z]", "[a-z]")), w) for p, w, _ in _CUES]
+_CUE_RES: list[tuple[re.Pattern | _Guarded, float]] = [
+    (re.compile(p.replace("[A-Z]", "[a-z]")), w) for p, w, _ in _CUES]
 
 _WORD_RUN = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
@@ -204,6 +222,19 @@ def possible_cues(low: str) -> list[int]:
     if _DIGIT.search(low):
         found.update(_DIGIT_CUES)
     return sorted(found)
+
+
+# What each digit cue (in the order of _DIGIT_CUES) needs in a line, tried first:
+_DIGIT_CUE_NEEDS = [
+    r"0[89]\d{8}",  # \b0[89]\d{8,}\b
+    r"\dp|£\d",  # \d{3,4}p, \d{2,3}p ?/ ..., £\d
+    r"\d\s?[pg]",  # a number, then p, pence or gbp (the last digit right before it, a space between at most)
+    r"0[3589]\d\d",  # 0[3589]\d{2} ..., 0[89]\d{8,}
+    r"(?:to|on) \d{5}",  # \b(to|on) \d{5}\b
+]
+assert len(_DIGIT_CUE_NEEDS) == len(_DIGIT_CUES)
+for _index, _needed in zip(_DIGIT_CUES, _DIGIT_CUE_NEEDS):
+    _CUE_RES[_index] = (_Guarded(_CUE_RES[_index][0], _needed), _CUE_RES[_index][1])
 
 
 # Click-bait vocabulary for bare headlines.
@@ -236,11 +267,15 @@ _SMS_WEAK = frozenset("""
     latest selected premium games music phone bid bids luck cost costs min mins club rental box
     holiday""".split())
 _SMS_WORDS = _SMS_STRONG | _SMS_WEAK
-# Every shape holds a digit (sms_evidence tries them only on lines with one).
-_SMS_SHAPES = [re.compile(p) for p in (
-    r"[£€$]\s?\d", r"\b\d+(?:\.\d+)?p\b", r"(?<![\d.,:/-])\b\d{5}\b(?![\d.,:/-])",
-    r"\b0\d{3} ?\d{3} ?\d{3,4}\b|\b0\d{9,}\b", r"\b[A-Z]{3,}\b.{0,12}\bto \d{4,}",
-)]
+# Every shape holds a digit (sms_evidence tries them only on lines with one);
+# the slow ones are tried only where what they need is found.
+_SMS_SHAPES = [
+    re.compile(r"[£€$]\s?\d"),
+    _Guarded(re.compile(r"\b\d+(?:\.\d+)?p\b"), r"\dp"),
+    _Guarded(re.compile(r"(?<![\d.,:/-])\b\d{5}\b(?![\d.,:/-])"), r"\d\d\d\d\d"),
+    _Guarded(re.compile(r"\b0\d{3} ?\d{3} ?\d{3,4}\b|\b0\d{9,}\b"), r"0\d\d\d"),
+    _Guarded(re.compile(r"\b[A-Z]{3,}\b.{0,12}\bto \d{4,}"), r"to \d\d\d\d"),
+]
 
 
 @lru_cache(maxsize=1 << 16)
