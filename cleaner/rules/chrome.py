@@ -119,6 +119,13 @@ _COOKIE = re.compile(r"\b((this |our )?(web)?site uses cookies|we use cookies (t
                      r"(use|usage) of cookies|consent to (the use of )?cookies|"
                      r"by (continuing|using) (to (use|browse) )?(this|our) (site|website))\b")
 
+
+def _may_be_cookie_notice(norm: str) -> bool:
+    """Every shape of _COOKIE holds one of these (plain substring tests, much
+    cheaper than the unanchored pattern)."""
+    return "cookie" in norm or "by continuing" in norm or "by using" in norm
+
+
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*$")
 _LIST_ITEM = re.compile(r"^\s*([-*•·–]|\d{1,3}[.)])\s+\S")
 
@@ -144,7 +151,7 @@ def _chrome_reason(text: str) -> str | None:
         for pattern, reason in _PATTERNS:
             if pattern.search(norm):
                 return reason
-    if _COOKIE.search(norm):
+    if _may_be_cookie_notice(norm) and _COOKIE.search(norm):
         return "cookie notice"
     return None
 

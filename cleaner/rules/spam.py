@@ -282,7 +282,7 @@ _SMS_SHAPES = [
 def sms_evidence(text: str) -> int:
     """Distinct scam-SMS cues in ``text``: strong words and money/number
     shapes, plus the weak words when at least one of those is there."""
-    found = {w.lower() for w in words(text)}
+    found = set(map(str.lower, words(text)))
     strong = len(found & _SMS_STRONG)
     if _DIGIT.search(text):  # every shape holds a digit: most lines need not try them
         strong += sum(1 for rx in _SMS_SHAPES if rx.search(text))
