@@ -197,3 +197,27 @@ def test_sms_evidence_tries_the_number_shapes_only_on_lines_with_a_digit():
              "The council will call a vote on the harbour plan next week.", "txt STOP to 8 0 0 8 6", ""]
     for text in lines:
         assert spam.sms_evidence.__wrapped__(text) == reference(text), text
+
+
+def test_guarded_patterns_find_what_their_pattern_finds():
+    """A guarded pattern's cheap first test ("needed") holds in every match:
+    guarded or not, the same lines match."""
+    from cleaner.rules import spam
+
+    guarded = [rx for rx, _ in spam._CUE_RES if isinstance(rx, spam._Guarded)]
+    guarded += [rx for rx in spam._SMS_SHAPES if isinstance(rx, spam._Guarded)]
+    assert len(guarded) >= 5
+    lines = list(CUE_EDGE_CASES) + ["Call 09061701461 now", "txt STOP to 87066, 150p/msg", "£1.50 per min",
+                                    "costs 25p per week", "Reply WIN to 80082", "Ring 0800 123 4567"]
+    dev = Path("/work/shared/eval/spam/dev.jsonl")
+    if dev.exists():
+        for record in dev.read_text(encoding="utf-8").splitlines():
+            lines += [line["text"] for line in json.loads(record)["lines"]]
+    matched = 0
+    for line in lines:
+        for text in (line, line.lower()):
+            for rx in guarded:
+                found = bool(rx.regex.search(text))
+                matched += found
+                assert bool(rx.search(text)) == found, (rx.pattern, text)
+    assert matched > 20

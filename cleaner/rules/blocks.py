@@ -30,6 +30,8 @@ import numpy as np
 
 from ..document import Document, Edit, Line, line_span
 from . import RuleContext
+from .chrome import _chrome_reason
+from .headers import byline_rule, is_dateline
 
 RULE = "boilerplate"
 MODEL_PATH = Path(__file__).with_name("data") / "blocks_model.json"
@@ -73,6 +75,7 @@ _INNER_PUNCT = re.compile(r"[.!?;。！？](?=\s)")
 _LINK_LIKE = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b|@\w", re.IGNORECASE)
 _EMAIL_LIKE = re.compile(r"\S+@\S+\.\w", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s[|»›·•/]\s|\s[|»›·•]|[|»›·•]\s")
+_SEPARATOR_CHAR = re.compile(r"[|»›·•/]")  # in every separator: most lines hold none
 _LIST_ITEM = re.compile(r"^\s*([-*•·–—]|\d{1,3}[.)])\s+\S")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d|\bcopyright\b|all rights reserved", re.IGNORECASE)
@@ -120,9 +123,10 @@ _GLUED_DATELINE = re.compile(r"^(\S+\s+){3,}([A-Z]{5,}|[A-Z]{2,}(?: [A-Z]{2,})+)
                              r"(:\s+[A-Z\"“‘']|\s*\((Reuters|AP|AFP)\) ?[-—–]\s)")
 _TRUNCATED = re.compile(r"(\.\.\.|…|\[…\]|\(…\)|\[\.\.\.\])\s*$|\bread more\W*$", re.IGNORECASE)
 _TRUNCATED_TAIL = 24  # characters of a line's end searched for it
-# Every shape of _MEDIA_CREDIT holds one of these (a cheap test first).
+# Every shape of _MEDIA_CREDIT holds one of these (a cheap test first, on the lower-cased line).
 _MEDIA_WORDS = ("photo", "image", "picture", "illustration", "video", "graphic", "credit", "getty",
                 "shutterstock", "istock", "reuters", "associated press", "/ap", "/ ap", "/afp", "/ afp", "slide")
+_MEDIA_WORD = re.compile("|".join(map(re.escape, _MEDIA_WORDS)))
 
 # Tags the HTML reader reports per line, as numbers for the model.
 _TAG_CODE = {"p": 1, "li": 2, "td": 3, "th": 3, "dd": 4, "dt": 4, "blockquote": 5, "pre": 5,
@@ -152,7 +156,17 @@ HTML_FEATURES = [
 FEATURES = BASE_FEATURES + CONTEXT_FEATURES + HTML_FEATURES
 
 
+# Every shape of _LINK_LIKE holds one of these (lower-cased: none of their
+# letters has a case-insensitive match outside ASCII): plain substring tests
+# rule out most lines before the case-insensitive scan.
+_LINK_HINTS = ("www.", ".com", ".org", ".net", ".htm")
+
+
 def _link_like(text: str) -> bool:
+    if "://" not in text and "@" not in text:
+        low = text.lower()
+        if not any(hint in low for hint in _LINK_HINTS):
+            return False
     return bool(_LINK_LIKE.search(text)) or ("@" in text and bool(_EMAIL_LIKE.search(text)))
 
 
@@ -164,9 +178,6 @@ _ASCII_UPPER = string.ascii_uppercase.encode("ascii")
 # document again after each round, and a site's template lines recur.
 @lru_cache(maxsize=1 << 16)
 def _text_features(text: str) -> tuple[float, ...]:
-    from .chrome import _chrome_reason
-    from .headers import byline_rule, is_dateline
-
     s = text.strip()
     tokens = s.split()
     n_words = len(tokens)
@@ -207,7 +218,7 @@ def _text_features(text: str) -> tuple[float, ...]:
         letters / max(n_chars, 1),
         cjk / max(n_chars, 1),
         float(_link_like(s)),
-        float(len(_SEPARATOR.findall(s))),
+        float(len(_SEPARATOR.findall(s)) if _SEPARATOR_CHAR.search(s) else 0),
         float(bool(_LIST_ITEM.match(s))),
         float(dated),
         float(chrome),
@@ -221,7 +232,7 @@ def _text_features(text: str) -> tuple[float, ...]:
         float(bool(_TRUNCATED.search(s, max(n_chars - _TRUNCATED_TAIL, 0)))),
         float(3 <= n_words <= 20 and not ends and not s.endswith(":")
               and (s[:1].isupper() or s[:1].isdigit() or s[:1] in "'\"“‘«„")),
-        float(n_words <= 60 and any(w in low for w in _MEDIA_WORDS) and bool(_MEDIA_CREDIT.search(s))),
+        float(n_words <= 60 and bool(_MEDIA_WORD.search(low)) and bool(_MEDIA_CREDIT.search(s))),
         float((":" in s or "(" in s) and bool(_GLUED_DATELINE.match(s))),
     )
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from ..document import Document, Edit, Line, line_span
 from . import RuleContext
+from .language import letter_count
 
 
 
@@ -118,6 +119,13 @@ _COOKIE = re.compile(r"\b((this |our )?(web)?site uses cookies|we use cookies (t
                      r"(use|usage) of cookies|consent to (the use of )?cookies|"
                      r"by (continuing|using) (to (use|browse) )?(this|our) (site|website))\b")
 
+
+def _may_be_cookie_notice(norm: str) -> bool:
+    """Every shape of _COOKIE holds one of these (plain substring tests, much
+    cheaper than the unanchored pattern)."""
+    return "cookie" in norm or "by continuing" in norm or "by using" in norm
+
+
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*$")
 _LIST_ITEM = re.compile(r"^\s*([-*•·–]|\d{1,3}[.)])\s+\S")
 
@@ -143,7 +151,7 @@ def _chrome_reason(text: str) -> str | None:
         for pattern, reason in _PATTERNS:
             if pattern.search(norm):
                 return reason
-    if _COOKIE.search(norm):
+    if _may_be_cookie_notice(norm) and _COOKIE.search(norm):
         return "cookie notice"
     return None
 
@@ -189,7 +197,7 @@ def _recurring(line: Line, ctx: RuleContext) -> Edit | None:
     text = line.text.strip()
     if not text or _words(text) > 10 or len(text) > 80 or _SENTENCE_END.search(text):
         return None
-    if sum(ch.isalpha() for ch in text) < 2 or _LIST_ITEM.match(line.text):
+    if letter_count(text) < 2 or _LIST_ITEM.match(line.text):
         return None
     count = ctx.line_counts.get(normalize_line(text), 0)
     if count < 3 or count < 0.5 * ctx.n_docs:

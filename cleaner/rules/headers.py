@@ -72,6 +72,15 @@ _NUMERIC_DATE = re.compile(
 )
 
 
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def _holds_digit(text: str) -> bool:
+    """Does ``text`` hold a character ``str.isdigit`` accepts (what
+    :func:`is_dateline` counts as a number; wider than ``\\d``)?"""
+    return bool(_ASCII_DIGIT.search(text)) if text.isascii() else any(map(str.isdigit, text))
+
+
 # Cached: the line classifier asks about a line, then byline_rule about the
 # same line again (as its one segment), and each cleaning round asks again.
 @lru_cache(maxsize=1 << 16)
@@ -80,9 +89,12 @@ def is_dateline(text: str, allow_numeric: bool = False) -> bool:
     s = text.strip()
     if not s or len(s) > 80:
         return False
+    folded = s.casefold()
+    if not _holds_digit(folded):  # a date needs a number; most lines hold none
+        return False
     if allow_numeric and _NUMERIC_DATE.match(s):
         return True
-    tokens = _TOKEN.findall(s.casefold())
+    tokens = _TOKEN.findall(folded)
     if not tokens:
         return False
     has_word = has_number = False
@@ -247,12 +259,26 @@ def _segment_kind(seg: str) -> str | None:
     return None
 
 
+# A byline needs a piece that is a date, a reading time, "by ..." or a
+# relative time; each holds a digit or one of these words (matched on the
+# case-folded line: a superset of what the patterns' IGNORECASE matches).
+_BYLINE_HINT = re.compile(r"by|ago|now|yesterday|today")
+
+
+def _may_be_byline(s: str) -> bool:
+    """Cheap test that rules out most lines (menus, headings, names alone)
+    before the piece-by-piece parse of :func:`byline_rule`."""
+    return _holds_digit(s) or bool(_BYLINE_HINT.search(s.casefold()))
+
+
 def byline_rule(text: str) -> str | None:
     """"byline" for an author/date/reading-time line, "dateline" for a relative date, else None."""
     s = text.strip()
     if not s or len(s) > 120 or _words(s) > 16:
         return None
     if s.endswith(("!", "?", ":")):
+        return None
+    if not _may_be_byline(s):
         return None
     if _RELATIVE_TIME.match(s):
         return "dateline"

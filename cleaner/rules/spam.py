@@ -172,9 +172,27 @@ _CUES = [
     (r"\b(ultimate|definitive|complete|essential)\b.{0,40}\b(guide|handbook|checklist)\b", 0.5,
      "guide handbook checklist"),
 ]
+
+
+class _Guarded:
+    """A pattern tried only where ``needed`` is found, a cheaper pattern that
+    every match of it holds. A pattern that starts with \\b or \\d makes
+    Python's re try every position of a line; one that starts with a literal
+    is found by a fast scan."""
+
+    def __init__(self, pattern: re.Pattern, needed: str):
+        self.regex = pattern
+        self.pattern = pattern.pattern
+        self.needed = re.compile(needed, pattern.flags)
+
+    def search(self, text: str) -> re.Match | None:
+        return self.regex.search(text) if self.needed.search(text) else None
+
+
 # Matched against the lower-cased line without IGNORECASE (about twice as
 # fast in Python's re): a letter class is written [a-z] there.
-_CUE_RES = [(re.compile(p.replace("[A-Z]", "[a-z]")), w) for p, w, _ in _CUES]
+_CUE_RES: list[tuple[re.Pattern | _Guarded, float]] = [
+    (re.compile(p.replace("[A-Z]", "[a-z]")), w) for p, w, _ in _CUES]
 
 _WORD_RUN = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
@@ -204,6 +222,19 @@ def possible_cues(low: str) -> list[int]:
     if _DIGIT.search(low):
         found.update(_DIGIT_CUES)
     return sorted(found)
+
+
+# What each digit cue (in the order of _DIGIT_CUES) needs in a line, tried first:
+_DIGIT_CUE_NEEDS = [
+    r"0[89]\d{8}",  # \b0[89]\d{8,}\b
+    r"\dp|£\d",  # \d{3,4}p, \d{2,3}p ?/ ..., £\d
+    r"\d\s?[pg]",  # a number, then p, pence or gbp (the last digit right before it, a space between at most)
+    r"0[3589]\d\d",  # 0[3589]\d{2} ..., 0[89]\d{8,}
+    r"(?:to|on) \d{5}",  # \b(to|on) \d{5}\b
+]
+assert len(_DIGIT_CUE_NEEDS) == len(_DIGIT_CUES)
+for _index, _needed in zip(_DIGIT_CUES, _DIGIT_CUE_NEEDS):
+    _CUE_RES[_index] = (_Guarded(_CUE_RES[_index][0], _needed), _CUE_RES[_index][1])
 
 
 # Click-bait vocabulary for bare headlines.
@@ -236,18 +267,22 @@ _SMS_WEAK = frozenset("""
     latest selected premium games music phone bid bids luck cost costs min mins club rental box
     holiday""".split())
 _SMS_WORDS = _SMS_STRONG | _SMS_WEAK
-# Every shape holds a digit (sms_evidence tries them only on lines with one).
-_SMS_SHAPES = [re.compile(p) for p in (
-    r"[£€$]\s?\d", r"\b\d+(?:\.\d+)?p\b", r"(?<![\d.,:/-])\b\d{5}\b(?![\d.,:/-])",
-    r"\b0\d{3} ?\d{3} ?\d{3,4}\b|\b0\d{9,}\b", r"\b[A-Z]{3,}\b.{0,12}\bto \d{4,}",
-)]
+# Every shape holds a digit (sms_evidence tries them only on lines with one);
+# the slow ones are tried only where what they need is found.
+_SMS_SHAPES = [
+    re.compile(r"[£€$]\s?\d"),
+    _Guarded(re.compile(r"\b\d+(?:\.\d+)?p\b"), r"\dp"),
+    _Guarded(re.compile(r"(?<![\d.,:/-])\b\d{5}\b(?![\d.,:/-])"), r"\d\d\d\d\d"),
+    _Guarded(re.compile(r"\b0\d{3} ?\d{3} ?\d{3,4}\b|\b0\d{9,}\b"), r"0\d\d\d"),
+    _Guarded(re.compile(r"\b[A-Z]{3,}\b.{0,12}\bto \d{4,}"), r"to \d\d\d\d"),
+]
 
 
 @lru_cache(maxsize=1 << 16)
 def sms_evidence(text: str) -> int:
     """Distinct scam-SMS cues in ``text``: strong words and money/number
     shapes, plus the weak words when at least one of those is there."""
-    found = {w.lower() for w in words(text)}
+    found = set(map(str.lower, words(text)))
     strong = len(found & _SMS_STRONG)
     if _DIGIT.search(text):  # every shape holds a digit: most lines need not try them
         strong += sum(1 for rx in _SMS_SHAPES if rx.search(text))
@@ -362,14 +397,26 @@ OFF_TOPIC = 0.3
 OFF_TOPIC_STRICT = 0.12
 
 
-def _suspect(text: str, score: float) -> bool:
-    """Lines that may be insertions (``score``: their spam score): left out
-    of "the rest of the document" when judging whether another line is on
-    topic."""
+MAX_SCORED_WORDS = 60  # longer lines are paragraphs: not scored for spam cues
+
+
+def _line_score(text: str) -> float:
+    """The spam score of a stripped line; 0 for a blank or a longer line."""
+    # (split at most MAX_SCORED_WORDS times: a longer line need not be split whole)
+    if not text or len(text.split(maxsplit=MAX_SCORED_WORDS)) > MAX_SCORED_WORDS:
+        return 0.0
+    return spam_score(text)
+
+
+# Cached: asked about every line of a document, again in each cleaning round.
+@lru_cache(maxsize=1 << 16)
+def _suspect(text: str) -> bool:
+    """Lines that may be insertions: left out of "the rest of the document"
+    when judging whether another line is on topic."""
     s = text.strip()
     if not s:
         return False
-    return (score >= 0.4 or bool(_PREFIX_RE.match(s)) or sms_evidence(s) >= 3
+    return (_line_score(s) >= 0.4 or bool(_PREFIX_RE.match(s)) or sms_evidence(s) >= 3
             or _clickbait_style(s) or _headline_case(s))
 
 
@@ -386,18 +433,11 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     edits: list[Edit] = []
     styled = sum(1 for line in lines if line.index != first and _clickbait_style(line.text))
     topic: TopicModel | None = None
-    scores: dict[int, float] = {}  # spam_score per line index, computed once
-
-    def score_of(line) -> float:
-        if line.index not in scores:
-            text = line.text.strip()
-            scores[line.index] = spam_score(text) if text and len(text.split()) <= 60 else 0.0
-        return scores[line.index]
 
     def overlap(line) -> float | None:
         nonlocal topic
         if topic is None:  # built lazily: most documents need no topic at all
-            suspects = {l.index for l in lines if _suspect(l.text, score_of(l))}
+            suspects = {l.index for l in lines if _suspect(l.text)}
             topic = TopicModel([l.text for l in lines], ctx.lang, exclude=suspects)
         return topic.overlap(line.index)
 
@@ -411,9 +451,9 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
             start, end = line_span(line, doc.text)
             edits.append(Edit(start, end, "link-bait", reason, score))
             continue
-        n_words = len(text.split())
-        if n_words <= 60:
-            score = score_of(line)
+        n_words = len(text.split(maxsplit=MAX_SCORED_WORDS))  # up to MAX_SCORED_WORDS + 1
+        if n_words <= MAX_SCORED_WORDS:
+            score = spam_score(text)
             reason = "spam or scam advertising line"
             if score < 1.0 and n_words >= 5 and line.index != first:
                 evidence = sms_evidence(text)
