@@ -292,7 +292,8 @@ def test_corpus_token_counts_match_the_regex(texts):
 
 
 def test_pair_jaccards_equal_the_set_jaccard(rng, vocab):
-    from cleaner.dedup.minhash import _distinct_counts, _pair_jaccards
+    from cleaner.dedup.minhash import _pair_jaccards
+    from cleaner.dedup.shingles import distinct_in_parts
     base = _article(rng, vocab, paragraphs=3)
     texts = [base, _substitute(random.Random(2), vocab, base, 0.1), base + " " + base, "", "one two",
              "one two", _article(rng, vocab, paragraphs=1), base[: len(base) // 3]]
@@ -305,11 +306,11 @@ def test_pair_jaccards_equal_the_set_jaccard(rng, vocab):
     assert 0.0 < expected[0] < 1.0 and 1.0 in expected
     assert _pair_jaccards(corpus, pairs[:0]).tolist() == []
     # rows taken a few matrix cells at a time count the same
-    docs = np.arange(len(texts))
+    off, counts = corpus.sh_off, corpus.n_shingles()
     for block in (1, 50, 1 << 20):
-        assert _distinct_counts(corpus, docs, block=block).tolist() == [len(s) for s in sets]
-        union = _distinct_counts(corpus, pairs[:, 0], pairs[:, 1], block=block).tolist()
-        assert union == [len(sets[i] | sets[j]) for i, j in pairs.tolist()]
+        union, sizes = distinct_in_parts(corpus.sh_hash, [(off[d], counts[d]) for d in pairs.T], block=block)
+        assert union.tolist() == [len(sets[i] | sets[j]) for i, j in pairs.tolist()]
+        assert [s.tolist() for s in sizes] == [[len(sets[d]) for d in side] for side in pairs.T.tolist()]
 
 
 def test_lsh_bands_keep_pairs_at_the_threshold():

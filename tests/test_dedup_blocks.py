@@ -51,7 +51,7 @@ def test_passage_index_without_repeats_is_empty():
 
 @pytest.mark.parametrize("block", [1, 5, 64, 1 << 19])
 def test_distinct_counts_of_row_slices_are_the_set_sizes(block):
-    from cleaner.dedup.shingles import distinct_in_ranges
+    from cleaner.dedup.shingles import distinct_in_parts, distinct_in_ranges
 
     rs = np.random.RandomState(7)
     # few distinct values (many repeats), the padding value itself among them
@@ -63,7 +63,16 @@ def test_distinct_counts_of_row_slices_are_the_set_sizes(block):
         length = rs.randint(0, 30, size=n)
         length[rs.rand(n) < 0.2] = 0
         parts.append((rs.randint(0, 370, size=n), length))
+    # slices ending at the last value: their rows' matrix reaches past the end of `values`
+    parts[0][0][:3], parts[0][1][:3] = [399, 390, 371], [1, 10, 29]
+    parts[1][0][3], parts[1][1][3] = 370, 30
+
+    def distinct(ranges):
+        return [len({int(values[s]) for starts, length in ranges for s in range(starts[k], starts[k] + length[k])})
+                for k in range(n)]
+
     for ranges in (parts[:1], parts):
-        expected = [len({int(values[s]) for starts, length in ranges for s in range(starts[k], starts[k] + length[k])})
-                    for k in range(n)]
-        assert distinct_in_ranges(values, ranges, block=block).tolist() == expected
+        assert distinct_in_ranges(values, ranges, block=block).tolist() == distinct(ranges)
+        union, each = distinct_in_parts(values, ranges, block=block)
+        assert union.tolist() == distinct(ranges)
+        assert [e.tolist() for e in each] == [distinct([part]) for part in ranges]

@@ -44,7 +44,7 @@ import numpy as np
 from .corpus import Corpus
 from .corpus import build as build_corpus
 from .corpus import drop_pages, read_window
-from .shingles import DISTINCT_BLOCK, distinct_in_ranges, fmix64
+from .shingles import distinct_in_parts, fmix64
 
 SCHEME = "affine32"
 DEFAULT_SEED = 1
@@ -337,14 +337,6 @@ def _inter_size(a: np.ndarray, b: np.ndarray) -> int:
     return int(np.count_nonzero(b[idx] == a))
 
 
-def _distinct_counts(corpus: Corpus, a: np.ndarray, b: np.ndarray | None = None,
-                     block: int = DISTINCT_BLOCK) -> np.ndarray:
-    """Number of distinct shingles of each document ``a[k]`` (with ``b[k]``'s: of the union)."""
-    off, counts = corpus.sh_off, corpus.n_shingles()
-    ranges = [(off[d], counts[d]) for d in ([a] if b is None else [a, b])]
-    return distinct_in_ranges(corpus.sh_hash, ranges, block)
-
-
 # pairs verified at a time over a mapped corpus: their documents' pages are read
 # in, then dropped (2**15 pairs touch at most about 100 MB of shingle pages)
 _PAIR_BLOCK = 1 << 15
@@ -357,11 +349,10 @@ def _pair_jaccards(corpus: Corpus, pairs: np.ndarray) -> np.ndarray:
     if corpus.mapped and len(pairs) > _PAIR_BLOCK:  # bounded temporaries, mapped pages dropped per block
         return np.concatenate([_pair_jaccards(corpus, pairs[lo:lo + _PAIR_BLOCK])
                                for lo in range(0, len(pairs), _PAIR_BLOCK)])
-    docs, inverse = np.unique(pairs, return_inverse=True)
-    inverse = inverse.reshape(pairs.shape)
-    sizes = _distinct_counts(corpus, docs)
-    union = _distinct_counts(corpus, pairs[:, 0], pairs[:, 1])
-    inter = sizes[inverse[:, 0]] + sizes[inverse[:, 1]] - union
+    off, counts = corpus.sh_off, corpus.n_shingles()
+    # both documents' sizes come with the union, from one gather of their shingles
+    union, (size_i, size_j) = distinct_in_parts(corpus.sh_hash, [(off[d], counts[d]) for d in pairs.T])
+    inter = size_i + size_j - union
     with np.errstate(invalid="ignore", divide="ignore"):
         sim = inter / union  # float64, rounded as Python's int / int
     sim[union == 0] = 0.0

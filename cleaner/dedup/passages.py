@@ -54,7 +54,7 @@ import numpy as np
 from .corpus import Corpus
 from .corpus import build as build_corpus
 from .corpus import drop_pages, token_offsets
-from .shingles import SHINGLE_WIDTH, distinct_in_ranges
+from .shingles import SHINGLE_WIDTH, distinct_in_parts
 
 W = SHINGLE_WIDTH
 
@@ -679,9 +679,7 @@ def _containments(corpus: Corpus, spans: np.ndarray) -> np.ndarray:
     off = corpus.sh_off
     t_part = (off[tgt] + a0, np.maximum(ae - W + 1 - a0, 0))
     s_part = (off[src] + b0, np.maximum(be - W + 1 - b0, 0))
-    n_t = distinct_in_ranges(corpus.sh_hash, [t_part])
-    n_s = distinct_in_ranges(corpus.sh_hash, [s_part])
-    n_union = distinct_in_ranges(corpus.sh_hash, [t_part, s_part])
+    n_union, (n_t, n_s) = distinct_in_parts(corpus.sh_hash, [t_part, s_part])
     with np.errstate(invalid="ignore", divide="ignore"):
         share = (n_t + n_s - n_union) / n_t  # float64, rounded as Python's int / int
     share[n_t == 0] = 0.0

@@ -16,6 +16,7 @@ import re
 from hashlib import blake2b
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 TOKEN_RE = re.compile(r"\w+")
 SHINGLE_WIDTH = 5
@@ -129,17 +130,37 @@ def distinct_in_ranges(values: np.ndarray, ranges: list[tuple[np.ndarray, np.nda
 
     ``ranges`` holds one ``(starts, lengths)`` pair of arrays per part; row
     ``k`` is the union of ``values[starts[k]:starts[k] + lengths[k]]`` over
-    the parts. Rows of similar length are laid out in a matrix, about
-    ``block`` cells at a time, each part in columns of its own, as wide as
-    its longest slice in the matrix: a shorter slice is padded with copies
-    of its last value (or, when empty, of another part's first), which adds
-    no distinct value. One sort along the rows, then the changes between
-    neighbours are counted.
+    the parts. See :func:`distinct_in_parts`.
+    """
+    return _distinct(values, ranges, block, each_part=False)[0]
+
+
+def distinct_in_parts(values: np.ndarray, ranges: list[tuple[np.ndarray, np.ndarray]],
+                      block: int = DISTINCT_BLOCK) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(distinct values of each row over all its parts, [distinct values of each
+    row's part p alone, per part]) for the row slices of :func:`distinct_in_ranges`.
+    """
+    return _distinct(values, ranges, block, each_part=True)
+
+
+def _distinct(values: np.ndarray, ranges: list[tuple[np.ndarray, np.ndarray]], block: int, each_part: bool):
+    """(union counts, per-part counts (only with ``each_part`` and several parts)).
+
+    Rows of similar length are laid out in a matrix, about ``block`` cells at
+    a time, each part in columns of its own, as wide as its longest slice in
+    the matrix: a shorter slice is padded with copies of its last value (or,
+    when empty, of another part's first), which adds no distinct value. Each
+    part's columns are sorted and their changes between neighbours counted,
+    then (with several parts) the matrix's whole rows: the union and the
+    parts from one gather of the values (the second sort, of rows made of
+    sorted runs, costs no more than the first).
     """
     flat = values.view(np.int64)  # any total order will do for counting
     parts = [(np.asarray(starts, dtype=np.int64), np.asarray(length, dtype=np.int64)) for starts, length in ranges]
     lengths = sum(length for _, length in parts)
-    out = np.zeros(len(lengths), dtype=np.int64)
+    union = np.zeros(len(lengths), dtype=np.int64)
+    sort_parts = each_part and len(parts) > 1
+    each = [np.zeros(len(lengths), dtype=np.int64) for _ in parts] if sort_parts else [union] * len(parts)
     order = np.argsort(lengths, kind="stable")
     sorted_len = np.maximum(lengths[order], 1)
     # where a row's empty part takes its padding: the first value of a part that has one
@@ -158,20 +179,42 @@ def distinct_in_ranges(values: np.ndarray, ranges: list[tuple[np.ndarray, np.nda
         if len(rows) == 0:
             continue
         columns = []
-        for starts, length in parts:
+        for (starts, length), counts in zip(parts, each):
             s, c = starts[rows], length[rows]
             width = int(c.max())
             if width == 0:
                 continue
-            at = np.minimum(np.arange(width, dtype=np.int64)[None, :], np.maximum(c - 1, 0)[:, None])
-            at += np.where(c > 0, s, fallback[rows])[:, None]
-            columns.append(at)
-        at = columns[0] if len(columns) == 1 else np.concatenate(columns, axis=1)
-        mat = flat.take(at)  # (take: a faster gather than flat[at])
-        del at, columns
+            part = _padded_slices(flat, s, c, fallback[rows], width)
+            if sort_parts:
+                part.sort(axis=1)
+                counts[rows] = _row_changes(part) * (c > 0)
+            columns.append(part)
+        mat = columns[0] if len(columns) == 1 else np.concatenate(columns, axis=1)
+        del columns
         mat.sort(axis=1)
-        out[rows] = np.count_nonzero(mat[:, 1:] != mat[:, :-1], axis=1) + 1
-    return out
+        union[rows] = _row_changes(mat)
+    return union, each
+
+
+def _row_changes(mat: np.ndarray) -> np.ndarray:
+    """Distinct values of each sorted row: one more than its changes between neighbours."""
+    return np.count_nonzero(mat[:, 1:] != mat[:, :-1], axis=1) + 1
+
+
+def _padded_slices(flat: np.ndarray, starts: np.ndarray, counts: np.ndarray, fallback: np.ndarray,
+                   width: int) -> np.ndarray:
+    """A (rows, width) matrix of ``flat[starts[k]:starts[k] + counts[k]]``, each row
+    padded with copies of its last value (of ``flat[fallback[k]]`` when empty)."""
+    if int(starts.max()) + width <= len(flat):
+        # every row's window of `width` values lies inside `flat`: one gather of
+        # contiguous rows, then the values past each slice's end overwritten
+        mat = sliding_window_view(flat, width)[starts]
+        last = flat.take(np.where(counts > 0, starts + counts - 1, fallback))
+        np.copyto(mat, last[:, None], where=np.arange(width)[None, :] >= counts[:, None])
+        return mat
+    at = np.minimum(np.arange(width, dtype=np.int64)[None, :], np.maximum(counts - 1, 0)[:, None])
+    at += np.where(counts > 0, starts, fallback)[:, None]
+    return flat.take(at)  # (take: a faster gather than flat[at])
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
