@@ -56,7 +56,8 @@ _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _LINE_TAGS = {"p", "li", "td", "th", "dd", "dt", "blockquote", "pre", "figcaption", "caption", "title",
               "h1", "h2", "h3", "h4", "h5", "h6"}
 _CHARREF = re.compile(r"&#[xX][0-9a-fA-F]+;?|&#[0-9]+;?|&[a-zA-Z][a-zA-Z0-9]*;?")
-_WS_OR_WORD = re.compile(r"\s+|\S+")
+# A whitespace run between two words that is not one plain space (the text has one there).
+_ODD_SPACE = re.compile(r"\s\s+|[^\S ]")
 # Elements nested deeper than this are read as siblings at this depth (as browsers
 # cap their trees, at 512 in Blink): a page nested 100,000 deep costs no more than a flat one.
 MAX_DEPTH = 512
@@ -237,43 +238,59 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
     parser.feed(source)
     parser.close()
 
-    # Visible units in source order: (start, end, replacement or None to copy, containers) or a separator.
-    units: list = []
-    for piece in parser.pieces:
-        if piece[0] == "block":
-            units.append("\n")
-        elif piece[0] == "ref":
-            _, start, end, decoded, active, state = piece
-            units.append(" " if decoded.isspace() and decoded != "\xa0" else (start, end, decoded, active, state))
-        else:
-            _, start, end, active, state = piece
-            for match in _WS_OR_WORD.finditer(source, start, end):
-                units.append(" " if match.group().isspace() else (match.start(), match.end(), None, active, state))
-
+    # The text is the pieces' words, one space between words and "\n" at a
+    # block boundary. A piece is worked whole: its words are split at once and
+    # only its whitespace runs that are not already one space become edits.
     edits: list[Edit] = []
-    placed: list[tuple] = []  # (text start, text end, containers, markup state, line number)
+    # (text start, text end, visible chars, containers, markup state, line number, words or None for a reference)
+    placed: list[tuple] = []
     line_no = 0
     text_len = 0
-    emitted_end = 0  # source offset just after the last emitted unit
-    pending = ""  # separator owed before the next emitted unit
+    emitted_end = 0  # source offset just after the last emitted word
+    pending = ""  # separator owed before the next word: "", " " or "\n" (the strongest seen)
     started = False
-    for unit in units:
-        if isinstance(unit, str):
-            if started and (unit == "\n" or not pending):
-                pending = unit
+    for piece in parser.pieces:
+        kind = piece[0]
+        if kind == "block":
+            if started:
+                pending = "\n"
             continue
-        start, end, replacement, active, state = unit
+        if kind == "ref":
+            _, start, end, decoded, active, state = piece
+            if decoded.isspace() and decoded != "\xa0":
+                if started and not pending:
+                    pending = " "
+                continue
+            first, last, words, chars, length = start, end, None, len(decoded), len(decoded)
+        else:
+            _, start, end, active, state = piece
+            text = source[start:end]
+            words = text.split()
+            if not words:
+                if started and not pending:
+                    pending = " "
+                continue
+            if started and not pending and text[0].isspace():
+                pending = " "
+            first = end - len(text.lstrip())
+            last = start + len(text.rstrip())
+            chars = sum(map(len, words))
+            length = chars + len(words) - 1
         separator = pending if started else ""
         line_no += separator == "\n"
-        if source[emitted_end:start] != separator:
-            edits.append(Edit(emitted_end, start, RULE, "markup and layout whitespace", 1.0, separator))
-        if replacement is not None:
-            edits.append(Edit(start, end, RULE, "character reference", 1.0, replacement))
+        if first - emitted_end != len(separator) or source[emitted_end:first] != separator:
+            edits.append(Edit(emitted_end, first, RULE, "markup and layout whitespace", 1.0, separator))
+        if words is None:
+            edits.append(Edit(start, end, RULE, "character reference", 1.0, decoded))
+            pending = ""
+        else:
+            for run in _ODD_SPACE.finditer(source, first, last):
+                edits.append(Edit(run.start(), run.end(), RULE, "markup and layout whitespace", 1.0, " "))
+            pending = " " if last < end else ""
         text_len += len(separator)
-        length = len(replacement) if replacement is not None else end - start
-        placed.append((text_len, text_len + length, active, state, line_no))
+        placed.append((text_len, text_len + length, chars, active, state, line_no, words))
         text_len += length
-        emitted_end, pending, started = end, "", True
+        emitted_end, started = last, True
     tail = "\n" if started else ""
     if source[emitted_end:] != tail:
         edits.append(Edit(emitted_end, len(source), RULE, "markup and layout whitespace", 1.0, tail))
@@ -281,28 +298,34 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
 
 
 def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
-    """Text spans inside furniture, ignoring containers that wrap much of the page."""
+    """Text spans inside furniture, one a word, ignoring containers that wrap much of the page."""
     size = [0] * len(reasons)
-    for start, end, active, _, _ in placed:
+    for _, _, chars, active, _, _, _ in placed:
         for container in active:
-            size[container] += end - start
+            size[container] += chars
     wrappers = {c for c, n in enumerate(size) if n > MAX_CHROME_SHARE * total}
     spans = ChromeSpans()
     lines: list[LineFacts] = []
     current: list | None = None  # [start, end, tag, chars, link, chrome, article, content, line number]
-    for start, end, active, (tag, in_link, in_article, content), line_no in placed:
-        inner = [c for c in active if c not in wrappers]
+    for start, end, chars, active, (tag, in_link, in_article, content), line_no, words in placed:
+        inner = [c for c in active if c not in wrappers] if active else None
         if inner:
-            spans.append((start, end, reasons[inner[-1]]))
+            reason = reasons[inner[-1]]
+            if words is None:
+                spans.append((start, end, reason))
+            else:
+                word_start = start
+                for word in words:
+                    spans.append((word_start, word_start + len(word), reason))
+                    word_start += len(word) + 1
         if current is None or current[8] != line_no:
             if current is not None:
                 lines.append(LineFacts(*current[:8]))
             current = [start, end, tag, 0, 0, 0, bool(in_article), bool(content), line_no]
-        n = end - start
         current[1] = end
-        current[3] += n
-        current[4] += n * in_link
-        current[5] += n * bool(inner)
+        current[3] += chars
+        current[4] += chars * in_link
+        current[5] += chars * bool(inner)
     if current is not None:
         lines.append(LineFacts(*current[:8]))
     spans.lines = lines
