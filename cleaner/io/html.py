@@ -9,6 +9,7 @@ external.
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -70,6 +71,10 @@ def declared_encoding(data: bytes) -> str | None:
     return EncodingDetector.find_declared_encoding(data[:65536], is_html=True)
 
 
+# The markup state outside any element: (block tag, in link, in article/main, content class).
+_PAGE_STATE = ("div", 0, 0, 0)
+
+
 class _Tokens(HTMLParser):
     """Collects visible text pieces and block boundaries with source offsets."""
 
@@ -81,14 +86,13 @@ class _Tokens(HTMLParser):
         self.pieces: list[tuple] = []
         self.skip_stack: list[str] = []
         self.skip_counts: dict[str, int] = {}  # open elements of skip_stack by tag
-        # Open elements: (tag, id of the chrome container it opens or None).
-        self.open: list[tuple[str, int | None]] = []
+        # Open elements: (tag, chrome containers inside it, markup state inside it);
+        # once an element closes, the one around it gives both again.
+        self.open: list[tuple[str, tuple[int, ...], tuple]] = []
+        self.open_counts: dict[str, int] = {}  # open elements by tag
         self.chrome_reasons: list[str] = []  # container id -> why it is furniture
         self.active: tuple[int, ...] = ()  # chrome containers around the current position
-        self.in_content = 0  # open <article>/<main> elements
-        self.content_words = 0  # open elements whose class/id names the article ("entry-content")
-        self.links = 0  # open <a> elements
-        self.state: tuple = ("div", 0, 0, 0)  # (block tag, in link, in article/main, content class)
+        self.state: tuple = _PAGE_STATE  # (block tag, in link, in article/main, content class)
 
     def _pos(self) -> int:
         line, col = self.getpos()
@@ -104,51 +108,23 @@ class _Tokens(HTMLParser):
             self.skip_counts[tag] = self.skip_counts.get(tag, 0) + 1
         if len(self.open) >= MAX_DEPTH:
             return
-        reason = self._chrome_reason(tag, attrs)
-        container = None
+        if attrs:
+            chrome_names = " ".join(v for k, v in attrs if k in ("class", "id", "role") and v).lower()
+            content_names = " ".join(v for k, v in attrs if k in ("class", "id", "itemprop") and v).lower()
+        else:
+            chrome_names = content_names = ""
+        furniture, masthead, names_article = _tag_facts(tag, chrome_names, content_names)
+        block, in_link, in_article, in_content_class = self.state
+        reason = furniture or (None if in_article else masthead)
         if reason:
-            container = len(self.chrome_reasons)
+            self.active = self.active + (len(self.chrome_reasons),)
             self.chrome_reasons.append(reason)
-            self.active = self.active + (container,)
-        if tag in ("article", "main"):
-            self.in_content += 1
-        content = tag if self._content_class(attrs) else None
-        if content:
-            self.content_words += 1
-        if tag == "a":
-            self.links += 1
-        parent_block = self.open[-1][3] if self.open else "div"
-        block = (tag if tag in _LINE_TAGS else "div") if tag in _BLOCK else parent_block
-        self.open.append((tag, container, content, block))
-        self._update_state()
-
-    @staticmethod
-    def _content_class(attrs) -> bool:
-        names = " ".join(v for k, v in attrs if k in ("class", "id", "itemprop") and v).lower()
-        if not names:
-            return False
-        words = set(names.split()) | set(_CLASS_WORDS.findall(names))
-        return bool(words & _CONTENT_WORDS)
-
-    def _update_state(self) -> None:
-        block = self.open[-1][3] if self.open else "div"  # the innermost block element's
-        self.state = (block, int(self.links > 0), int(self.in_content > 0), int(self.content_words > 0))
-
-    def _chrome_reason(self, tag: str, attrs) -> str | None:
-        if tag in _CHROME_TAGS:
-            return f"<{tag}>: {_CHROME_TAGS[tag]}"
-        names = " ".join(v for k, v in attrs if k in ("class", "id", "role") and v).lower()
-        words = set(names.split())
-        for token in names.split():
-            parts = _CLASS_WORDS.findall(token)
-            cut = next((i for i, part in enumerate(parts) if part in _LAYOUT_MODIFIERS), len(parts))
-            words.update(parts[:cut])  # "content-with-sidebar": a layout with a sidebar, not one
-        for word in sorted(words):
-            if word in _CHROME_WORDS:
-                return f"<{tag} {word}>: {_CHROME_WORDS[word]}"
-        if not self.in_content and (tag == "header" or words & _PAGE_HEADER_WORDS):
-            return f"<{tag}>: page header"
-        return None
+        if tag in _BLOCK:
+            block = tag if tag in _LINE_TAGS else "div"  # the innermost block element's, as reported for a line
+        self.state = (block, in_link or int(tag == "a"), in_article or int(tag in ("article", "main")),
+                      in_content_class or int(names_article))
+        self.open.append((tag, self.active, self.state))
+        self.open_counts[tag] = self.open_counts.get(tag, 0) + 1
 
     def handle_startendtag(self, tag, attrs):
         if tag in _BLOCK:
@@ -161,20 +137,13 @@ class _Tokens(HTMLParser):
                 self.skip_counts[popped] -= 1
                 if popped == tag:
                     break
-        if any(entry[0] == tag for entry in self.open):  # close it and what it left open
-            while self.open:
-                open_tag, container, content, _ = self.open.pop()
-                if container is not None:
-                    self.active = tuple(c for c in self.active if c != container)
-                if open_tag in ("article", "main"):
-                    self.in_content -= 1
-                if content:
-                    self.content_words -= 1
-                if open_tag == "a":
-                    self.links -= 1
+        if self.open_counts.get(tag):  # close it and what it left open
+            while True:
+                open_tag = self.open.pop()[0]
+                self.open_counts[open_tag] -= 1
                 if open_tag == tag:
                     break
-            self._update_state()
+            _, self.active, self.state = self.open[-1] if self.open else ("", (), _PAGE_STATE)
         if tag in _BLOCK:
             self.pieces.append(("block",))
 
@@ -202,6 +171,39 @@ class _Tokens(HTMLParser):
 
     def handle_charref(self, name):
         self._ref()
+
+
+@functools.lru_cache(maxsize=8192)
+def _tag_facts(tag: str, chrome_names: str, content_names: str) -> tuple[str | None, str | None, bool]:
+    """(why the element is furniture or None, why it is if outside <article>/<main>
+    (a page header) or None, whether its class/id names the article), from the
+    tag, its class/id/role values and its class/id/itemprop values (joined by
+    spaces, lowered). Cached: a page repeats its tags and a site's pages their classes."""
+    return (*_chrome_reason(tag, chrome_names), _content_class(content_names))
+
+
+def _content_class(names: str) -> bool:
+    if not names:
+        return False
+    words = set(names.split()) | set(_CLASS_WORDS.findall(names))
+    return bool(words & _CONTENT_WORDS)
+
+
+def _chrome_reason(tag: str, names: str) -> tuple[str | None, str | None]:
+    """(why the element is furniture, why it is if outside <article>/<main>)."""
+    if tag in _CHROME_TAGS:
+        return f"<{tag}>: {_CHROME_TAGS[tag]}", None
+    words = set(names.split())
+    for token in names.split():
+        parts = _CLASS_WORDS.findall(token)
+        cut = next((i for i, part in enumerate(parts) if part in _LAYOUT_MODIFIERS), len(parts))
+        words.update(parts[:cut])  # "content-with-sidebar": a layout with a sidebar, not one
+    for word in sorted(words):
+        if word in _CHROME_WORDS:
+            return f"<{tag} {word}>: {_CHROME_WORDS[word]}", None
+    if tag == "header" or words & _PAGE_HEADER_WORDS:
+        return None, f"<{tag}>: page header"
+    return None, None
 
 
 def extract(source: str) -> list[Edit]:
