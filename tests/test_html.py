@@ -163,3 +163,37 @@ def extract_words(inline: str) -> list[str]:
                      lambda m: html.unescape(m.group()), without_markup)
     # A decoded space separates words; a no-break space joins them, as in the text.
     return [word for word in re.split(r"[^\S\xa0]+", decoded) if word]
+
+
+# -- token offsets ---------------------------------------------------------------
+
+def pieces(cls, page: str) -> list:
+    parser = cls(page)
+    parser.feed(page)
+    parser.close()
+    return parser.pieces
+
+
+def test_offsets_come_from_the_parsers_position_updates_on_this_python():
+    """The reader takes offsets from HTMLParser's updatepos calls, checked against
+    getpos() on a probe page at import; if an upgrade changed that, the reader
+    falls back to getpos() and this test shows it."""
+    from cleaner.io import html as reader
+
+    assert reader._offsets_agree()
+    assert reader._TOKENS is reader._OffsetTokens
+
+
+def test_the_probe_catches_offsets_that_ignore_the_buffer_left_by_feed(monkeypatch):
+    from cleaner.io import html as reader
+
+    monkeypatch.setattr(reader._OffsetTokens, "close", reader._Tokens.close)
+    assert not reader._offsets_agree()
+
+
+@settings(max_examples=200, deadline=None)
+@given(messy_pages())
+def test_offsets_from_position_updates_match_getpos(page):
+    from cleaner.io import html as reader
+
+    assert pieces(reader._OffsetTokens, page) == pieces(reader._Tokens, page)

@@ -81,7 +81,6 @@ class _Tokens(HTMLParser):
     def __init__(self, source: str):
         super().__init__(convert_charrefs=False)
         self.source = source
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
         # ("text", start, end) | ("ref", start, end, decoded) | ("block",)
         self.pieces: list[tuple] = []
         self.skip_stack: list[str] = []
@@ -94,7 +93,12 @@ class _Tokens(HTMLParser):
         self.active: tuple[int, ...] = ()  # chrome containers around the current position
         self.state: tuple = _PAGE_STATE  # (block tag, in link, in article/main, content class)
 
+    @functools.cached_property
+    def line_starts(self) -> list[int]:
+        return [0] + [m.end() for m in re.finditer("\n", self.source)]
+
     def _pos(self) -> int:
+        """The source offset of the token being handled."""
         line, col = self.getpos()
         return self.line_starts[line - 1] + col
 
@@ -173,6 +177,54 @@ class _Tokens(HTMLParser):
         self._ref()
 
 
+class _OffsetTokens(_Tokens):
+    """``_Tokens`` taking a token's offset from the parser's own position
+    updates instead of ``getpos()``: HTMLParser calls ``updatepos(i, j)`` for
+    each piece of its buffer, in order, before it handles the token at ``j``,
+    and that is all ``getpos()``'s line and column are counted from. The buffer
+    left unread by ``feed()`` (an unfinished construct at the end) starts at the
+    last offset reported. ``updatepos`` is not documented, so this class is used
+    only where it gives ``getpos()``'s offsets on a probe page (``_offsets_agree``)."""
+
+    at = 0  # source offset of the token being handled
+    base = 0  # source offset of the parser's buffer
+
+    def updatepos(self, i, j):
+        if i < j:
+            self.at = self.base + j
+        return j
+
+    def _pos(self) -> int:
+        return self.at
+
+    def close(self):
+        self.base = self.at
+        super().close()
+
+
+# Every kind of token HTMLParser reads, on several lines, ending in an unfinished tag.
+_PROBE_PAGE = (
+    "<!DOCTYPE html>\n<html><head><title>T &amp; t</title><style>p {}\n</style></head>\n"
+    "<body class='a\nb'><!-- c\n --><p>one &#8217; two&#x41;\n&nbsp;three&amp x & y</p>\n"
+    "<?pi x?><![CDATA[d]]><!x y><br/>< p>1 < 2</ >\n<script>if (a<b) {}</script>"
+    "<div\nid=x>four</div ></p junk>\n&foo; &#65 five &#x; six &#; <div class='unfinished"
+)
+
+
+def _offsets_agree() -> bool:
+    """Whether ``_OffsetTokens`` reads the probe page exactly as ``_Tokens`` does."""
+    try:
+        pieces = []
+        for cls in (_Tokens, _OffsetTokens):
+            parser = cls(_PROBE_PAGE)
+            parser.feed(_PROBE_PAGE)
+            parser.close()
+            pieces.append(parser.pieces)
+        return pieces[0] == pieces[1]
+    except Exception:  # noqa: BLE001 - any failure means: keep getpos()
+        return False
+
+
 @functools.lru_cache(maxsize=8192)
 def _tag_facts(tag: str, chrome_names: str, content_names: str) -> tuple[str | None, str | None, bool]:
     """(why the element is furniture or None, why it is if outside <article>/<main>
@@ -206,6 +258,10 @@ def _chrome_reason(tag: str, names: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+# The tokens reader: offsets from the parser's position updates where they agree with getpos().
+_TOKENS = _OffsetTokens if _offsets_agree() else _Tokens
+
+
 def extract(source: str) -> list[Edit]:
     """Edits turning HTML ``source`` into its visible text, one block a line."""
     return extract_with_chrome(source)[0]
@@ -236,7 +292,7 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
     """Like ``extract``, plus the spans of the text (offsets in the extracted
     text) that sit inside page furniture: ``(start, end, reason)``, with
     per-line facts of the markup as the spans' ``lines`` attribute."""
-    parser = _Tokens(source)
+    parser = _TOKENS(source)
     parser.feed(source)
     parser.close()
 
