@@ -9,6 +9,7 @@ external.
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -56,7 +57,8 @@ _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _LINE_TAGS = {"p", "li", "td", "th", "dd", "dt", "blockquote", "pre", "figcaption", "caption", "title",
               "h1", "h2", "h3", "h4", "h5", "h6"}
 _CHARREF = re.compile(r"&#[xX][0-9a-fA-F]+;?|&#[0-9]+;?|&[a-zA-Z][a-zA-Z0-9]*;?")
-_WS_OR_WORD = re.compile(r"\s+|\S+")
+# A whitespace run between two words that is not one plain space (the text has one there).
+_ODD_SPACE = re.compile(r"\s\s+|[^\S ]")
 # Elements nested deeper than this are read as siblings at this depth (as browsers
 # cap their trees, at 512 in Blink): a page nested 100,000 deep costs no more than a flat one.
 MAX_DEPTH = 512
@@ -69,27 +71,34 @@ def declared_encoding(data: bytes) -> str | None:
     return EncodingDetector.find_declared_encoding(data[:65536], is_html=True)
 
 
+# The markup state outside any element: (block tag, in link, in article/main, content class).
+_PAGE_STATE = ("div", 0, 0, 0)
+
+
 class _Tokens(HTMLParser):
     """Collects visible text pieces and block boundaries with source offsets."""
 
     def __init__(self, source: str):
         super().__init__(convert_charrefs=False)
         self.source = source
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
         # ("text", start, end) | ("ref", start, end, decoded) | ("block",)
         self.pieces: list[tuple] = []
         self.skip_stack: list[str] = []
         self.skip_counts: dict[str, int] = {}  # open elements of skip_stack by tag
-        # Open elements: (tag, id of the chrome container it opens or None).
-        self.open: list[tuple[str, int | None]] = []
+        # Open elements: (tag, chrome containers inside it, markup state inside it);
+        # once an element closes, the one around it gives both again.
+        self.open: list[tuple[str, tuple[int, ...], tuple]] = []
+        self.open_counts: dict[str, int] = {}  # open elements by tag
         self.chrome_reasons: list[str] = []  # container id -> why it is furniture
         self.active: tuple[int, ...] = ()  # chrome containers around the current position
-        self.in_content = 0  # open <article>/<main> elements
-        self.content_words = 0  # open elements whose class/id names the article ("entry-content")
-        self.links = 0  # open <a> elements
-        self.state: tuple = ("div", 0, 0, 0)  # (block tag, in link, in article/main, content class)
+        self.state: tuple = _PAGE_STATE  # (block tag, in link, in article/main, content class)
+
+    @functools.cached_property
+    def line_starts(self) -> list[int]:
+        return [0] + [m.end() for m in re.finditer("\n", self.source)]
 
     def _pos(self) -> int:
+        """The source offset of the token being handled."""
         line, col = self.getpos()
         return self.line_starts[line - 1] + col
 
@@ -103,51 +112,23 @@ class _Tokens(HTMLParser):
             self.skip_counts[tag] = self.skip_counts.get(tag, 0) + 1
         if len(self.open) >= MAX_DEPTH:
             return
-        reason = self._chrome_reason(tag, attrs)
-        container = None
+        if attrs:
+            chrome_names = " ".join(v for k, v in attrs if k in ("class", "id", "role") and v).lower()
+            content_names = " ".join(v for k, v in attrs if k in ("class", "id", "itemprop") and v).lower()
+        else:
+            chrome_names = content_names = ""
+        furniture, masthead, names_article = _tag_facts(tag, chrome_names, content_names)
+        block, in_link, in_article, in_content_class = self.state
+        reason = furniture or (None if in_article else masthead)
         if reason:
-            container = len(self.chrome_reasons)
+            self.active = self.active + (len(self.chrome_reasons),)
             self.chrome_reasons.append(reason)
-            self.active = self.active + (container,)
-        if tag in ("article", "main"):
-            self.in_content += 1
-        content = tag if self._content_class(attrs) else None
-        if content:
-            self.content_words += 1
-        if tag == "a":
-            self.links += 1
-        parent_block = self.open[-1][3] if self.open else "div"
-        block = (tag if tag in _LINE_TAGS else "div") if tag in _BLOCK else parent_block
-        self.open.append((tag, container, content, block))
-        self._update_state()
-
-    @staticmethod
-    def _content_class(attrs) -> bool:
-        names = " ".join(v for k, v in attrs if k in ("class", "id", "itemprop") and v).lower()
-        if not names:
-            return False
-        words = set(names.split()) | set(_CLASS_WORDS.findall(names))
-        return bool(words & _CONTENT_WORDS)
-
-    def _update_state(self) -> None:
-        block = self.open[-1][3] if self.open else "div"  # the innermost block element's
-        self.state = (block, int(self.links > 0), int(self.in_content > 0), int(self.content_words > 0))
-
-    def _chrome_reason(self, tag: str, attrs) -> str | None:
-        if tag in _CHROME_TAGS:
-            return f"<{tag}>: {_CHROME_TAGS[tag]}"
-        names = " ".join(v for k, v in attrs if k in ("class", "id", "role") and v).lower()
-        words = set(names.split())
-        for token in names.split():
-            parts = _CLASS_WORDS.findall(token)
-            cut = next((i for i, part in enumerate(parts) if part in _LAYOUT_MODIFIERS), len(parts))
-            words.update(parts[:cut])  # "content-with-sidebar": a layout with a sidebar, not one
-        for word in sorted(words):
-            if word in _CHROME_WORDS:
-                return f"<{tag} {word}>: {_CHROME_WORDS[word]}"
-        if not self.in_content and (tag == "header" or words & _PAGE_HEADER_WORDS):
-            return f"<{tag}>: page header"
-        return None
+        if tag in _BLOCK:
+            block = tag if tag in _LINE_TAGS else "div"  # the innermost block element's, as reported for a line
+        self.state = (block, in_link or int(tag == "a"), in_article or int(tag in ("article", "main")),
+                      in_content_class or int(names_article))
+        self.open.append((tag, self.active, self.state))
+        self.open_counts[tag] = self.open_counts.get(tag, 0) + 1
 
     def handle_startendtag(self, tag, attrs):
         if tag in _BLOCK:
@@ -160,20 +141,13 @@ class _Tokens(HTMLParser):
                 self.skip_counts[popped] -= 1
                 if popped == tag:
                     break
-        if any(entry[0] == tag for entry in self.open):  # close it and what it left open
-            while self.open:
-                open_tag, container, content, _ = self.open.pop()
-                if container is not None:
-                    self.active = tuple(c for c in self.active if c != container)
-                if open_tag in ("article", "main"):
-                    self.in_content -= 1
-                if content:
-                    self.content_words -= 1
-                if open_tag == "a":
-                    self.links -= 1
+        if self.open_counts.get(tag):  # close it and what it left open
+            while True:
+                open_tag = self.open.pop()[0]
+                self.open_counts[open_tag] -= 1
                 if open_tag == tag:
                     break
-            self._update_state()
+            _, self.active, self.state = self.open[-1] if self.open else ("", (), _PAGE_STATE)
         if tag in _BLOCK:
             self.pieces.append(("block",))
 
@@ -201,6 +175,91 @@ class _Tokens(HTMLParser):
 
     def handle_charref(self, name):
         self._ref()
+
+
+class _OffsetTokens(_Tokens):
+    """``_Tokens`` taking a token's offset from the parser's own position
+    updates instead of ``getpos()``: HTMLParser calls ``updatepos(i, j)`` for
+    each piece of its buffer, in order, before it handles the token at ``j``,
+    and that is all ``getpos()``'s line and column are counted from. The buffer
+    left unread by ``feed()`` (an unfinished construct at the end) starts at the
+    last offset reported. ``updatepos`` is not documented, so this class is used
+    only where it gives ``getpos()``'s offsets on a probe page (``_offsets_agree``)."""
+
+    at = 0  # source offset of the token being handled
+    base = 0  # source offset of the parser's buffer
+
+    def updatepos(self, i, j):
+        if i < j:
+            self.at = self.base + j
+        return j
+
+    def _pos(self) -> int:
+        return self.at
+
+    def close(self):
+        self.base = self.at
+        super().close()
+
+
+# Every kind of token HTMLParser reads, on several lines, ending in an unfinished tag.
+_PROBE_PAGE = (
+    "<!DOCTYPE html>\n<html><head><title>T &amp; t</title><style>p {}\n</style></head>\n"
+    "<body class='a\nb'><!-- c\n --><p>one &#8217; two&#x41;\n&nbsp;three&amp x & y</p>\n"
+    "<?pi x?><![CDATA[d]]><!x y><br/>< p>1 < 2</ >\n<script>if (a<b) {}</script>"
+    "<div\nid=x>four</div ></p junk>\n&foo; &#65 five &#x; six &#; <div class='unfinished"
+)
+
+
+def _offsets_agree() -> bool:
+    """Whether ``_OffsetTokens`` reads the probe page exactly as ``_Tokens`` does."""
+    try:
+        pieces = []
+        for cls in (_Tokens, _OffsetTokens):
+            parser = cls(_PROBE_PAGE)
+            parser.feed(_PROBE_PAGE)
+            parser.close()
+            pieces.append(parser.pieces)
+        return pieces[0] == pieces[1]
+    except Exception:  # noqa: BLE001 - any failure means: keep getpos()
+        return False
+
+
+@functools.lru_cache(maxsize=8192)
+def _tag_facts(tag: str, chrome_names: str, content_names: str) -> tuple[str | None, str | None, bool]:
+    """(why the element is furniture or None, why it is if outside <article>/<main>
+    (a page header) or None, whether its class/id names the article), from the
+    tag, its class/id/role values and its class/id/itemprop values (joined by
+    spaces, lowered). Cached: a page repeats its tags and a site's pages their classes."""
+    return (*_chrome_reason(tag, chrome_names), _content_class(content_names))
+
+
+def _content_class(names: str) -> bool:
+    if not names:
+        return False
+    words = set(names.split()) | set(_CLASS_WORDS.findall(names))
+    return bool(words & _CONTENT_WORDS)
+
+
+def _chrome_reason(tag: str, names: str) -> tuple[str | None, str | None]:
+    """(why the element is furniture, why it is if outside <article>/<main>)."""
+    if tag in _CHROME_TAGS:
+        return f"<{tag}>: {_CHROME_TAGS[tag]}", None
+    words = set(names.split())
+    for token in names.split():
+        parts = _CLASS_WORDS.findall(token)
+        cut = next((i for i, part in enumerate(parts) if part in _LAYOUT_MODIFIERS), len(parts))
+        words.update(parts[:cut])  # "content-with-sidebar": a layout with a sidebar, not one
+    for word in sorted(words):
+        if word in _CHROME_WORDS:
+            return f"<{tag} {word}>: {_CHROME_WORDS[word]}", None
+    if tag == "header" or words & _PAGE_HEADER_WORDS:
+        return None, f"<{tag}>: page header"
+    return None, None
+
+
+# The tokens reader: offsets from the parser's position updates where they agree with getpos().
+_TOKENS = _OffsetTokens if _offsets_agree() else _Tokens
 
 
 def extract(source: str) -> list[Edit]:
@@ -233,47 +292,63 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
     """Like ``extract``, plus the spans of the text (offsets in the extracted
     text) that sit inside page furniture: ``(start, end, reason)``, with
     per-line facts of the markup as the spans' ``lines`` attribute."""
-    parser = _Tokens(source)
+    parser = _TOKENS(source)
     parser.feed(source)
     parser.close()
 
-    # Visible units in source order: (start, end, replacement or None to copy, containers) or a separator.
-    units: list = []
-    for piece in parser.pieces:
-        if piece[0] == "block":
-            units.append("\n")
-        elif piece[0] == "ref":
-            _, start, end, decoded, active, state = piece
-            units.append(" " if decoded.isspace() and decoded != "\xa0" else (start, end, decoded, active, state))
-        else:
-            _, start, end, active, state = piece
-            for match in _WS_OR_WORD.finditer(source, start, end):
-                units.append(" " if match.group().isspace() else (match.start(), match.end(), None, active, state))
-
+    # The text is the pieces' words, one space between words and "\n" at a
+    # block boundary. A piece is worked whole: its words are split at once and
+    # only its whitespace runs that are not already one space become edits.
     edits: list[Edit] = []
-    placed: list[tuple] = []  # (text start, text end, containers, markup state, line number)
+    # (text start, text end, visible chars, containers, markup state, line number, words or None for a reference)
+    placed: list[tuple] = []
     line_no = 0
     text_len = 0
-    emitted_end = 0  # source offset just after the last emitted unit
-    pending = ""  # separator owed before the next emitted unit
+    emitted_end = 0  # source offset just after the last emitted word
+    pending = ""  # separator owed before the next word: "", " " or "\n" (the strongest seen)
     started = False
-    for unit in units:
-        if isinstance(unit, str):
-            if started and (unit == "\n" or not pending):
-                pending = unit
+    for piece in parser.pieces:
+        kind = piece[0]
+        if kind == "block":
+            if started:
+                pending = "\n"
             continue
-        start, end, replacement, active, state = unit
+        if kind == "ref":
+            _, start, end, decoded, active, state = piece
+            if decoded.isspace() and decoded != "\xa0":
+                if started and not pending:
+                    pending = " "
+                continue
+            first, last, words, chars, length = start, end, None, len(decoded), len(decoded)
+        else:
+            _, start, end, active, state = piece
+            text = source[start:end]
+            words = text.split()
+            if not words:
+                if started and not pending:
+                    pending = " "
+                continue
+            if started and not pending and text[0].isspace():
+                pending = " "
+            first = end - len(text.lstrip())
+            last = start + len(text.rstrip())
+            chars = sum(map(len, words))
+            length = chars + len(words) - 1
         separator = pending if started else ""
         line_no += separator == "\n"
-        if source[emitted_end:start] != separator:
-            edits.append(Edit(emitted_end, start, RULE, "markup and layout whitespace", 1.0, separator))
-        if replacement is not None:
-            edits.append(Edit(start, end, RULE, "character reference", 1.0, replacement))
+        if first - emitted_end != len(separator) or source[emitted_end:first] != separator:
+            edits.append(Edit(emitted_end, first, RULE, "markup and layout whitespace", 1.0, separator))
+        if words is None:
+            edits.append(Edit(start, end, RULE, "character reference", 1.0, decoded))
+            pending = ""
+        else:
+            for run in _ODD_SPACE.finditer(source, first, last):
+                edits.append(Edit(run.start(), run.end(), RULE, "markup and layout whitespace", 1.0, " "))
+            pending = " " if last < end else ""
         text_len += len(separator)
-        length = len(replacement) if replacement is not None else end - start
-        placed.append((text_len, text_len + length, active, state, line_no))
+        placed.append((text_len, text_len + length, chars, active, state, line_no, words))
         text_len += length
-        emitted_end, pending, started = end, "", True
+        emitted_end, started = last, True
     tail = "\n" if started else ""
     if source[emitted_end:] != tail:
         edits.append(Edit(emitted_end, len(source), RULE, "markup and layout whitespace", 1.0, tail))
@@ -281,28 +356,34 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
 
 
 def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
-    """Text spans inside furniture, ignoring containers that wrap much of the page."""
+    """Text spans inside furniture, one a word, ignoring containers that wrap much of the page."""
     size = [0] * len(reasons)
-    for start, end, active, _, _ in placed:
+    for _, _, chars, active, _, _, _ in placed:
         for container in active:
-            size[container] += end - start
+            size[container] += chars
     wrappers = {c for c, n in enumerate(size) if n > MAX_CHROME_SHARE * total}
     spans = ChromeSpans()
     lines: list[LineFacts] = []
     current: list | None = None  # [start, end, tag, chars, link, chrome, article, content, line number]
-    for start, end, active, (tag, in_link, in_article, content), line_no in placed:
-        inner = [c for c in active if c not in wrappers]
+    for start, end, chars, active, (tag, in_link, in_article, content), line_no, words in placed:
+        inner = [c for c in active if c not in wrappers] if active else None
         if inner:
-            spans.append((start, end, reasons[inner[-1]]))
+            reason = reasons[inner[-1]]
+            if words is None:
+                spans.append((start, end, reason))
+            else:
+                word_start = start
+                for word in words:
+                    spans.append((word_start, word_start + len(word), reason))
+                    word_start += len(word) + 1
         if current is None or current[8] != line_no:
             if current is not None:
                 lines.append(LineFacts(*current[:8]))
             current = [start, end, tag, 0, 0, 0, bool(in_article), bool(content), line_no]
-        n = end - start
         current[1] = end
-        current[3] += n
-        current[4] += n * in_link
-        current[5] += n * bool(inner)
+        current[3] += chars
+        current[4] += chars * in_link
+        current[5] += chars * bool(inner)
     if current is not None:
         lines.append(LineFacts(*current[:8]))
     spans.lines = lines
