@@ -160,18 +160,22 @@ def test_staged_dedup_equals_in_memory(tmp_path, small_parts):
     assert sorted(p.name for p in (tmp_path / "cleaned").iterdir()) == sorted([SHINGLES_FILE, TEXTS_FILE, TOKENS_FILE])
 
 
+class _CountingDocs(StagedDocs):
+    """StagedDocs noting which documents' texts were read."""
+
+    def __init__(self, keys, stage):
+        super().__init__(keys, stage)
+        self.read: list[int] = []
+
+    def __getitem__(self, i):
+        self.read.append(i)
+        return super().__getitem__(i)
+
+
 def test_staged_docs_read_only_the_texts_needed(tmp_path, small_parts):
     keys, _, cleaned = _realistic()
     clean_stage, st = _stage(tmp_path, cleaned, keep_texts=True)
-
-    class Counting(StagedDocs):
-        read: list = []
-
-        def __getitem__(self, i):
-            self.read.append(i)
-            return super().__getitem__(i)
-
-    docs = Counting(keys, clean_stage)
+    docs = _CountingDocs(keys, clean_stage)
     dups = find_duplicates(docs, corpus=st)
     assert dups and docs.read == []  # keys and lengths, no text
     rec = find_recycled(docs, dups, corpus=st)
@@ -230,15 +234,7 @@ def test_staged_recycled_from_kept_offsets_reads_no_text(tmp_path, small_parts):
     for folder in (tmp_path / "cleaned", None):
         stage, st = _stage(folder, cleaned, keep_offsets=True)
         assert st.mapped == (folder is not None)
-
-        class Counting(StagedDocs):
-            read: list = []
-
-            def __getitem__(self, i):
-                self.read.append(i)
-                return super().__getitem__(i)
-
-        staged = Counting(keys, stage)
+        staged = _CountingDocs(keys, stage)
         assert find_duplicates(staged, corpus=st) == expected_dups
         assert find_recycled(staged, expected_dups, corpus=st) == expected
         assert staged.read == []

@@ -181,7 +181,7 @@ def test_offsets_come_from_the_parsers_position_updates_on_this_python():
     from cleaner.io import html as reader
 
     assert reader._offsets_agree()
-    assert reader._TOKENS is reader._OffsetTokens
+    assert reader._tokens_reader() is reader._OffsetTokens
 
 
 def test_the_probe_catches_offsets_that_ignore_the_buffer_left_by_feed(monkeypatch):

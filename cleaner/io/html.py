@@ -258,8 +258,11 @@ def _chrome_reason(tag: str, names: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-# The tokens reader: offsets from the parser's position updates where they agree with getpos().
-_TOKENS = _OffsetTokens if _offsets_agree() else _Tokens
+@functools.cache
+def _tokens_reader() -> type[_Tokens]:
+    """The tokens reader: offsets from the parser's position updates where they
+    agree with getpos() (probed once, on the first page read, not at import)."""
+    return _OffsetTokens if _offsets_agree() else _Tokens
 
 
 def extract(source: str) -> list[Edit]:
@@ -292,7 +295,7 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
     """Like ``extract``, plus the spans of the text (offsets in the extracted
     text) that sit inside page furniture: ``(start, end, reason)``, with
     per-line facts of the markup as the spans' ``lines`` attribute."""
-    parser = _TOKENS(source)
+    parser = _tokens_reader()(source)
     parser.feed(source)
     parser.close()
 
