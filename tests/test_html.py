@@ -51,6 +51,15 @@ def test_furniture_spans_are_per_word_and_lines_carry_markup_facts():
                      (114, 122, "div", 7, 0, 7, False, False)]
 
 
+def test_declarations_the_standard_parser_rejects_are_read_as_comments():
+    # html.parser raises AssertionError on these; a browser skips them up to ">"
+    for page, text in (("<p>a<![foo[ x]]>b</p><p>c</p>", "ab\nc\n"),
+                       ("<!DOCTYPE html [ junk><p>body</p>", "body\n"),
+                       ("<p>tail</p><![if", "tail\n<![if\n")):
+        assert text_and_facts(page)[0] == text
+        assert_restorable(page)
+
+
 # -- random pages --------------------------------------------------------------
 
 WORDS = st.sampled_from(["alpha", "Beta", "gamma", "δέλτα", "1999", "x", "end.", "(c)", "e-mail"])
@@ -197,3 +206,22 @@ def test_offsets_from_position_updates_match_getpos(page):
     from cleaner.io import html as reader
 
     assert pieces(reader._OffsetTokens, page) == pieces(reader._Tokens, page)
+
+
+def test_a_page_the_parser_gives_up_on_is_a_read_error_naming_it(tmp_path, monkeypatch):
+    import pytest
+    from html.parser import HTMLParser
+
+    from cleaner.io import html as reader
+    from cleaner.io.readers import ReadError, read_source
+
+    reader._tokens_reader()  # probed (and cached) before the parser is broken below
+
+    def give_up(self, i):
+        raise AssertionError("we should not get here!")
+
+    monkeypatch.setattr(HTMLParser, "parse_starttag", give_up)
+    page = tmp_path / "odd.html"
+    page.write_text("<p>text</p>", encoding="utf-8")
+    with pytest.raises(ReadError, match="unreadable HTML"):
+        read_source(page, page.name)

@@ -170,6 +170,22 @@ class _Tokens(HTMLParser):
         else:
             self.pieces.append(("ref", start, match.end(), decoded, self.active, self.state))
 
+    # The standard library's parser gives up on a few malformed declarations
+    # ("<![foo[", "<!DOCTYPE x [ junk") by raising AssertionError, which would
+    # stop the whole run at one odd page. Browsers read them as a comment up to
+    # the next ">"; so does this reader (a markup edit, restorable like any other).
+    def parse_marked_section(self, i, report=1):
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            return self.parse_bogus_comment(i, report=0)
+
+    def parse_declaration(self, i):
+        try:
+            return super().parse_declaration(i)
+        except AssertionError:
+            return self.parse_bogus_comment(i, report=0)
+
     def handle_entityref(self, name):
         self._ref()
 

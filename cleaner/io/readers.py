@@ -143,7 +143,10 @@ def read_source(
     elif fmt == "html":
         from ..edits import apply, resolve
 
-        markup, chrome_spans = html_io.extract_with_chrome(text)
+        try:
+            markup, chrome_spans = html_io.extract_with_chrome(text)
+        except AssertionError as exc:  # the standard library's parser giving up on markup it cannot read
+            raise ReadError(f"unreadable HTML: {exc}") from None
         base = resolve(markup)
         doc = Document(apply(text, base), key, None, lang, fmt, {"chrome_spans": chrome_spans})
         source.units.append(Unit(doc, text, base))
