@@ -4,15 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-
-def _naive_index(h, lens, max_df):
-    """{hash: [(doc, pos), ...]} of the hashes found in 2..max_df documents."""
-    occ, flat = {}, 0
-    for d, n in enumerate(lens):
-        for p in range(n):
-            occ.setdefault(int(h[flat]), []).append((d, p))
-            flat += 1
-    return sorted(v for v in occ.values() if 2 <= len({d for d, _ in v}) <= max_df)
+from test_dedup import _naive_index  # the reference index, defined once
 
 
 def _groups(sizes, doc, pos):
@@ -31,7 +23,8 @@ def test_passage_index_is_the_same_for_any_block_size(block):
     lens = [0, 40, 1, 0, 60, 99, 50, 50]
     assert sum(lens) == len(h)
     for max_df in (2, 3, 20):
-        assert _groups(*_index_entries(h, np.asarray(lens), max_df, block=block)) == _naive_index(h, lens, max_df)
+        expected = sorted(_naive_index(h, lens, max_df).values())
+        assert _groups(*_index_entries(h, np.asarray(lens), max_df, block=block)) == expected
     idx, new = _group_by_hash(h, np.int32, block=block)
     starts = np.flatnonzero(new)
     groups = [idx[a:b].tolist() for a, b in zip(starts, np.r_[starts[1:], len(idx)])]
