@@ -27,6 +27,47 @@ from . import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
+# glibc's malloc serves blocks over 128 KB (raised as they are freed, up to 32 MB)
+# with fresh mmaps and hands freed memory at the top of the heap back to the
+# system: a corpus pass that keeps making and dropping large buffers pays a page
+# fault per 4 KB each time. All blocks from the heap, 256 MB of headroom per heap
+# extension and freed memory kept for reuse instead: `cleaner dedup` at 100k
+# documents, 3 alternating pinned runs each, 510-550k -> 254k minor faults, sys
+# 1.4-1.8 -> 0.95-1.1 s, peak RSS 970 -> 1025 MB. (Only raising the thresholds,
+# the mmaps of blocks over 32 MB stay: 359k faults.)
+# The settings as (mallopt parameter, environment variable, value).
+_MALLOC_SETTINGS = (
+    (-4, "MALLOC_MMAP_MAX_", 0),  # M_MMAP_MAX: no block gets its own mmap
+    (-1, "MALLOC_TRIM_THRESHOLD_", 2 ** 31 - 1),  # M_TRIM_THRESHOLD: in effect never trim (a C int)
+    (-2, "MALLOC_TOP_PAD_", 256 * 1024 * 1024),  # M_TOP_PAD
+)
+
+
+def _tune_malloc(libc=None) -> list[str]:
+    """Apply _MALLOC_SETTINGS through glibc's mallopt; the variables set.
+
+    Skipped where the C library is not glibc or has no mallopt, and when the
+    curator tunes malloc through the environment (any MALLOC_*_ variable or a
+    glibc.malloc tunable): their settings win, whole, since setting one of these
+    by hand also changes how glibc picks the others.
+    """
+    if any(name.startswith("MALLOC_") and name.endswith("_") for name in os.environ) \
+            or "glibc.malloc." in os.environ.get("GLIBC_TUNABLES", ""):
+        return []
+    if libc is None:
+        try:
+            if not os.confstr("CS_GNU_LIBC_VERSION").startswith("glibc"):
+                return []
+            import ctypes
+
+            libc = ctypes.CDLL(None)
+        except (ValueError, OSError, AttributeError, ImportError):
+            return []
+    mallopt = getattr(libc, "mallopt", None)
+    if mallopt is None:
+        return []
+    return [name for param, name, value in _MALLOC_SETTINGS if mallopt(param, value) == 1]
+
 
 def _options(**kwargs):
     from .pipeline import Options
@@ -137,6 +178,7 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
       cleaner clean corpus/ --in-place --log ch.jsonl
       cat a.txt | cleaner clean - > a.clean.txt
     """
+    _tune_malloc()
     if drop_duplicates and (no_dedup or in_place or Path("-") in paths):
         _usage("--drop-duplicates works with --out (not with --in-place, standard input or --no-dedup)")
     if scheduler and engine != "dask":
@@ -270,6 +312,7 @@ def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, for
     --keep first); every other member is reported with the member it was
     verified against and the kept one. Exit 1 if anything is found.
     """
+    _tune_malloc()
     if log_path is not None and log_path.exists() and not force:
         _usage(f"{log_path} exists (use --force to overwrite)")
     from . import changelog
