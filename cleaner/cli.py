@@ -333,10 +333,14 @@ def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, for
                 log.write(record)
                 stdout.add(_finding_line(record))
             encoded: list[str] = []  # written a few thousand at a time
+            shown: dict[str, str] = {}  # a document's key -> its `path#id` in the lines, made once
             for text, target, source, line, source_line, similarity in changelog.recycled_lines(run):
                 encoded.append(text)
-                stdout.add(_recycled_line(target.path, target.id, line, source.path, source.id, source_line,
-                                          similarity))
+                if (at := shown.get(target.key)) is None:
+                    at = shown[target.key] = _where(target.path, target.id)
+                if (source_at := shown.get(source.key)) is None:
+                    source_at = shown[source.key] = _where(source.path, source.id)
+                stdout.add(_recycled_line(at, line, source_at, source_line, similarity))
                 if len(encoded) >= _FindingLines.BATCH:
                     log.write_encoded_many(encoded)
                     encoded.clear()
@@ -782,11 +786,9 @@ def _where(path: str, ident) -> str:
     return path + (f"#{ident}" if ident is not None else "")
 
 
-def _recycled_line(path: str, ident, line: int, source_path: str, source_id, source_line: int,
-                   similarity: float) -> str:
-    """The `path:line: rule message` line of a recycled passage."""
-    return (f"{_where(path, ident)}:{line}: recycled-passage from {_where(source_path, source_id)}:{source_line} "
-            f"(similarity {similarity:.2f})")
+def _recycled_line(where: str, line: int, source_where: str, source_line: int, similarity: float) -> str:
+    """The `path:line: rule message` line of a recycled passage (``where``: :func:`_where` of the document)."""
+    return f"{where}:{line}: recycled-passage from {source_where}:{source_line} (similarity {similarity:.2f})"
 
 
 def _finding_line(record: dict, result=None) -> str:
@@ -797,8 +799,8 @@ def _finding_line(record: dict, result=None) -> str:
         other = _where(record["of_path"], record.get("of_id"))
         return f"{where}:{record.get('line', 1)}: near-duplicate of {other} (similarity {record['similarity']:.2f})"
     if kind == "recycled":
-        return _recycled_line(record["path"], record.get("id"), record.get("line", 1), record["source_path"],
-                              record.get("source_id"), record.get("source_line", 1), record["similarity"])
+        return _recycled_line(where, record.get("line", 1), _where(record["source_path"], record.get("source_id")),
+                              record.get("source_line", 1), record["similarity"])
     snippet = " ".join(record["text"].split()) or record["text"]  # whitespace edits show their whitespace
     if len(snippet) > 60:
         snippet = snippet[:57] + "..."

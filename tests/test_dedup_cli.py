@@ -145,7 +145,7 @@ def test_recycled_lines_are_the_encoded_records_and_finding_lines():
     from types import SimpleNamespace
 
     from cleaner import changelog
-    from cleaner.cli import _finding_line, _recycled_line
+    from cleaner.cli import _finding_line, _recycled_line, _where
     from cleaner.dedup.minhash import DuplicateMatch
     from cleaner.dedup.passages import RecycledMatch
     from cleaner.document import Edit
@@ -168,7 +168,7 @@ def test_recycled_lines_are_the_encoded_records_and_finding_lines():
     lines = list(changelog.recycled_lines(run))
     assert [changelog._encode_record(r) for r in records] == [line[0] for line in lines]
     assert [_finding_line(r) for r in records] == [
-        _recycled_line(t.path, t.id, line, s.path, s.id, source_line, sim)
+        _recycled_line(_where(t.path, t.id), line, _where(s.path, s.id), source_line, sim)
         for _, t, s, line, source_line, sim in lines]
     assert [r["type"] for r in changelog.dedup_records(run, recycled=False)] == ["duplicate"]
     assert records[1]["line"] == 3  # the plain-text document's line, read from its text
