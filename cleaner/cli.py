@@ -352,7 +352,22 @@ def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, for
     _report_errors(errors)
     _summary(run, None, log_path)
     found = bool(run.duplicates or run.recycled)
+    _let_go(run)
     sys.exit(EXIT_FINDINGS if found or errors else EXIT_OK)
+
+
+def _let_go(run) -> None:
+    """Free a finished run's per-document objects now, by their reference counts.
+
+    Left to the interpreter's exit (a DocRef per document and an object per
+    finding: ~260k at 100k documents), its final garbage collection walks them
+    all before freeing them: `cleaner dedup` at 100k documents, pinned, the
+    interpreter's exit took 0.33-0.40 s CPU (3 runs); now 0.14-0.19 s, plus
+    0.04-0.06 s here.
+    """
+    run.refs.clear()
+    run.duplicates.clear()
+    run.recycled.clear()
 
 
 @main.command()
