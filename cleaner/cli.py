@@ -33,8 +33,9 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 # fault per 4 KB each time. All blocks from the heap, 256 MB of headroom per heap
 # extension and freed memory kept for reuse instead: `cleaner dedup` at 100k
 # documents, 3 alternating pinned runs each, 510-550k -> 254k minor faults, sys
-# 1.4-1.8 -> 0.95-1.1 s, peak RSS 970 -> 1025 MB. (Only raising the thresholds,
-# the mmaps of blocks over 32 MB stay: 359k faults.)
+# 1.4-1.8 -> 0.95-1.1 s. Peak RSS 970 -> 1025-1080 MB (by hash seed; 1190 and
+# 1320 MB seen once each): freed blocks are reused, never returned. (Only raising
+# the thresholds, the mmaps of blocks over 32 MB stay: 359k faults.)
 # The settings as (mallopt parameter, environment variable, value).
 _MALLOC_SETTINGS = (
     (-4, "MALLOC_MMAP_MAX_", 0),  # M_MMAP_MAX: no block gets its own mmap
