@@ -27,6 +27,48 @@ from . import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
+# glibc's malloc serves blocks over 128 KB (raised as they are freed, up to 32 MB)
+# with fresh mmaps and hands freed memory at the top of the heap back to the
+# system: a corpus pass that keeps making and dropping large buffers pays a page
+# fault per 4 KB each time. All blocks from the heap, 256 MB of headroom per heap
+# extension and freed memory kept for reuse instead: `cleaner dedup` at 100k
+# documents, 3 alternating pinned runs each, 510-550k -> 254k minor faults, sys
+# 1.4-1.8 -> 0.95-1.1 s. Peak RSS 970 -> 1025-1080 MB (by hash seed; 1190 and
+# 1320 MB seen once each): freed blocks are reused, never returned. (Only raising
+# the thresholds, the mmaps of blocks over 32 MB stay: 359k faults.)
+# The settings as (mallopt parameter, environment variable, value).
+_MALLOC_SETTINGS = (
+    (-4, "MALLOC_MMAP_MAX_", 0),  # M_MMAP_MAX: no block gets its own mmap
+    (-1, "MALLOC_TRIM_THRESHOLD_", 2 ** 31 - 1),  # M_TRIM_THRESHOLD: in effect never trim (a C int)
+    (-2, "MALLOC_TOP_PAD_", 256 * 1024 * 1024),  # M_TOP_PAD
+)
+
+
+def _tune_malloc(libc=None) -> list[str]:
+    """Apply _MALLOC_SETTINGS through glibc's mallopt; the variables set.
+
+    Skipped where the C library is not glibc or has no mallopt, and when the
+    curator tunes malloc through the environment (any MALLOC_*_ variable or a
+    glibc.malloc tunable): their settings win, whole, since setting one of these
+    by hand also changes how glibc picks the others.
+    """
+    if any(name.startswith("MALLOC_") and name.endswith("_") for name in os.environ) \
+            or "glibc.malloc." in os.environ.get("GLIBC_TUNABLES", ""):
+        return []
+    if libc is None:
+        try:
+            if not os.confstr("CS_GNU_LIBC_VERSION").startswith("glibc"):
+                return []
+            import ctypes
+
+            libc = ctypes.CDLL(None)
+        except (ValueError, OSError, AttributeError, ImportError):
+            return []
+    mallopt = getattr(libc, "mallopt", None)
+    if mallopt is None:
+        return []
+    return [name for param, name, value in _MALLOC_SETTINGS if mallopt(param, value) == 1]
+
 
 def _options(**kwargs):
     from .pipeline import Options
@@ -137,6 +179,7 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
       cleaner clean corpus/ --in-place --log ch.jsonl
       cat a.txt | cleaner clean - > a.clean.txt
     """
+    _tune_malloc()
     if drop_duplicates and (no_dedup or in_place or Path("-") in paths):
         _usage("--drop-duplicates works with --out (not with --in-place, standard input or --no-dedup)")
     if scheduler and engine != "dask":
@@ -270,6 +313,7 @@ def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, for
     --keep first); every other member is reported with the member it was
     verified against and the kept one. Exit 1 if anything is found.
     """
+    _tune_malloc()
     if log_path is not None and log_path.exists() and not force:
         _usage(f"{log_path} exists (use --force to overwrite)")
     from . import changelog
@@ -290,10 +334,14 @@ def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, for
                 log.write(record)
                 stdout.add(_finding_line(record))
             encoded: list[str] = []  # written a few thousand at a time
+            shown: dict[str, str] = {}  # a document's key -> its `path#id` in the lines, made once
             for text, target, source, line, source_line, similarity in changelog.recycled_lines(run):
                 encoded.append(text)
-                stdout.add(_recycled_line(target.path, target.id, line, source.path, source.id, source_line,
-                                          similarity))
+                if (at := shown.get(target.key)) is None:
+                    at = shown[target.key] = _where(target.path, target.id)
+                if (source_at := shown.get(source.key)) is None:
+                    source_at = shown[source.key] = _where(source.path, source.id)
+                stdout.add(_recycled_line(at, line, source_at, source_line, similarity))
                 if len(encoded) >= _FindingLines.BATCH:
                     log.write_encoded_many(encoded)
                     encoded.clear()
@@ -305,7 +353,22 @@ def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, for
     _report_errors(errors)
     _summary(run, None, log_path)
     found = bool(run.duplicates or run.recycled)
+    _let_go(run)
     sys.exit(EXIT_FINDINGS if found or errors else EXIT_OK)
+
+
+def _let_go(run) -> None:
+    """Free a finished run's per-document objects now, by their reference counts.
+
+    Left to the interpreter's exit (a DocRef per document and an object per
+    finding: ~260k at 100k documents), its final garbage collection walks them
+    all before freeing them: `cleaner dedup` at 100k documents, pinned, the
+    interpreter's exit took 0.33-0.40 s CPU (3 runs); now 0.14-0.19 s, plus
+    0.04-0.06 s here.
+    """
+    run.refs.clear()
+    run.duplicates.clear()
+    run.recycled.clear()
 
 
 @main.command()
@@ -739,11 +802,9 @@ def _where(path: str, ident) -> str:
     return path + (f"#{ident}" if ident is not None else "")
 
 
-def _recycled_line(path: str, ident, line: int, source_path: str, source_id, source_line: int,
-                   similarity: float) -> str:
-    """The `path:line: rule message` line of a recycled passage."""
-    return (f"{_where(path, ident)}:{line}: recycled-passage from {_where(source_path, source_id)}:{source_line} "
-            f"(similarity {similarity:.2f})")
+def _recycled_line(where: str, line: int, source_where: str, source_line: int, similarity: float) -> str:
+    """The `path:line: rule message` line of a recycled passage (``where``: :func:`_where` of the document)."""
+    return f"{where}:{line}: recycled-passage from {source_where}:{source_line} (similarity {similarity:.2f})"
 
 
 def _finding_line(record: dict, result=None) -> str:
@@ -754,8 +815,8 @@ def _finding_line(record: dict, result=None) -> str:
         other = _where(record["of_path"], record.get("of_id"))
         return f"{where}:{record.get('line', 1)}: near-duplicate of {other} (similarity {record['similarity']:.2f})"
     if kind == "recycled":
-        return _recycled_line(record["path"], record.get("id"), record.get("line", 1), record["source_path"],
-                              record.get("source_id"), record.get("source_line", 1), record["similarity"])
+        return _recycled_line(where, record.get("line", 1), _where(record["source_path"], record.get("source_id")),
+                              record.get("source_line", 1), record["similarity"])
     snippet = " ".join(record["text"].split()) or record["text"]  # whitespace edits show their whitespace
     if len(snippet) > 60:
         snippet = snippet[:57] + "..."

@@ -644,3 +644,22 @@ def test_merging_the_chains_of_all_pairs_equals_merging_each_pair():
     for pair in range(500):
         expected += [[pair] + m for m in _merge_overlapping([r[1:] for r in rows if r[0] == pair])]
     assert got == expected and len(got) < len(rows)
+
+
+def test_argsort_runs_in_order_is_the_stable_argsort():
+    """The banding's sort (an unstable sort, then each run of equal keys put back in
+    index order) gives np.argsort(kind="stable"): buckets list documents in order."""
+    from cleaner.dedup.minhash import _argsort_runs_in_order
+
+    rng = np.random.default_rng(7)
+    for n in (0, 1, 2, 3, 50, 5000):
+        for share in (0.0, 0.2, 0.9):
+            keys = rng.integers(-2**63, 2**63 - 1, n, dtype=np.int64)
+            if n and share:  # ties: a share of the keys copied from a few others
+                m = int(n * share) or 1
+                keys[rng.integers(0, n, m)] = keys[rng.integers(0, max(n // 10, 1), m)]
+            order, in_order = _argsort_runs_in_order(keys)
+            assert order.tolist() == np.argsort(keys, kind="stable").tolist()
+            assert in_order.tolist() == keys[order].tolist()
+    keys = np.array([5, -1, 5, 5, -1, 7, 5], dtype=np.int64)
+    assert _argsort_runs_in_order(keys)[0].tolist() == [1, 4, 0, 2, 3, 6, 5]

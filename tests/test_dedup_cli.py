@@ -61,6 +61,32 @@ def test_keep_first_keeps_the_first_in_path_order(tmp_path):
     assert dup["path"].endswith("b.txt") and dup["kept_path"].endswith("a.txt")
 
 
+def test_dedup_frees_the_runs_findings_after_reporting_them(tmp_path, monkeypatch):
+    """The command lets its run's refs and findings go before exiting (cli._let_go),
+    after the log, the summary and the exit code have them."""
+    from cleaner import cli
+
+    runs = []
+    corpus_run = cli._corpus_run
+
+    def keep_run(*args, **kwargs):
+        run, shown = corpus_run(*args, **kwargs)
+        runs.append(run)
+        return run, shown
+
+    monkeypatch.setattr(cli, "_corpus_run", keep_run)
+    src = _copies(tmp_path)
+    (src / "c.txt").write_text(RECYCLER, encoding="utf-8")
+    (src / "d.txt").write_text(OTHER, encoding="utf-8")
+    log = tmp_path / "d.jsonl"
+    result = invoke("dedup", src, "--log", log)
+    assert result.exit_code == 1
+    assert len(records(log, "duplicate")) == 1 and records(log, "recycled")
+    assert "1 near-duplicate(s)" in result.output
+    (run,) = runs
+    assert run.refs == {} and run.duplicates == [] and run.recycled == []
+
+
 def test_drop_duplicates_leaves_copies_out_and_restore_is_byte_identical(tmp_path):
     src = _copies(tmp_path)
     # the same articles as JSONL records too, with a record that stays
@@ -145,7 +171,7 @@ def test_recycled_lines_are_the_encoded_records_and_finding_lines():
     from types import SimpleNamespace
 
     from cleaner import changelog
-    from cleaner.cli import _finding_line, _recycled_line
+    from cleaner.cli import _finding_line, _recycled_line, _where
     from cleaner.dedup.minhash import DuplicateMatch
     from cleaner.dedup.passages import RecycledMatch
     from cleaner.document import Edit
@@ -168,7 +194,7 @@ def test_recycled_lines_are_the_encoded_records_and_finding_lines():
     lines = list(changelog.recycled_lines(run))
     assert [changelog._encode_record(r) for r in records] == [line[0] for line in lines]
     assert [_finding_line(r) for r in records] == [
-        _recycled_line(t.path, t.id, line, s.path, s.id, source_line, sim)
+        _recycled_line(_where(t.path, t.id), line, _where(s.path, s.id), source_line, sim)
         for _, t, s, line, source_line, sim in lines]
     assert [r["type"] for r in changelog.dedup_records(run, recycled=False)] == ["duplicate"]
     assert records[1]["line"] == 3  # the plain-text document's line, read from its text

@@ -153,7 +153,7 @@ def _distinct(values: np.ndarray, ranges: list[tuple[np.ndarray, np.ndarray]], b
     part's columns are sorted and their changes between neighbours counted,
     then (with several parts) the matrix's whole rows: the union and the
     parts from one gather of the values (the second sort, of rows made of
-    sorted runs, costs no more than the first).
+    sorted runs, is a stable one: timsort merges the runs).
     """
     flat = values.view(np.int64)  # any total order will do for counting
     parts = [(np.asarray(starts, dtype=np.int64), np.asarray(length, dtype=np.int64)) for starts, length in ranges]
@@ -191,7 +191,9 @@ def _distinct(values: np.ndarray, ranges: list[tuple[np.ndarray, np.ndarray]], b
             columns.append(part)
         mat = columns[0] if len(columns) == 1 else np.concatenate(columns, axis=1)
         del columns
-        mat.sort(axis=1)
+        # rows made of sorted parts: a stable sort (timsort) finds the runs and merges
+        # them instead of sorting from scratch (the same order: equal values are equal)
+        mat.sort(axis=1, kind="stable" if sort_parts else None)
         union[rows] = _row_changes(mat)
     return union, each
 
