@@ -81,6 +81,21 @@ def test_a_line_every_page_of_the_batch_repeats_counts_against_it():
     assert np.allclose(in_batch[1:], alone[1:], atol=0.05) or (in_batch[1:] > 0.5).all()
 
 
+def test_corpus_counts_give_the_same_features_from_a_dict_or_a_run():
+    from cleaner.line_counts import LineCounts
+    from cleaner.rules.chrome import normalize_line
+
+    page = "\n".join(MENU + ["Budget Passes After Long Debate"] + PARAGRAPHS + FOOTER + MENU[:3]) + "\n"
+    doc = Document(page)
+    lines = [line for line in doc.lines() if not line.blank]
+    counts = {normalize_line(line.text): 1 + (i * 7) % 40 for i, line in enumerate(lines)}
+    as_dict = blocks.features(doc, lines, RuleContext(line_counts=counts, n_docs=50))
+    as_run = blocks.features(doc, lines, RuleContext(line_counts=LineCounts.from_mapping(counts), n_docs=50))
+    assert as_dict.tobytes() == as_run.tobytes()
+    share = blocks.FEATURES.index("corpus_share")
+    assert as_dict[:, share].max() > 0 and as_dict[:, blocks.FEATURES.index("doc_repeats")].max() > 0
+
+
 def test_html_markup_facts_reach_the_classifier():
     page = ("<html><body><div class='menu'><a href='/'>Home</a> <a href='/news'>News</a></div>"
             "<ul><li><a href='/a'>Ten things to do this weekend</a></li><li><a href='/b'>Weather warning for "

@@ -138,3 +138,25 @@ def test_line_counts_memo_gives_the_counts_and_stays_out_of_pickles():
     assert copy._memo == {} and "_memo" not in copy.__getstate__()
     assert [copy.get(norm, 0) for norm in asked] == [5, 2, 0, 0, 5, 2]
     assert LineCounts().get("home | news", 7) == 7
+
+
+def test_line_counts_looked_up_together_match_one_at_a_time():
+    from hypothesis import given, settings, strategies as st
+
+    from cleaner.line_counts import LineCounts
+
+    stored = {"home | news": 5, "sign up": 2, "an article line": 1, "": 3, "é ß 中": 4}
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.one_of(st.sampled_from(sorted(stored) + ["never seen"]), st.text(max_size=8)), max_size=12),
+           st.integers(min_value=1, max_value=6))
+    def check(asked, limit):
+        together = LineCounts.from_mapping(stored)
+        together.MEMO_LIMIT = limit  # forgetting between documents changes nothing
+        single = LineCounts.from_mapping(stored)
+        for _ in range(2):
+            assert together.get_many(asked) == [single.get(norm, 0) for norm in asked]
+            assert len(together._memo) <= max(limit, len(set(asked)))
+        assert LineCounts().get_many(asked) == [0] * len(asked)
+
+    check()

@@ -245,12 +245,34 @@ _CORPUS_AT = BASE_FEATURES.index("corpus_share")
 assert BASE_FEATURES[_CORPUS_AT:_CORPUS_AT + 3] == _CORPUS_FEATURES
 
 
-def _base(text: str, norm: str, ctx: RuleContext, doc_counts: dict[str, int]) -> tuple[float, ...]:
-    text_features = _text_features(text)
-    count = ctx.line_counts.get(norm, 0) if ctx.n_docs >= 3 else 0
-    others = max(count - 1, 0)
-    corpus = (others / max(ctx.n_docs - 1, 1), math.log1p(others), math.log1p(doc_counts[norm] - 1))
-    return text_features[:_CORPUS_AT] + corpus + text_features[_CORPUS_AT:]
+def _corpus_columns(norms: list[str], ctx: RuleContext) -> list[tuple[float, float, float]]:
+    """The corpus features of each line (normalised: ``norms``): its share and
+    log count of the corpus's other articles, and its log count of repeats
+    within this document."""
+    doc_counts: dict[str, int] = {}
+    for norm in norms:
+        doc_counts[norm] = doc_counts.get(norm, 0) + 1
+    if ctx.n_docs < 3:
+        counts = [0] * len(norms)
+    elif hasattr(ctx.line_counts, "get_many"):  # a run's LineCounts: looked up all at once
+        counts = ctx.line_counts.get_many(norms)
+    else:
+        counts = [ctx.line_counts.get(norm, 0) for norm in norms]
+    share_of = max(ctx.n_docs - 1, 1)
+    columns = []
+    for norm, count in zip(norms, counts):
+        others = max(count - 1, 0)
+        columns.append((others / share_of, math.log1p(others), math.log1p(doc_counts[norm] - 1)))
+    return columns
+
+
+def _base_matrix(lines: list[Line], norms: list[str], ctx: RuleContext) -> np.ndarray:
+    """The base features of ``lines``, one row each (text features with the
+    corpus features in their place among them)."""
+    rows = [text_features[:_CORPUS_AT] + corpus + text_features[_CORPUS_AT:]
+            for text_features, corpus in zip(map(_text_features, [line.text for line in lines]),
+                                             _corpus_columns(norms, ctx))]
+    return np.array(rows, dtype=float).reshape(len(lines), len(BASE_FEATURES))
 
 
 def _html_facts(doc: Document, lines: list[Line]) -> np.ndarray | None:
@@ -300,11 +322,7 @@ def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
     from .chrome import normalize_line
 
     norms = [normalize_line(line.text) for line in lines]
-    doc_counts: dict[str, int] = {}
-    for norm in norms:
-        doc_counts[norm] = doc_counts.get(norm, 0) + 1
-    base = np.array([_base(line.text, norm, ctx, doc_counts) for line, norm in zip(lines, norms)], dtype=float)
-    base = base.reshape(len(lines), len(BASE_FEATURES))
+    base = _base_matrix(lines, norms, ctx)
     n = len(lines)
     col = {name: base[:, i] for i, name in enumerate(BASE_FEATURES)}
     words = np.expm1(col["log_words"])
