@@ -292,3 +292,33 @@ def test_link_like_tries_the_email_shape_only_with_an_at_sign():
              "Email: news@paper.de", "", "user@host.x yes", "Ünïcode@Dömain.ÖRG"]
     for text in lines:
         assert blocks._link_like(text) == bool(one_pattern.search(text)), text
+
+
+def test_sparing_inside_the_article_looks_for_its_first_and_last_paragraph_only():
+    """The paragraphs between the first and the last kept one are not asked
+    about: the same lines stay as when every kept line is judged."""
+    from hypothesis import given, settings, strategies as st
+
+    from cleaner.rules.headers import is_body
+
+    texts = MENU + ["Budget Passes After Long Debate"] + PARAGRAPHS + FOOTER + PARAGRAPHS[:1] + MENU[:2]
+    lines = [line for line in Document("\n".join(texts) + "\n").lines()]
+
+    def every_body_line(proba, keep):  # the rule as written first: every kept line judged
+        body = [i for i in np.flatnonzero(keep) if is_body(lines[i].text)]
+        if len(body) < 2:
+            return keep
+        keep = keep.copy()
+        for i, j in blocks._dropped_runs(keep, body[0] + 1, body[-1]):
+            if j - i < blocks.INSIDE_RUN:
+                keep[i:j] = proba[i:j] >= blocks.INSIDE_THRESHOLD
+        return keep
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.floats(0, 1), min_size=len(lines), max_size=len(lines)),
+           st.lists(st.booleans(), min_size=len(lines), max_size=len(lines)))
+    def check(proba, keep):
+        proba, keep = np.array(proba), np.array(keep)
+        assert (blocks._spare_inside_article(lines, proba, keep) == every_body_line(proba, keep)).all()
+
+    check()

@@ -543,11 +543,16 @@ def _spare_inside_article(lines: list[Line], proba: np.ndarray, keep: np.ndarray
     like chrome out of context."""
     from .headers import is_body
 
-    body = [i for i in np.flatnonzero(keep) if is_body(lines[i].text)]
-    if len(body) < 2:
+    # Only the first and the last paragraph matter: looked for from each end.
+    kept = np.flatnonzero(keep).tolist()
+    first = next((i for i in kept if is_body(lines[i].text)), None)
+    if first is None:
+        return keep
+    last = next(i for i in reversed(kept) if is_body(lines[i].text))
+    if last == first:
         return keep
     keep = keep.copy()
-    for i, j in _dropped_runs(keep, body[0] + 1, body[-1]):
+    for i, j in _dropped_runs(keep, first + 1, last):
         if j - i < INSIDE_RUN:
             keep[i:j] = proba[i:j] >= INSIDE_THRESHOLD
     return keep
