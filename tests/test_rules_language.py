@@ -201,3 +201,16 @@ def test_direct_model_calls_answer_as_the_detector_does():
         got = language._predict_top.__wrapped__(line)
         assert [lang for lang, _ in got] == [lang for lang, _ in expected], line
         assert all(abs(a - b) < 1e-6 for (_, a), (_, b) in zip(got, expected)), line
+
+
+def test_cached_script_profiles_stay_as_computed_after_the_verdicts_read_them():
+    """script_profile is cached and its Counter shared: the verdicts only read it."""
+    from cleaner.rules.language import _short_candidate, judgeable, script_profile
+
+    lines = ["Москва и Петербург — два города", "東京は日本の首都です。", "Ein kurzer Satz auf Deutsch.",
+             "déjà vu all over again", "Hello, world 42!", "¿Dónde está la biblioteca?", ""]
+    for host_script in ("LATIN", "CYRILLIC", "CJK", None):
+        for text in lines:
+            judgeable(text, host_script)
+            _short_candidate(text, host_script)
+            assert script_profile(text) == script_profile.__wrapped__(text)

@@ -112,6 +112,8 @@ def _predict_top(text: str) -> tuple[tuple[str, float], ...]:
     return tuple(sorted(results, key=lambda r: r[1], reverse=True))
 
 
+# Cached: every verdict compares each of the model's ten guesses with the host.
+@lru_cache(maxsize=4096)
 def normalize_lang(code: str | None) -> str | None:
     """'en-US' / 'EN' / 'pt_BR' -> 'en' / 'en' / 'pt'."""
     if not code:
@@ -152,8 +154,12 @@ def _script(ch: str) -> str:
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
+# Cached: a short line is asked about up to four times (judgeable, the
+# no-space share twice, its main script). Callers only read the Counter.
+@lru_cache(maxsize=1 << 16)
 def script_profile(text: str) -> Counter:
-    """Letters per script, in the order each script first occurs (after LATIN)."""
+    """Letters per script, in the order each script first occurs (after LATIN).
+    Shared between callers: do not change it."""
     profile: Counter = Counter()
     # ASCII letters are Latin. Counted on the UTF-8 bytes, where an ASCII
     # letter's byte never occurs inside another character's encoding.
@@ -317,10 +323,11 @@ def _short_candidate(text: str, host_script: str | None) -> bool:
     s = text.strip()
     if not s or _MARKUP.match(s) or s[0] in _QUOTES:
         return False
-    if letter_count(s) < SHORT_MIN_LETTERS and _no_space_script_share(s) <= 0.5:
+    letters, no_space_share = letter_count(s), _no_space_script_share(s)
+    if letters < SHORT_MIN_LETTERS and no_space_share <= 0.5:
         return False
-    if _no_space_script_share(s) > 0.5:
-        return letter_count(s) >= SHORT_MIN_NO_SPACE and bool(_SENTENCE_END.search(s))
+    if no_space_share > 0.5:
+        return letters >= SHORT_MIN_NO_SPACE and bool(_SENTENCE_END.search(s))
     toks = words(s)
     if len(toks) < SHORT_MIN_WORDS:
         return False
