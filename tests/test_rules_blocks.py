@@ -322,3 +322,42 @@ def test_sparing_inside_the_article_looks_for_its_first_and_last_paragraph_only(
         assert (blocks._spare_inside_article(lines, proba, keep) == every_body_line(proba, keep)).all()
 
     check()
+
+
+def test_distances_to_prose_match_walking_the_lines():
+    from hypothesis import given, settings, strategies as st
+
+    def walked(prose):  # the first version: a loop each way
+        n = len(prose)
+        up, down = np.full(n, 30.0), np.full(n, 30.0)
+        last = -1
+        for i in range(n):
+            up[i] = min(i - last, 30) if last >= 0 else 30.0
+            if prose[i]:
+                last = i
+        last = -1
+        for i in range(n - 1, -1, -1):
+            down[i] = min(last - i, 30) if last >= 0 else 30.0
+            if prose[i]:
+                last = i
+        return up, down
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from([0.0, 1.0]), min_size=1, max_size=80))
+    def check(prose):
+        prose = np.array(prose)
+        for got, want in zip(blocks._prose_distances(prose), walked(prose)):
+            assert got.tobytes() == want.tobytes()
+
+    check()
+
+
+def test_link_like_needs_a_dot_unless_a_scheme_or_an_at_sign():
+    for text in ["Visit WWW.EXAMPLE.COM today", "see example.org", "page.HTML", "no link here",
+                 "mail me at jo@example.com", "http://x", "Dotless www com"]:
+        low = text.lower()
+        expected = bool(blocks._LINK_LIKE.search(text)) or ("@" in text and bool(blocks._EMAIL_LIKE.search(text)))
+        if "://" not in text and "@" not in text and not any(h in low for h in blocks._LINK_HINTS):
+            expected = False
+        assert blocks._link_like(text) == expected
+    assert all("." in hint for hint in blocks._LINK_HINTS)

@@ -164,6 +164,8 @@ _LINK_HINTS = ("www.", ".com", ".org", ".net", ".htm")
 
 def _link_like(text: str) -> bool:
     if "://" not in text and "@" not in text:
+        if "." not in text:  # every hint holds a "." (lower-casing makes none)
+            return False
         low = text.lower()
         if not any(hint in low for hint in _LINK_HINTS):
             return False
@@ -269,10 +271,10 @@ def _corpus_columns(norms: list[str], ctx: RuleContext) -> list[tuple[float, flo
 def _base_matrix(lines: list[Line], norms: list[str], ctx: RuleContext) -> np.ndarray:
     """The base features of ``lines``, one row each (text features with the
     corpus features in their place among them)."""
-    rows = [text_features[:_CORPUS_AT] + corpus + text_features[_CORPUS_AT:]
-            for text_features, corpus in zip(map(_text_features, [line.text for line in lines]),
-                                             _corpus_columns(norms, ctx))]
-    return np.array(rows, dtype=float).reshape(len(lines), len(BASE_FEATURES))
+    text = np.array(list(map(_text_features, [line.text for line in lines])), dtype=float)
+    text = text.reshape(len(lines), len(_TEXT_FEATURES))
+    corpus = np.array(_corpus_columns(norms, ctx), dtype=float).reshape(len(lines), len(_CORPUS_FEATURES))
+    return np.concatenate([text[:, :_CORPUS_AT], corpus, text[:, _CORPUS_AT:]], axis=1)
 
 
 def _html_facts(doc: Document, lines: list[Line]) -> np.ndarray | None:
@@ -315,6 +317,21 @@ def _window_mean(column: np.ndarray, radius: int) -> np.ndarray:
 
 
 MAIN_GAP = 3  # non-prose lines a block of the article's prose may span
+PROSE_REACH = 30.0  # distances to prose are capped here
+
+
+def _prose_distances(prose: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each line, how many lines up and down the nearest other prose line
+    is (``prose``: 1.0 for a prose line), capped at ``PROSE_REACH``."""
+    idx = np.arange(len(prose), dtype=float)
+    is_prose = prose > 0
+    at_or_above = np.maximum.accumulate(np.where(is_prose, idx, -1.0))
+    above = np.concatenate([[-1.0], at_or_above[:-1]])
+    up = np.where(above >= 0, np.minimum(idx - above, PROSE_REACH), PROSE_REACH)
+    at_or_below = np.minimum.accumulate(np.where(is_prose, idx, np.inf)[::-1])[::-1]
+    below = np.concatenate([at_or_below[1:], [np.inf]])
+    down = np.where(below < np.inf, np.minimum(below - idx, PROSE_REACH), PROSE_REACH)
+    return up, down
 
 
 def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
@@ -341,19 +358,7 @@ def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
     prose_before = np.cumsum(prose) - prose
     ctx_cols.append(prose_before / max(prose_total, 1.0))
     ctx_cols.append((prose_total - prose_before - prose) / max(prose_total, 1.0))
-    # distance in lines to the nearest prose line above / below (capped)
-    up = np.full(n, 30.0)
-    down = np.full(n, 30.0)
-    last = -1000
-    for i in range(n):
-        up[i] = min(i - last, 30) if last >= 0 else 30.0
-        if prose[i]:
-            last = i
-    last = -1
-    for i in range(n - 1, -1, -1):
-        down[i] = min(last - i, 30) if last >= 0 else 30.0
-        if prose[i]:
-            last = i
+    up, down = _prose_distances(prose)
     ctx_cols.append(np.log1p(up))
     ctx_cols.append(np.log1p(down))
     ctx_cols.append(_window_mean(col["log_words"], 3))
