@@ -225,3 +225,14 @@ def test_a_page_the_parser_gives_up_on_is_a_read_error_naming_it(tmp_path, monke
     page.write_text("<p>text</p>", encoding="utf-8")
     with pytest.raises(ReadError, match="unreadable HTML"):
         read_source(page, page.name)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["class", "id", "role", "itemprop", "href", "ID", "data-x"]),
+                          st.one_of(st.none(), st.text(alphabet="aB -_İẞ", max_size=6))), max_size=6))
+def test_element_names_join_the_naming_attributes_in_tag_order(attrs):
+    from cleaner.io import html as reader
+
+    chrome = " ".join(v for k, v in attrs if k in ("class", "id", "role") and v).lower()
+    content = " ".join(v for k, v in attrs if k in ("class", "id", "itemprop") and v).lower()
+    assert reader._element_names(attrs) == (chrome, content)

@@ -71,6 +71,9 @@ def declared_encoding(data: bytes) -> str | None:
     return EncodingDetector.find_declared_encoding(data[:65536], is_html=True)
 
 
+# Attributes whose values name an element: class, id and role tell furniture
+# (chrome names), class, id and itemprop the article (content names).
+_NAMING_ATTRS = frozenset(("class", "id", "role", "itemprop"))
 # The markup state outside any element: (block tag, in link, in article/main, content class).
 _PAGE_STATE = ("div", 0, 0, 0)
 
@@ -112,11 +115,7 @@ class _Tokens(HTMLParser):
             self.skip_counts[tag] = self.skip_counts.get(tag, 0) + 1
         if len(self.open) >= MAX_DEPTH:
             return
-        if attrs:
-            chrome_names = " ".join(v for k, v in attrs if k in ("class", "id", "role") and v).lower()
-            content_names = " ".join(v for k, v in attrs if k in ("class", "id", "itemprop") and v).lower()
-        else:
-            chrome_names = content_names = ""
+        chrome_names, content_names = _element_names(attrs) if attrs else ("", "")
         furniture, masthead, names_article = _tag_facts(tag, chrome_names, content_names)
         block, in_link, in_article, in_content_class = self.state
         reason = furniture or (None if in_article else masthead)
@@ -239,6 +238,21 @@ def _offsets_agree() -> bool:
         return pieces[0] == pieces[1]
     except Exception:  # noqa: BLE001 - any failure means: keep getpos()
         return False
+
+
+def _element_names(attrs: list[tuple[str, str | None]]) -> tuple[str, str]:
+    """(the class, id and role values, the class, id and itemprop values), each
+    joined by spaces in the tag's order and lower-cased: what ``_tag_facts``
+    is asked with. One pass; most tags name none of these (<a href>, <img src>)."""
+    chrome_parts, content_parts = [], []
+    for name, value in attrs:
+        if value and name in _NAMING_ATTRS:
+            if name != "itemprop":
+                chrome_parts.append(value)
+            if name != "role":
+                content_parts.append(value)
+    return (" ".join(chrome_parts).lower() if chrome_parts else "",
+            " ".join(content_parts).lower() if content_parts else "")
 
 
 @functools.lru_cache(maxsize=8192)
