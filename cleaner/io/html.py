@@ -40,6 +40,7 @@ _CHROME_WORDS = {
     "promo": "promotion", "comments": "comments", "pagination": "pagination", "tags": "tag list",
     "caption": "image caption", "wp-caption-text": "image caption",
 }
+_CHROME_WORD_SET = frozenset(_CHROME_WORDS)
 # In a class name, the words after one of these describe the layout around the
 # element, not the element: "content-with-sidebar", "page-has-comments".
 _LAYOUT_MODIFIERS = {"with", "has", "without", "no"}
@@ -280,9 +281,10 @@ def _chrome_reason(tag: str, names: str) -> tuple[str | None, str | None]:
         parts = _CLASS_WORDS.findall(token)
         cut = next((i for i, part in enumerate(parts) if part in _LAYOUT_MODIFIERS), len(parts))
         words.update(parts[:cut])  # "content-with-sidebar": a layout with a sidebar, not one
-    for word in sorted(words):
-        if word in _CHROME_WORDS:
-            return f"<{tag} {word}>: {_CHROME_WORDS[word]}", None
+    chrome_words = words & _CHROME_WORD_SET
+    if chrome_words:
+        word = min(chrome_words)  # the first in sorted order, as a scan of sorted(words) finds it
+        return f"<{tag} {word}>: {_CHROME_WORDS[word]}", None
     if tag == "header" or words & _PAGE_HEADER_WORDS:
         return None, f"<{tag}>: page header"
     return None, None
@@ -399,7 +401,10 @@ def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
     lines: list[LineFacts] = []
     current: list | None = None  # [start, end, tag, chars, link, chrome, article, content, line number]
     for start, end, chars, active, (tag, in_link, in_article, content), line_no, words in placed:
-        inner = [c for c in active if c not in wrappers] if active else None
+        if not active or not wrappers:
+            inner = active  # (most pages: no container wraps much of the page)
+        else:
+            inner = [c for c in active if c not in wrappers]
         if inner:
             reason = reasons[inner[-1]]
             if words is None:
