@@ -61,6 +61,22 @@ def test_corpus_recurring_lines():
     assert removed(text, RuleContext(line_counts=counts, n_docs=40)) == {}
 
 
+def test_corpus_recurring_lines_from_a_runs_line_counts_as_from_a_dict():
+    from cleaner.line_counts import LineCounts
+
+    lines = ["Iran News in Brief", "Sign up", "- Home", "The minister said it plainly.", "12", "Weather"]
+    text = "\n".join(lines[:3] + [BODY] + lines[3:]) + "\n"
+    counts = {normalize_line(line): 3 + 2 * i for i, line in enumerate(lines)}
+    for n_docs in (2, 8, 10, 40):
+        as_dict = detect(Document(text), RuleContext(line_counts=counts, n_docs=n_docs))
+        as_run = detect(Document(text), RuleContext(line_counts=LineCounts.from_mapping(counts), n_docs=n_docs))
+        assert as_dict == as_run
+    assert not any("repeated" in e.reason for e in as_run)  # 40 documents: none is in half of them
+    found = {text[e.start:e.end].strip() for e in detect(Document(text), RuleContext(line_counts=counts, n_docs=10))
+             if "repeated" in e.reason}
+    assert found == {"Weather"}  # too rare, a list item, a sentence and a number stay
+
+
 def test_samples_chrome():
     s0 = (next(SAMPLES.glob("000_*.txt"))).read_text(encoding="utf-8")
     got = removed(s0)
