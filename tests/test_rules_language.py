@@ -214,3 +214,17 @@ def test_cached_script_profiles_stay_as_computed_after_the_verdicts_read_them():
             judgeable(text, host_script)
             _short_candidate(text, host_script)
             assert script_profile(text) == script_profile.__wrapped__(text)
+
+
+def test_a_whole_documents_script_profile_is_not_kept_in_the_line_cache():
+    """The line cache holds lines; a corpus of documents would fill it with whole texts."""
+    from cleaner.document import Document
+    from cleaner.rules import RuleContext
+    from cleaner.rules.language import detect, script_profile
+
+    text = "The council met on Tuesday and agreed a budget for the coming year.\nDer Rat tagte am Dienstag.\n"
+    script_profile.cache_clear()
+    detect(Document(text), RuleContext(lang="en", lang_given=True))
+    misses = script_profile.cache_info().misses
+    script_profile(text)
+    assert script_profile.cache_info().misses == misses + 1

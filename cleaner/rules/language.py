@@ -154,12 +154,8 @@ def _script(ch: str) -> str:
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-# Cached: a short line is asked about up to four times (judgeable, the
-# no-space share twice, its main script). Callers only read the Counter.
-@lru_cache(maxsize=1 << 16)
-def script_profile(text: str) -> Counter:
-    """Letters per script, in the order each script first occurs (after LATIN).
-    Shared between callers: do not change it."""
+def letters_by_script(text: str) -> Counter:
+    """Letters per script, in the order each script first occurs (after LATIN)."""
     profile: Counter = Counter()
     # ASCII letters are Latin. Counted on the UTF-8 bytes, where an ASCII
     # letter's byte never occurs inside another character's encoding.
@@ -173,6 +169,12 @@ def script_profile(text: str) -> Counter:
             if ch.isalpha():
                 profile[_script(ch)] += n
     return profile
+
+
+# The same for a line, cached: a short line is asked about up to four times
+# (judgeable, the no-space share twice, its main script). Callers only read
+# the Counter. (A whole document's profile is not cached: see detect.)
+script_profile = lru_cache(maxsize=1 << 16)(letters_by_script)
 
 
 _NO_SPACE_SCRIPTS = {"CJK", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN"}
@@ -274,7 +276,10 @@ def judgeable(text: str, host_script: str | None = None) -> bool:
 
 
 def _main_script(text: str) -> str | None:
-    profile = script_profile(text)
+    return _top_script(script_profile(text))
+
+
+def _top_script(profile: Counter) -> str | None:
     return profile.most_common(1)[0][0] if profile else None
 
 
@@ -412,7 +417,7 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     host = normalize_lang(ctx.lang) if ctx.lang else document_language(doc.text)
     if host is None:
         return []
-    host_script = _main_script(doc.text)
+    host_script = _top_script(letters_by_script(doc.text))  # not cached: a cache would hold whole documents
     edits: list[Edit] = []
     for line in doc.lines():
         if line.blank:
