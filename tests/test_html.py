@@ -225,3 +225,45 @@ def test_a_page_the_parser_gives_up_on_is_a_read_error_naming_it(tmp_path, monke
     page.write_text("<p>text</p>", encoding="utf-8")
     with pytest.raises(ReadError, match="unreadable HTML"):
         read_source(page, page.name)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["class", "id", "role", "itemprop", "href", "ID", "data-x"]),
+                          st.one_of(st.none(), st.text(alphabet="aB -_İẞ", max_size=6))), max_size=6))
+def test_element_names_join_the_naming_attributes_in_tag_order(attrs):
+    from cleaner.io import html as reader
+
+    chrome = " ".join(v for k, v in attrs if k in ("class", "id", "role") and v).lower()
+    content = " ".join(v for k, v in attrs if k in ("class", "id", "itemprop") and v).lower()
+    assert reader._element_names(attrs) == (chrome, content)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(["div", "nav", "header", "section", "ul"]),
+       st.lists(st.sampled_from(["menu", "nav", "share", "with", "sidebar", "content", "footer", "x1", "has",
+                                 "ads", "cookie", "masthead", "top-bar", "-", "_", "related"]), max_size=6),
+       st.sampled_from([" ", "-", "_", "--"]))
+def test_chrome_reason_names_the_alphabetically_first_furniture_word(tag, words, joiner):
+    """The furniture word reported is the first of the element's words in sorted order."""
+    import re
+
+    from cleaner.io import html as reader
+
+    names = joiner.join(words)
+    found = set(names.split())
+    for token in names.split():
+        parts = re.findall(r"[a-z0-9]+", token)
+        cut = next((i for i, part in enumerate(parts) if part in reader._LAYOUT_MODIFIERS), len(parts))
+        found.update(parts[:cut])
+    expected = (None, None)
+    if tag in reader._CHROME_TAGS:
+        expected = (f"<{tag}>: {reader._CHROME_TAGS[tag]}", None)
+    else:
+        for word in sorted(found):
+            if word in reader._CHROME_WORDS:
+                expected = (f"<{tag} {word}>: {reader._CHROME_WORDS[word]}", None)
+                break
+        else:
+            if tag == "header" or found & reader._PAGE_HEADER_WORDS:
+                expected = (None, f"<{tag}>: page header")
+    assert reader._chrome_reason(tag, names) == expected

@@ -81,6 +81,21 @@ def test_a_line_every_page_of_the_batch_repeats_counts_against_it():
     assert np.allclose(in_batch[1:], alone[1:], atol=0.05) or (in_batch[1:] > 0.5).all()
 
 
+def test_corpus_counts_give_the_same_features_from_a_dict_or_a_run():
+    from cleaner.line_counts import LineCounts
+    from cleaner.rules.chrome import normalize_line
+
+    page = "\n".join(MENU + ["Budget Passes After Long Debate"] + PARAGRAPHS + FOOTER + MENU[:3]) + "\n"
+    doc = Document(page)
+    lines = [line for line in doc.lines() if not line.blank]
+    counts = {normalize_line(line.text): 1 + (i * 7) % 40 for i, line in enumerate(lines)}
+    as_dict = blocks.features(doc, lines, RuleContext(line_counts=counts, n_docs=50))
+    as_run = blocks.features(doc, lines, RuleContext(line_counts=LineCounts.from_mapping(counts), n_docs=50))
+    assert as_dict.tobytes() == as_run.tobytes()
+    share = blocks.FEATURES.index("corpus_share")
+    assert as_dict[:, share].max() > 0 and as_dict[:, blocks.FEATURES.index("doc_repeats")].max() > 0
+
+
 def test_html_markup_facts_reach_the_classifier():
     page = ("<html><body><div class='menu'><a href='/'>Home</a> <a href='/news'>News</a></div>"
             "<ul><li><a href='/a'>Ten things to do this weekend</a></li><li><a href='/b'>Weather warning for "
@@ -277,3 +292,72 @@ def test_link_like_tries_the_email_shape_only_with_an_at_sign():
              "Email: news@paper.de", "", "user@host.x yes", "Ünïcode@Dömain.ÖRG"]
     for text in lines:
         assert blocks._link_like(text) == bool(one_pattern.search(text)), text
+
+
+def test_sparing_inside_the_article_looks_for_its_first_and_last_paragraph_only():
+    """The paragraphs between the first and the last kept one are not asked
+    about: the same lines stay as when every kept line is judged."""
+    from hypothesis import given, settings, strategies as st
+
+    from cleaner.rules.headers import is_body
+
+    texts = MENU + ["Budget Passes After Long Debate"] + PARAGRAPHS + FOOTER + PARAGRAPHS[:1] + MENU[:2]
+    lines = [line for line in Document("\n".join(texts) + "\n").lines()]
+
+    def every_body_line(proba, keep):  # the rule as written first: every kept line judged
+        body = [i for i in np.flatnonzero(keep) if is_body(lines[i].text)]
+        if len(body) < 2:
+            return keep
+        keep = keep.copy()
+        for i, j in blocks._dropped_runs(keep, body[0] + 1, body[-1]):
+            if j - i < blocks.INSIDE_RUN:
+                keep[i:j] = proba[i:j] >= blocks.INSIDE_THRESHOLD
+        return keep
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.floats(0, 1), min_size=len(lines), max_size=len(lines)),
+           st.lists(st.booleans(), min_size=len(lines), max_size=len(lines)))
+    def check(proba, keep):
+        proba, keep = np.array(proba), np.array(keep)
+        assert (blocks._spare_inside_article(lines, proba, keep) == every_body_line(proba, keep)).all()
+
+    check()
+
+
+def test_distances_to_prose_match_walking_the_lines():
+    from hypothesis import given, settings, strategies as st
+
+    def walked(prose):  # the first version: a loop each way
+        n = len(prose)
+        up, down = np.full(n, 30.0), np.full(n, 30.0)
+        last = -1
+        for i in range(n):
+            up[i] = min(i - last, 30) if last >= 0 else 30.0
+            if prose[i]:
+                last = i
+        last = -1
+        for i in range(n - 1, -1, -1):
+            down[i] = min(last - i, 30) if last >= 0 else 30.0
+            if prose[i]:
+                last = i
+        return up, down
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from([0.0, 1.0]), min_size=1, max_size=80))
+    def check(prose):
+        prose = np.array(prose)
+        for got, want in zip(blocks._prose_distances(prose), walked(prose)):
+            assert got.tobytes() == want.tobytes()
+
+    check()
+
+
+def test_link_like_needs_a_dot_unless_a_scheme_or_an_at_sign():
+    for text in ["Visit WWW.EXAMPLE.COM today", "see example.org", "page.HTML", "no link here",
+                 "mail me at jo@example.com", "http://x", "Dotless www com"]:
+        low = text.lower()
+        expected = bool(blocks._LINK_LIKE.search(text)) or ("@" in text and bool(blocks._EMAIL_LIKE.search(text)))
+        if "://" not in text and "@" not in text and not any(h in low for h in blocks._LINK_HINTS):
+            expected = False
+        assert blocks._link_like(text) == expected
+    assert all("." in hint for hint in blocks._LINK_HINTS)

@@ -61,6 +61,22 @@ def test_corpus_recurring_lines():
     assert removed(text, RuleContext(line_counts=counts, n_docs=40)) == {}
 
 
+def test_corpus_recurring_lines_from_a_runs_line_counts_as_from_a_dict():
+    from cleaner.line_counts import LineCounts
+
+    lines = ["Iran News in Brief", "Sign up", "- Home", "The minister said it plainly.", "12", "Weather"]
+    text = "\n".join(lines[:3] + [BODY] + lines[3:]) + "\n"
+    counts = {normalize_line(line): 3 + 2 * i for i, line in enumerate(lines)}
+    for n_docs in (2, 8, 10, 40):
+        as_dict = detect(Document(text), RuleContext(line_counts=counts, n_docs=n_docs))
+        as_run = detect(Document(text), RuleContext(line_counts=LineCounts.from_mapping(counts), n_docs=n_docs))
+        assert as_dict == as_run
+    assert not any("repeated" in e.reason for e in as_run)  # 40 documents: none is in half of them
+    found = {text[e.start:e.end].strip() for e in detect(Document(text), RuleContext(line_counts=counts, n_docs=10))
+             if "repeated" in e.reason}
+    assert found == {"Weather"}  # too rare, a list item, a sentence and a number stay
+
+
 def test_samples_chrome():
     s0 = (next(SAMPLES.glob("000_*.txt"))).read_text(encoding="utf-8")
     got = removed(s0)
@@ -138,3 +154,25 @@ def test_line_counts_memo_gives_the_counts_and_stays_out_of_pickles():
     assert copy._memo == {} and "_memo" not in copy.__getstate__()
     assert [copy.get(norm, 0) for norm in asked] == [5, 2, 0, 0, 5, 2]
     assert LineCounts().get("home | news", 7) == 7
+
+
+def test_line_counts_looked_up_together_match_one_at_a_time():
+    from hypothesis import given, settings, strategies as st
+
+    from cleaner.line_counts import LineCounts
+
+    stored = {"home | news": 5, "sign up": 2, "an article line": 1, "": 3, "é ß 中": 4}
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.one_of(st.sampled_from(sorted(stored) + ["never seen"]), st.text(max_size=8)), max_size=12),
+           st.integers(min_value=1, max_value=6))
+    def check(asked, limit):
+        together = LineCounts.from_mapping(stored)
+        together.MEMO_LIMIT = limit  # forgetting between documents changes nothing
+        single = LineCounts.from_mapping(stored)
+        for _ in range(2):
+            assert together.get_many(asked) == [single.get(norm, 0) for norm in asked]
+            assert len(together._memo) <= max(limit, len(set(asked)))
+        assert LineCounts().get_many(asked) == [0] * len(asked)
+
+    check()

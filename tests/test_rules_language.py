@@ -201,3 +201,30 @@ def test_direct_model_calls_answer_as_the_detector_does():
         got = language._predict_top.__wrapped__(line)
         assert [lang for lang, _ in got] == [lang for lang, _ in expected], line
         assert all(abs(a - b) < 1e-6 for (_, a), (_, b) in zip(got, expected)), line
+
+
+def test_cached_script_profiles_stay_as_computed_after_the_verdicts_read_them():
+    """script_profile is cached and its Counter shared: the verdicts only read it."""
+    from cleaner.rules.language import _short_candidate, judgeable, script_profile
+
+    lines = ["Москва и Петербург — два города", "東京は日本の首都です。", "Ein kurzer Satz auf Deutsch.",
+             "déjà vu all over again", "Hello, world 42!", "¿Dónde está la biblioteca?", ""]
+    for host_script in ("LATIN", "CYRILLIC", "CJK", None):
+        for text in lines:
+            judgeable(text, host_script)
+            _short_candidate(text, host_script)
+            assert script_profile(text) == script_profile.__wrapped__(text)
+
+
+def test_a_whole_documents_script_profile_is_not_kept_in_the_line_cache():
+    """The line cache holds lines; a corpus of documents would fill it with whole texts."""
+    from cleaner.document import Document
+    from cleaner.rules import RuleContext
+    from cleaner.rules.language import detect, script_profile
+
+    text = "The council met on Tuesday and agreed a budget for the coming year.\nDer Rat tagte am Dienstag.\n"
+    script_profile.cache_clear()
+    detect(Document(text), RuleContext(lang="en", lang_given=True))
+    misses = script_profile.cache_info().misses
+    script_profile(text)
+    assert script_profile.cache_info().misses == misses + 1

@@ -221,3 +221,39 @@ def test_guarded_patterns_find_what_their_pattern_finds():
                 matched += found
                 assert bool(rx.search(text)) == found, (rx.pattern, text)
     assert matched > 20
+
+
+def test_content_stems_and_topic_counts_match_a_plain_loop():
+    """The stems set built in one comprehension and the counts in one Counter
+    are what a word-by-word loop gives (lower-casing may change a word's length)."""
+    from collections import Counter
+
+    from hypothesis import given, settings, strategies as st
+
+    from cleaner.rules.lexicon import TopicModel, _topic_stopwords, content_stems, words
+
+    def stems_by_loop(text, lang):
+        out = set()
+        for w in words(text):
+            low = w.lower()
+            if len(low) >= 3 and low not in _topic_stopwords(lang):
+                out.add(low[:5])
+        return frozenset(out)
+
+    alphabet = st.sampled_from(list("abcdeİıſKß ÉéAB'’-.,") + ["the ", "und ", "Council ", "ﬁnal "])
+    line = st.lists(alphabet, max_size=30).map("".join)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(line, max_size=8), st.sampled_from([None, "en", "de", "fr"]), st.data())
+    def check(lines, lang, data):
+        for text in lines:
+            assert content_stems.__wrapped__(text, lang) == stems_by_loop(text, lang)
+        exclude = data.draw(st.sets(st.integers(0, max(len(lines) - 1, 0))))
+        topic = TopicModel(lines, lang, exclude=exclude)
+        expected = Counter()
+        for i, text in enumerate(lines):
+            if i not in exclude:
+                expected.update(stems_by_loop(text, lang))
+        assert topic.counts == expected
+
+    check()

@@ -80,3 +80,18 @@ def test_a_tie_between_furniture_reasons_is_broken_the_same_way_in_every_process
                               env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout.strip()
                for seed in range(8)}
     assert reasons == {"page furniture (navigation)"}
+
+
+def test_a_line_in_two_kinds_of_furniture_is_named_by_the_one_holding_more_words():
+    from cleaner.document import Document
+    from cleaner.io.html import ChromeSpans
+    from cleaner.rules import RuleContext
+    from cleaner.rules.structure import detect
+
+    text = "Home News Share\nShare Tweet Home\nHome\n"
+    spans = ChromeSpans([(0, 4, "<nav>: navigation"), (5, 9, "<nav>: navigation"), (10, 15, "<div share>: share buttons"),
+                         (16, 21, "<div share>: share buttons"), (22, 27, "<div share>: share buttons"),
+                         (28, 32, "<nav>: navigation"), (33, 37, "<nav>: navigation")])
+    reasons = [e.reason for e in detect(Document(text, format="html", meta={"chrome_spans": spans}), RuleContext())]
+    assert reasons == ["page furniture (<nav>: navigation)", "page furniture (<div share>: share buttons)",
+                       "page furniture (<nav>: navigation)"]

@@ -40,6 +40,7 @@ _CHROME_WORDS = {
     "promo": "promotion", "comments": "comments", "pagination": "pagination", "tags": "tag list",
     "caption": "image caption", "wp-caption-text": "image caption",
 }
+_CHROME_WORD_SET = frozenset(_CHROME_WORDS)
 # In a class name, the words after one of these describe the layout around the
 # element, not the element: "content-with-sidebar", "page-has-comments".
 _LAYOUT_MODIFIERS = {"with", "has", "without", "no"}
@@ -71,6 +72,9 @@ def declared_encoding(data: bytes) -> str | None:
     return EncodingDetector.find_declared_encoding(data[:65536], is_html=True)
 
 
+# Attributes whose values name an element: class, id and role tell furniture
+# (chrome names), class, id and itemprop the article (content names).
+_NAMING_ATTRS = frozenset(("class", "id", "role", "itemprop"))
 # The markup state outside any element: (block tag, in link, in article/main, content class).
 _PAGE_STATE = ("div", 0, 0, 0)
 
@@ -112,11 +116,7 @@ class _Tokens(HTMLParser):
             self.skip_counts[tag] = self.skip_counts.get(tag, 0) + 1
         if len(self.open) >= MAX_DEPTH:
             return
-        if attrs:
-            chrome_names = " ".join(v for k, v in attrs if k in ("class", "id", "role") and v).lower()
-            content_names = " ".join(v for k, v in attrs if k in ("class", "id", "itemprop") and v).lower()
-        else:
-            chrome_names = content_names = ""
+        chrome_names, content_names = _element_names(attrs) if attrs else ("", "")
         furniture, masthead, names_article = _tag_facts(tag, chrome_names, content_names)
         block, in_link, in_article, in_content_class = self.state
         reason = furniture or (None if in_article else masthead)
@@ -241,6 +241,21 @@ def _offsets_agree() -> bool:
         return False
 
 
+def _element_names(attrs: list[tuple[str, str | None]]) -> tuple[str, str]:
+    """(the class, id and role values, the class, id and itemprop values), each
+    joined by spaces in the tag's order and lower-cased: what ``_tag_facts``
+    is asked with. One pass; most tags name none of these (<a href>, <img src>)."""
+    chrome_parts, content_parts = [], []
+    for name, value in attrs:
+        if value and name in _NAMING_ATTRS:
+            if name != "itemprop":
+                chrome_parts.append(value)
+            if name != "role":
+                content_parts.append(value)
+    return (" ".join(chrome_parts).lower() if chrome_parts else "",
+            " ".join(content_parts).lower() if content_parts else "")
+
+
 @functools.lru_cache(maxsize=8192)
 def _tag_facts(tag: str, chrome_names: str, content_names: str) -> tuple[str | None, str | None, bool]:
     """(why the element is furniture or None, why it is if outside <article>/<main>
@@ -266,9 +281,10 @@ def _chrome_reason(tag: str, names: str) -> tuple[str | None, str | None]:
         parts = _CLASS_WORDS.findall(token)
         cut = next((i for i, part in enumerate(parts) if part in _LAYOUT_MODIFIERS), len(parts))
         words.update(parts[:cut])  # "content-with-sidebar": a layout with a sidebar, not one
-    for word in sorted(words):
-        if word in _CHROME_WORDS:
-            return f"<{tag} {word}>: {_CHROME_WORDS[word]}", None
+    chrome_words = words & _CHROME_WORD_SET
+    if chrome_words:
+        word = min(chrome_words)  # the first in sorted order, as a scan of sorted(words) finds it
+        return f"<{tag} {word}>: {_CHROME_WORDS[word]}", None
     if tag == "header" or words & _PAGE_HEADER_WORDS:
         return None, f"<{tag}>: page header"
     return None, None
@@ -385,7 +401,10 @@ def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
     lines: list[LineFacts] = []
     current: list | None = None  # [start, end, tag, chars, link, chrome, article, content, line number]
     for start, end, chars, active, (tag, in_link, in_article, content), line_no, words in placed:
-        inner = [c for c in active if c not in wrappers] if active else None
+        if not active or not wrappers:
+            inner = active  # (most pages: no container wraps much of the page)
+        else:
+            inner = [c for c in active if c not in wrappers]
         if inner:
             reason = reasons[inner[-1]]
             if words is None:

@@ -126,10 +126,13 @@ def read_source(
         data = _gunzip(data, max_bytes)
     if not data or data.isspace():  # (not data.strip(): no copy of a large file)
         raise ReadError("empty file" if not data else "file holds only whitespace")
-    declared = html_io.declared_encoding(data) if fmt == "html" else None
     decoded = _plain_utf8(data)
     try:
-        text, facts = decoded if decoded is not None else decode(data, declared)
+        if decoded is not None:
+            text, facts = decoded
+        else:  # only bytes that are not plain UTF-8 need the page's own charset declaration
+            declared = html_io.declared_encoding(data) if fmt == "html" else None
+            text, facts = decode(data, declared)
     except DecodeError as exc:
         raise ReadError(str(exc)) from None
     if not text or text.isspace():  # e.g. a byte-order mark alone

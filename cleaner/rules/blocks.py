@@ -164,6 +164,8 @@ _LINK_HINTS = ("www.", ".com", ".org", ".net", ".htm")
 
 def _link_like(text: str) -> bool:
     if "://" not in text and "@" not in text:
+        if "." not in text:  # every hint holds a "." (lower-casing makes none)
+            return False
         low = text.lower()
         if not any(hint in low for hint in _LINK_HINTS):
             return False
@@ -245,12 +247,34 @@ _CORPUS_AT = BASE_FEATURES.index("corpus_share")
 assert BASE_FEATURES[_CORPUS_AT:_CORPUS_AT + 3] == _CORPUS_FEATURES
 
 
-def _base(text: str, norm: str, ctx: RuleContext, doc_counts: dict[str, int]) -> tuple[float, ...]:
-    text_features = _text_features(text)
-    count = ctx.line_counts.get(norm, 0) if ctx.n_docs >= 3 else 0
-    others = max(count - 1, 0)
-    corpus = (others / max(ctx.n_docs - 1, 1), math.log1p(others), math.log1p(doc_counts[norm] - 1))
-    return text_features[:_CORPUS_AT] + corpus + text_features[_CORPUS_AT:]
+def _corpus_columns(norms: list[str], ctx: RuleContext) -> list[tuple[float, float, float]]:
+    """The corpus features of each line (normalised: ``norms``): its share and
+    log count of the corpus's other articles, and its log count of repeats
+    within this document."""
+    doc_counts: dict[str, int] = {}
+    for norm in norms:
+        doc_counts[norm] = doc_counts.get(norm, 0) + 1
+    if ctx.n_docs < 3:
+        counts = [0] * len(norms)
+    elif hasattr(ctx.line_counts, "get_many"):  # a run's LineCounts: looked up all at once
+        counts = ctx.line_counts.get_many(norms)
+    else:
+        counts = [ctx.line_counts.get(norm, 0) for norm in norms]
+    share_of = max(ctx.n_docs - 1, 1)
+    columns = []
+    for norm, count in zip(norms, counts):
+        others = max(count - 1, 0)
+        columns.append((others / share_of, math.log1p(others), math.log1p(doc_counts[norm] - 1)))
+    return columns
+
+
+def _base_matrix(lines: list[Line], norms: list[str], ctx: RuleContext) -> np.ndarray:
+    """The base features of ``lines``, one row each (text features with the
+    corpus features in their place among them)."""
+    text = np.array(list(map(_text_features, [line.text for line in lines])), dtype=float)
+    text = text.reshape(len(lines), len(_TEXT_FEATURES))
+    corpus = np.array(_corpus_columns(norms, ctx), dtype=float).reshape(len(lines), len(_CORPUS_FEATURES))
+    return np.concatenate([text[:, :_CORPUS_AT], corpus, text[:, _CORPUS_AT:]], axis=1)
 
 
 def _html_facts(doc: Document, lines: list[Line]) -> np.ndarray | None:
@@ -293,6 +317,21 @@ def _window_mean(column: np.ndarray, radius: int) -> np.ndarray:
 
 
 MAIN_GAP = 3  # non-prose lines a block of the article's prose may span
+PROSE_REACH = 30.0  # distances to prose are capped here
+
+
+def _prose_distances(prose: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each line, how many lines up and down the nearest other prose line
+    is (``prose``: 1.0 for a prose line), capped at ``PROSE_REACH``."""
+    idx = np.arange(len(prose), dtype=float)
+    is_prose = prose > 0
+    at_or_above = np.maximum.accumulate(np.where(is_prose, idx, -1.0))
+    above = np.concatenate([[-1.0], at_or_above[:-1]])
+    up = np.where(above >= 0, np.minimum(idx - above, PROSE_REACH), PROSE_REACH)
+    at_or_below = np.minimum.accumulate(np.where(is_prose, idx, np.inf)[::-1])[::-1]
+    below = np.concatenate([at_or_below[1:], [np.inf]])
+    down = np.where(below < np.inf, np.minimum(below - idx, PROSE_REACH), PROSE_REACH)
+    return up, down
 
 
 def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
@@ -300,11 +339,7 @@ def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
     from .chrome import normalize_line
 
     norms = [normalize_line(line.text) for line in lines]
-    doc_counts: dict[str, int] = {}
-    for norm in norms:
-        doc_counts[norm] = doc_counts.get(norm, 0) + 1
-    base = np.array([_base(line.text, norm, ctx, doc_counts) for line, norm in zip(lines, norms)], dtype=float)
-    base = base.reshape(len(lines), len(BASE_FEATURES))
+    base = _base_matrix(lines, norms, ctx)
     n = len(lines)
     col = {name: base[:, i] for i, name in enumerate(BASE_FEATURES)}
     words = np.expm1(col["log_words"])
@@ -323,19 +358,7 @@ def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
     prose_before = np.cumsum(prose) - prose
     ctx_cols.append(prose_before / max(prose_total, 1.0))
     ctx_cols.append((prose_total - prose_before - prose) / max(prose_total, 1.0))
-    # distance in lines to the nearest prose line above / below (capped)
-    up = np.full(n, 30.0)
-    down = np.full(n, 30.0)
-    last = -1000
-    for i in range(n):
-        up[i] = min(i - last, 30) if last >= 0 else 30.0
-        if prose[i]:
-            last = i
-    last = -1
-    for i in range(n - 1, -1, -1):
-        down[i] = min(last - i, 30) if last >= 0 else 30.0
-        if prose[i]:
-            last = i
+    up, down = _prose_distances(prose)
     ctx_cols.append(np.log1p(up))
     ctx_cols.append(np.log1p(down))
     ctx_cols.append(_window_mean(col["log_words"], 3))
@@ -525,11 +548,16 @@ def _spare_inside_article(lines: list[Line], proba: np.ndarray, keep: np.ndarray
     like chrome out of context."""
     from .headers import is_body
 
-    body = [i for i in np.flatnonzero(keep) if is_body(lines[i].text)]
-    if len(body) < 2:
+    # Only the first and the last paragraph matter: looked for from each end.
+    kept = np.flatnonzero(keep).tolist()
+    first = next((i for i in kept if is_body(lines[i].text)), None)
+    if first is None:
+        return keep
+    last = next(i for i in reversed(kept) if is_body(lines[i].text))
+    if last == first:
         return keep
     keep = keep.copy()
-    for i, j in _dropped_runs(keep, body[0] + 1, body[-1]):
+    for i, j in _dropped_runs(keep, first + 1, last):
         if j - i < INSIDE_RUN:
             keep[i:j] = proba[i:j] >= INSIDE_THRESHOLD
     return keep

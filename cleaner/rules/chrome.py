@@ -190,8 +190,9 @@ def _footer_edits(doc: Document, lines: list[Line]) -> list[Edit]:
     return edits
 
 
-def _recurring(line: Line, ctx: RuleContext) -> Edit | None:
-    """A short non-sentence line that many documents of the corpus share."""
+def _template_candidate(line: Line, ctx: RuleContext) -> str | None:
+    """The line's normalised text if it is a short non-sentence line that the
+    corpus counts may show to be a site's template line, else None."""
     if ctx.n_docs < 3 or not ctx.line_counts:
         return None
     text = line.text.strip()
@@ -199,8 +200,28 @@ def _recurring(line: Line, ctx: RuleContext) -> Edit | None:
         return None
     if letter_count(text) < 2 or _LIST_ITEM.match(line.text):
         return None
-    count = ctx.line_counts.get(normalize_line(text), 0)
-    if count < 3 or count < 0.5 * ctx.n_docs:
+    return normalize_line(text)
+
+
+def _template_counts(lines: list[Line], ctx: RuleContext) -> dict[int, int]:
+    """Corpus counts of the lines that may be template lines, by line index:
+    looked up together when the counts are a run's LineCounts."""
+    norms = {}
+    for line in lines:
+        if not line.blank and (norm := _template_candidate(line, ctx)) is not None:
+            norms[line.index] = norm
+    if not norms:
+        return {}
+    if hasattr(ctx.line_counts, "get_many"):
+        return dict(zip(norms, ctx.line_counts.get_many(list(norms.values()))))
+    return {index: ctx.line_counts.get(norm, 0) for index, norm in norms.items()}
+
+
+def _recurring(line: Line, ctx: RuleContext, counts: dict[int, int]) -> Edit | None:
+    """A short non-sentence line that many documents of the corpus share
+    (``counts``: from :func:`_template_counts`)."""
+    count = counts.get(line.index)
+    if count is None or count < 3 or count < 0.5 * ctx.n_docs:
         return None
     share = count / ctx.n_docs
     return Edit(line.start, line.end, "chrome-line",
@@ -209,6 +230,7 @@ def _recurring(line: Line, ctx: RuleContext) -> Edit | None:
 
 def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     lines = doc.lines()
+    counts = _template_counts(lines, ctx)
     edits: list[Edit] = []
     for line in lines:
         if line.blank:
@@ -218,7 +240,7 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
             start, end = line_span(line, doc.text)
             edits.append(Edit(start, end, "chrome-line", reason, 0.9))
             continue
-        hit = _recurring(line, ctx)
+        hit = _recurring(line, ctx, counts)
         if hit:
             start, end = line_span(line, doc.text)
             edits.append(Edit(start, end, hit.rule, hit.reason, hit.score))

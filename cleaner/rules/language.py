@@ -112,6 +112,8 @@ def _predict_top(text: str) -> tuple[tuple[str, float], ...]:
     return tuple(sorted(results, key=lambda r: r[1], reverse=True))
 
 
+# Cached: every verdict compares each of the model's ten guesses with the host.
+@lru_cache(maxsize=4096)
 def normalize_lang(code: str | None) -> str | None:
     """'en-US' / 'EN' / 'pt_BR' -> 'en' / 'en' / 'pt'."""
     if not code:
@@ -152,7 +154,7 @@ def _script(ch: str) -> str:
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-def script_profile(text: str) -> Counter:
+def letters_by_script(text: str) -> Counter:
     """Letters per script, in the order each script first occurs (after LATIN)."""
     profile: Counter = Counter()
     # ASCII letters are Latin. Counted on the UTF-8 bytes, where an ASCII
@@ -167,6 +169,12 @@ def script_profile(text: str) -> Counter:
             if ch.isalpha():
                 profile[_script(ch)] += n
     return profile
+
+
+# The same for a line, cached: a short line is asked about up to four times
+# (judgeable, the no-space share twice, its main script). Callers only read
+# the Counter. (A whole document's profile is not cached: see detect.)
+script_profile = lru_cache(maxsize=1 << 16)(letters_by_script)
 
 
 _NO_SPACE_SCRIPTS = {"CJK", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN"}
@@ -268,7 +276,10 @@ def judgeable(text: str, host_script: str | None = None) -> bool:
 
 
 def _main_script(text: str) -> str | None:
-    profile = script_profile(text)
+    return _top_script(script_profile(text))
+
+
+def _top_script(profile: Counter) -> str | None:
     return profile.most_common(1)[0][0] if profile else None
 
 
@@ -317,10 +328,11 @@ def _short_candidate(text: str, host_script: str | None) -> bool:
     s = text.strip()
     if not s or _MARKUP.match(s) or s[0] in _QUOTES:
         return False
-    if letter_count(s) < SHORT_MIN_LETTERS and _no_space_script_share(s) <= 0.5:
+    letters, no_space_share = letter_count(s), _no_space_script_share(s)
+    if letters < SHORT_MIN_LETTERS and no_space_share <= 0.5:
         return False
-    if _no_space_script_share(s) > 0.5:
-        return letter_count(s) >= SHORT_MIN_NO_SPACE and bool(_SENTENCE_END.search(s))
+    if no_space_share > 0.5:
+        return letters >= SHORT_MIN_NO_SPACE and bool(_SENTENCE_END.search(s))
     toks = words(s)
     if len(toks) < SHORT_MIN_WORDS:
         return False
@@ -405,7 +417,7 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     host = normalize_lang(ctx.lang) if ctx.lang else document_language(doc.text)
     if host is None:
         return []
-    host_script = _main_script(doc.text)
+    host_script = _top_script(letters_by_script(doc.text))  # not cached: a cache would hold whole documents
     edits: list[Edit] = []
     for line in doc.lines():
         if line.blank:

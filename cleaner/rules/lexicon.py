@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import chain
 from typing import Sequence
 
 _LISTS = {
@@ -117,12 +118,7 @@ def content_stems(text: str, lang: str | None = None) -> frozenset[str]:
     English, the web's lingua franca) are left out.
     """
     stop = _topic_stopwords(lang)
-    out = set()
-    for w in words(text):
-        low = w.lower()
-        if len(low) >= 3 and low not in stop:
-            out.add(low[:5])
-    return frozenset(out)
+    return frozenset([low[:5] for low in map(str.lower, words(text)) if len(low) >= 3 and low not in stop])
 
 
 class TopicModel:
@@ -137,10 +133,9 @@ class TopicModel:
     def __init__(self, lines: list[str], lang: str | None = None, exclude: frozenset[int] | set[int] = frozenset()):
         self.stems = [content_stems(t, lang) for t in lines]
         self.exclude = exclude
-        self.counts: Counter = Counter()
-        for i, s in enumerate(self.stems):
-            if i not in exclude:
-                self.counts.update(s)
+        # (one count over every kept line's stems: Counter counts an iterable in C)
+        self.counts: Counter = Counter(chain.from_iterable(
+            s for i, s in enumerate(self.stems) if i not in exclude))
 
     def overlap(self, index: int) -> float | None:
         """Share of line ``index``'s content stems found in another

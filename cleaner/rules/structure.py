@@ -37,7 +37,10 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
         # Spans cover words only; the spaces between them are not counted.
         if reasons and covered >= visible:
             # the most frequent reason; a tie goes to the first (set order would vary per process)
-            reason = Counter(reasons).most_common(1)[0][0]
+            if reasons.count(reasons[0]) == len(reasons):
+                reason = reasons[0]  # one reason (most lines): nothing to count
+            else:
+                reason = Counter(reasons).most_common(1)[0][0]
             rule = "caption" if reason.endswith("image caption") else "chrome-block"
             start, end = line_span(line, doc.text)
             edits.append(Edit(start, end, rule, f"page furniture ({reason})", 0.9))
