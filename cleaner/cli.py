@@ -36,6 +36,10 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 # 1.4-1.8 -> 0.95-1.1 s. Peak RSS 970 -> 1025-1080 MB (by hash seed; 1190 and
 # 1320 MB seen once each): freed blocks are reused, never returned. (Only raising
 # the thresholds, the mmaps of blocks over 32 MB stay: 359k faults.)
+# Memory grows with the corpus that way, so large inputs keep glibc's defaults:
+# at 300k documents (397 MB) tuning gave sys 16.7 -> 10.4 s but peak RSS 1.29 ->
+# 1.83 GB; at 1M (1.3 GB) CPU 204 -> 198 s but peak RSS 1.55 -> 2.75 GB.
+_MALLOC_TUNING_MAX_BYTES = 256 << 20  # inputs larger than this in all keep the defaults
 # The settings as (mallopt parameter, environment variable, value).
 _MALLOC_SETTINGS = (
     (-4, "MALLOC_MMAP_MAX_", 0),  # M_MMAP_MAX: no block gets its own mmap
@@ -44,16 +48,40 @@ _MALLOC_SETTINGS = (
 )
 
 
-def _tune_malloc(libc=None) -> list[str]:
+def _input_bytes(paths, limit: int) -> int:
+    """The size of the files under ``paths`` in all, counted until it passes ``limit``."""
+    total = 0
+    pending = [os.fspath(p) for p in paths if os.fspath(p) != "-"]
+    while pending and total <= limit:
+        path = pending.pop()
+        try:
+            if not os.path.isdir(path):
+                total += os.stat(path).st_size
+                continue
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    if entry.is_dir():
+                        pending.append(entry.path)
+                    elif entry.is_file():
+                        total += entry.stat().st_size
+        except OSError:  # (a missing or unreadable path is reported by the run itself)
+            continue
+    return total
+
+
+def _tune_malloc(libc=None, paths=()) -> list[str]:
     """Apply _MALLOC_SETTINGS through glibc's mallopt; the variables set.
 
-    Skipped where the C library is not glibc or has no mallopt, and when the
+    Skipped for inputs of over _MALLOC_TUNING_MAX_BYTES in all (their size on
+    disk), where the C library is not glibc or has no mallopt, and when the
     curator tunes malloc through the environment (any MALLOC_*_ variable or a
     glibc.malloc tunable): their settings win, whole, since setting one of these
     by hand also changes how glibc picks the others.
     """
     if any(name.startswith("MALLOC_") and name.endswith("_") for name in os.environ) \
             or "glibc.malloc." in os.environ.get("GLIBC_TUNABLES", ""):
+        return []
+    if _input_bytes(paths, _MALLOC_TUNING_MAX_BYTES) > _MALLOC_TUNING_MAX_BYTES:
         return []
     if libc is None:
         try:
@@ -179,7 +207,7 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
       cleaner clean corpus/ --in-place --log ch.jsonl
       cat a.txt | cleaner clean - > a.clean.txt
     """
-    _tune_malloc()
+    _tune_malloc(paths=paths)
     if drop_duplicates and (no_dedup or in_place or Path("-") in paths):
         _usage("--drop-duplicates works with --out (not with --in-place, standard input or --no-dedup)")
     if scheduler and engine != "dask":
@@ -313,7 +341,7 @@ def dedup(paths, lang, text_field, id_field, threshold, max_bytes, log_path, for
     --keep first); every other member is reported with the member it was
     verified against and the kept one. Exit 1 if anything is found.
     """
-    _tune_malloc()
+    _tune_malloc(paths=paths)
     if log_path is not None and log_path.exists() and not force:
         _usage(f"{log_path} exists (use --force to overwrite)")
     from . import changelog

@@ -62,17 +62,34 @@ def test_a_libc_without_mallopt_is_skipped(no_malloc_env):
     assert cli._tune_malloc(object()) == []
 
 
+def test_large_inputs_keep_the_default_malloc(no_malloc_env, tmp_path):
+    # freed memory kept for reuse grows with the corpus: past the limit, the defaults stay
+    small, big = tmp_path / "small", tmp_path / "big"
+    (small / "sub").mkdir(parents=True)
+    (small / "sub" / "a.jsonl").write_bytes(b"x" * 1000)
+    (big / "sub").mkdir(parents=True)
+    (big / "a.txt").write_bytes(b"x" * 10)
+    with open(big / "sub" / "b.jsonl", "wb") as f:  # sparse: its size, not its blocks, counts
+        f.truncate(cli._MALLOC_TUNING_MAX_BYTES)
+    assert cli._input_bytes([small], cli._MALLOC_TUNING_MAX_BYTES) == 1000
+    assert cli._input_bytes([big, "-"], cli._MALLOC_TUNING_MAX_BYTES) == cli._MALLOC_TUNING_MAX_BYTES + 10
+    assert len(cli._tune_malloc(FakeLibc(), paths=[small, "-"])) == len(cli._MALLOC_SETTINGS)
+    libc = FakeLibc()
+    assert cli._tune_malloc(libc, paths=[big]) == [] and libc.calls == []
+    assert cli._tune_malloc(libc, paths=[small / "sub" / "a.jsonl", big / "sub" / "b.jsonl"]) == []
+
+
 @pytest.mark.parametrize("command", ["dedup", "clean"])
 def test_dedup_and_clean_tune_malloc_first(monkeypatch, tmp_path, command):
     calls = []
-    monkeypatch.setattr(cli, "_tune_malloc", lambda: calls.append(command) or [])
+    monkeypatch.setattr(cli, "_tune_malloc", lambda paths: calls.append((command, [str(p) for p in paths])) or [])
     src = tmp_path / "a.txt"
     src.write_text((SAMPLES / "004_73bdcea1bd1f12d8.txt").read_text(encoding="utf-8"), encoding="utf-8")
     args = [command, str(src), "--log", str(tmp_path / "log.jsonl")]
     if command == "clean":
         args += ["--out", str(tmp_path / "out")]
     result = CliRunner().invoke(cli.main, args, catch_exceptions=False)
-    assert result.exit_code == 0 and calls == [command]
+    assert result.exit_code == 0 and calls == [(command, [str(src)])]  # told the inputs, to size them
 
 
 PROBE = """
