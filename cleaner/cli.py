@@ -49,23 +49,17 @@ _MALLOC_SETTINGS = (
 
 
 def _input_bytes(paths, limit: int) -> int:
-    """The size of the files under ``paths`` in all, counted until it passes ``limit``."""
+    """The size of the input files under ``paths`` in all, counted until it passes ``limit``."""
+    from .io.readers import discover
+
     total = 0
-    pending = [os.fspath(p) for p in paths if os.fspath(p) != "-"]
-    while pending and total <= limit:
-        path = pending.pop()
+    for file, _ in discover([Path(p) for p in paths if str(p) != "-"]):
         try:
-            if not os.path.isdir(path):
-                total += os.stat(path).st_size
-                continue
-            with os.scandir(path) as entries:
-                for entry in entries:
-                    if entry.is_dir():
-                        pending.append(entry.path)
-                    elif entry.is_file():
-                        total += entry.stat().st_size
-        except OSError:  # (a missing or unreadable path is reported by the run itself)
+            total += file.stat().st_size
+        except OSError:  # (a missing or unreadable file is reported by the run itself)
             continue
+        if total > limit:
+            break
     return total
 
 

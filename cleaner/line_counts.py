@@ -54,13 +54,7 @@ class LineCounts:
         return cls(keys, np.array([survey[k] for k in keys.tolist()], dtype=np.uint32))
 
     def get(self, norm: str, default: int = 0) -> int:
-        count = self._memo.get(norm)
-        if count is None:
-            count = self._look_up(norm)
-            if len(self._memo) >= self.MEMO_LIMIT:
-                self._memo.clear()
-            self._memo[norm] = count
-        return count or default  # a stored count is 2 or more
+        return self.get_many([norm])[0] or default  # a stored count is 2 or more
 
     def get_many(self, norms: list[str]) -> list[int]:
         """``[self.get(norm, 0) for norm in norms]``, the lines not yet remembered
@@ -71,26 +65,16 @@ class LineCounts:
         if missing:
             if len(memo) + len(missing) > self.MEMO_LIMIT:
                 memo.clear()
-            if len(self.keys):
-                keys = np.array([line_key(norm) for norm in missing], dtype=np.uint64)
-                at = self.keys.searchsorted(keys)
-                inside = at < len(self.keys)
-                found = np.zeros(len(keys), dtype=bool)
-                found[inside] = self.keys[at[inside]] == keys[inside]
-                counts = np.where(found, self.counts[np.minimum(at, len(self.keys) - 1)], 0).tolist()
-            else:
-                counts = [0] * len(missing)
-            memo.update(zip(missing, counts))
+            memo.update(zip(missing, self._look_up(missing)))
         return [memo[norm] for norm in norms]
 
-    def _look_up(self, norm: str) -> int:
+    def _look_up(self, norms: list[str]) -> list[int]:
+        """The stored count of each line (0 when not stored)."""
         if not len(self.keys):
-            return 0
-        key = np.uint64(line_key(norm))
-        at = int(self.keys.searchsorted(key))
-        if at < len(self.keys) and self.keys[at] == key:
-            return int(self.counts[at])
-        return 0
+            return [0] * len(norms)
+        keys = np.array([line_key(norm) for norm in norms], dtype=np.uint64)
+        at = np.minimum(self.keys.searchsorted(keys), len(self.keys) - 1)
+        return np.where(self.keys[at] == keys, self.counts[at], 0).tolist()
 
     def __getitem__(self, norm: str) -> int:
         return self.get(norm, 0)
@@ -155,3 +139,11 @@ class LineSurvey:
         sizes = np.diff(np.r_[starts, len(keys)])
         repeated = sizes >= 2
         return LineCounts(keys[starts[repeated]], sizes[repeated].astype(np.uint32))
+
+
+def counts_of(line_counts: Mapping[str, int], norms: list[str]) -> list[int]:
+    """The corpus count of each normalised line (0 when not counted), from a
+    run's LineCounts (looked up together) or a plain mapping (tests)."""
+    if isinstance(line_counts, LineCounts):
+        return line_counts.get_many(norms)
+    return [line_counts.get(norm, 0) for norm in norms]

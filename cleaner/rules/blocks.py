@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from ..document import Document, Edit, Line, line_span
+from ..line_counts import counts_of
 from . import RuleContext
 from .chrome import _chrome_reason
 from .headers import byline_rule, is_dateline
@@ -256,10 +257,8 @@ def _corpus_columns(norms: list[str], ctx: RuleContext) -> list[tuple[float, flo
         doc_counts[norm] = doc_counts.get(norm, 0) + 1
     if ctx.n_docs < 3:
         counts = [0] * len(norms)
-    elif hasattr(ctx.line_counts, "get_many"):  # a run's LineCounts: looked up all at once
-        counts = ctx.line_counts.get_many(norms)
     else:
-        counts = [ctx.line_counts.get(norm, 0) for norm in norms]
+        counts = counts_of(ctx.line_counts, norms)
     share_of = max(ctx.n_docs - 1, 1)
     columns = []
     for norm, count in zip(norms, counts):

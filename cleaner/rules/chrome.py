@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from ..document import Document, Edit, Line, line_span
+from ..line_counts import counts_of
 from . import RuleContext
 from .language import letter_count
 
@@ -212,9 +213,7 @@ def _template_counts(lines: list[Line], ctx: RuleContext) -> dict[int, int]:
             norms[line.index] = norm
     if not norms:
         return {}
-    if hasattr(ctx.line_counts, "get_many"):
-        return dict(zip(norms, ctx.line_counts.get_many(list(norms.values()))))
-    return {index: ctx.line_counts.get(norm, 0) for index, norm in norms.items()}
+    return dict(zip(norms, counts_of(ctx.line_counts, list(norms.values()))))
 
 
 def _recurring(line: Line, ctx: RuleContext, counts: dict[int, int]) -> Edit | None:
