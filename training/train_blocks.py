@@ -31,7 +31,6 @@ import re
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -97,6 +96,7 @@ def load_pages(eval_dir: Path, kind: str, tmp: Path):
                 path.write_bytes(gzip.decompress((folder / "page.html.gz").read_bytes()))
         source = read_source(path, path.name)
         pages.append({"id": pid, "site": meta["site"], "dataset": meta["dataset"], "unit": source.units[0],
+                      "source": source,
                       "truth": (folder / "truth.txt").read_text(encoding="utf-8")})
     return pages
 
@@ -130,12 +130,18 @@ def line_weights(X: np.ndarray, how: str) -> np.ndarray:
     return len(w) * w / w.sum()
 
 
+MIN_SAMPLES_LEAF = 40
+# The line weights the shipped models were trained with (see --weight).
+SHIPPED_WEIGHT = {"txt": "page-sqrt", "html": "none"}
+
+
 def fit(X, y, args, weight=None):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     model = HistGradientBoostingClassifier(
         max_iter=args.trees, learning_rate=args.learning_rate, max_depth=args.depth,
-        max_leaf_nodes=2 ** args.depth, min_samples_leaf=40, l2_regularization=1.0, random_state=0)
+        max_leaf_nodes=2 ** args.depth, min_samples_leaf=getattr(args, "min_leaf", MIN_SAMPLES_LEAF),
+        l2_regularization=1.0, random_state=0)
     model.fit(X, y, sample_weight=weight)
     return model
 
