@@ -284,9 +284,23 @@ def _decoded(reference: str) -> str:
     return html.unescape(reference)
 
 
+# Start tags by name as written: what _read needs of each (see _tag_info).
+_TAG_INFOS: dict[str, tuple] = {}
+
+
+def _tag_info(name: str) -> tuple:
+    """(tag, block boundary, block tag reported for its lines or None, void, 1 if
+    <a>, 1 if <article>/<main>, _tag_facts without attributes) of a tag name."""
+    tag = name.lower()
+    line_block = (tag if tag in _LINE_TAGS else "div") if tag in _BLOCK else None
+    return (tag, tag in _BLOCK, line_block, tag in _VOID, int(tag == "a"), int(tag in ("article", "main")),
+            _tag_facts(tag, "", ""))
+
+
 @functools.lru_cache(maxsize=8192)
 def _attr_facts(tag: str, attrs: str) -> tuple[str | None, str | None, bool]:
-    """``_tag_facts`` of a start tag read by _TOKEN, from its attributes' text."""
+    """``_tag_facts`` of a start tag read by _TOKEN, from its attributes' text
+    (cached: a page repeats its tags' attributes)."""
     if not attrs:
         return _tag_facts(tag, "", "")
     pairs = []
@@ -314,6 +328,7 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
     state: tuple = _PAGE_STATE  # (block tag, in link, in article/main, content class)
     raw = None  # the raw-text element (script, style) being read
     token = _TOKEN.match
+    tag_infos = _TAG_INFOS
     n = len(source)
     pos = 0
     # The parser read the page when fed (until a construct it could not finish
@@ -337,17 +352,43 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                         append(("text", pos, m.end(), active, state))
                     pos = m.end()
                     continue
-                if kind == _START:
+                if kind == _START:  # (read here whole: the commonest token after text)
                     pos = m.end()
-                    tag = m.group(2).lower()
+                    name = m.group(2)
+                    info = tag_infos.get(name)
+                    if info is None:
+                        info = _tag_info(name)
+                        if len(tag_infos) < 4096:  # (odd pages may name many odd tags)
+                            tag_infos[name] = info
+                    tag, boundary, line_block, void, link, article, plain_facts = info
+                    if boundary:
+                        append(block_piece)
+                    if void or m.group(4):  # "/>": a boundary, nothing opened
+                        continue
+                    if tag in _SKIP:
+                        skip_stack.append(tag)
+                        skip_counts[tag] = skip_counts.get(tag, 0) + 1
+                        if tag in _RAW_TEXT:
+                            raw = tag
+                    if len(opened) >= MAX_DEPTH:
+                        continue
                     attrs = m.group(3)
-                    if m.group(4):
-                        kind = _SELF_CLOSING
-                    else:
-                        kind = _START_TAG
+                    furniture, masthead, names_article = _attr_facts(tag, attrs) if attrs else plain_facts
+                    block, in_link, in_article, in_content_class = state
+                    reason = furniture or (None if in_article else masthead)
+                    if reason:
+                        active = active + (len(reasons),)
+                        reasons.append(reason)
+                    state = (line_block or block, in_link or link, in_article or article,
+                             in_content_class or int(names_article))
+                    opened.append((tag, active, state))
+                    open_counts[tag] = open_counts.get(tag, 0) + 1
+                    continue
                 elif kind == _END:
                     pos = m.end()
-                    tag = m.group(5).lower()
+                    name = m.group(5)
+                    info = tag_infos.get(name)
+                    tag = name.lower() if info is None else info[0]
                     kind = _END_TAG_FOUND
                 elif kind == _REF:
                     if not skip_stack:
