@@ -103,8 +103,17 @@ _TOKEN = re.compile(r"""
   | ([<&])
 """, re.VERBOSE)
 _TEXT, _START, _END, _REF = 1, 4, 5, 6  # the token's kind: its last group
-# One attribute of a start tag _TOKEN read: (name, "-quoted, '-quoted, bare value).
-_PLAIN_ATTR = re.compile(r"""[\t\n\r\f ]+([^\s/>="'<]+)(?:[\t\n\r\f ]*=[\t\n\r\f ]*(?:"([^"]*)"|'([^']*)'|([^\s"'<>=`]+)))?""")
+# In the attributes of a start tag _TOKEN read, the next naming attribute with a
+# value (class, id, role, itemprop in any case): the attributes before it are
+# passed over whole, so a value holding ` class=x` is never taken for one.
+_NAMING_WORD = r"(?:[cC][lL][aA][sS][sS]|[iI][dD]|[rR][oO][lL][eE]|[iI][tT][eE][mM][pP][rR][oO][pP])"
+_PLAIN_NAME_END = r"""(?![^\s/>="'<])"""
+_NAMING_ATTR = re.compile(rf"""
+    (?:[\t\n\r\f ]++(?!{_NAMING_WORD}{_PLAIN_NAME_END}[\t\n\r\f ]*=)[^\s/>="'<]++
+       (?:[\t\n\r\f ]*+=[\t\n\r\f ]*+(?:"[^"]*+"|'[^']*+'|[^\s"'<>=`]++))?)*+
+    [\t\n\r\f ]++({_NAMING_WORD}){_PLAIN_NAME_END}
+    [\t\n\r\f ]*+=[\t\n\r\f ]*+(?:"([^"]*+)"|'([^']*+)'|([^\s"'<>=`]++))
+""", re.VERBOSE)
 
 # The parser's own rules for start tags, spelled out of their parts. A tag name
 # runs to ASCII whitespace, "/", ">" or NUL; an attribute name follows a quote,
@@ -301,13 +310,23 @@ def _tag_info(name: str) -> tuple:
 def _attr_facts(tag: str, attrs: str) -> tuple[str | None, str | None, bool]:
     """``_tag_facts`` of a start tag read by _TOKEN, from its attributes' text
     (cached: a page repeats its tags' attributes)."""
-    if not attrs:
-        return _tag_facts(tag, "", "")
-    pairs = []
-    for name, double, single, bare in _PLAIN_ATTR.findall(attrs):
+    match = _NAMING_ATTR.match
+    chrome_parts, content_parts = [], []
+    found = match(attrs)
+    while found:
+        name, double, single, bare = found.groups()
         value = double or single or bare
-        pairs.append((name.lower(), html.unescape(value) if "&" in value else value))
-    return _tag_facts(tag, *_element_names(pairs))
+        if value:
+            if "&" in value:
+                value = html.unescape(value)
+            name = name.lower()
+            if name != "itemprop":
+                chrome_parts.append(value)
+            if name != "role":
+                content_parts.append(value)
+        found = match(attrs, found.end())
+    return _tag_facts(tag, " ".join(chrome_parts).lower() if chrome_parts else "",
+                      " ".join(content_parts).lower() if content_parts else "")
 
 
 def _read(source: str) -> tuple[list[tuple], list[str]]:
