@@ -184,9 +184,16 @@ def _offsets_agree() -> bool:
         return False
 
 
+_SPACE_ONLY = re.compile(r"[\t\n\r\f ]+")
+
+
 def read(source: str) -> tuple[list[tuple], list[str]]:
-    """(pieces, furniture reasons) of ``source``, as the old reader gave them."""
+    """(pieces, furniture reasons) of ``source``, as the old reader gave them, but
+    for a text piece of ASCII whitespace alone, ``("space",)`` as the tokenizer
+    gives it (read as the same: at most a space between words)."""
     parser = (_OffsetTokens if _offsets_agree() else _Tokens)(source)
     parser.feed(source)
     parser.close()
-    return parser.pieces, parser.chrome_reasons
+    pieces = [("space",) if piece[0] == "text" and _SPACE_ONLY.fullmatch(source, piece[1], piece[2]) else piece
+              for piece in parser.pieces]
+    return pieces, parser.chrome_reasons

@@ -86,13 +86,14 @@ _PAGE_STATE = ("div", 0, 0, 0)
 # other "<" or "&" goes through _markup/_reference, which follow the parser's rules
 # case by case. tests/html_reference.py keeps the parser-based reader to compare.
 
-# Text, a plain start tag (ASCII whitespace between attributes, values quoted or
-# bare), a plain end tag, or a reference closed by ";"; else group 7 alone: a "<"
-# or "&" the exact rules read. Where the parser's rules would read more (a tag
+# ASCII whitespace alone up to markup, text, a plain start tag (ASCII whitespace
+# between attributes, values quoted or bare), a plain end tag, or a reference
+# closed by ";"; else group 8 alone: a "<" or "&" the exact rules read. Where the parser's rules would read more (a tag
 # name going on past "-", other whitespace, "==", a value running into a quote),
 # these patterns stop at a character they cannot continue with and fail instead.
 _TOKEN = re.compile(r"""
-    ([^<&]+)
+    ([\t\n\r\f ]++(?![^<&]))
+  | ([^<&]+)
   | <([a-zA-Z][a-zA-Z0-9-]*+)
      ((?:[\t\n\r\f ]++[^\s/>="'<]++
          (?:[\t\n\r\f ]*+=[\t\n\r\f ]*+(?:"[^"]*+"|'[^']*+'|[^\s"'<>=`]++))?
@@ -102,7 +103,7 @@ _TOKEN = re.compile(r"""
   | (&(?:\#[0-9]++|\#[xX][0-9a-fA-F]++|[a-zA-Z][a-zA-Z0-9]*+);)
   | ([<&])
 """, re.VERBOSE)
-_TEXT, _START, _END, _REF = 1, 4, 5, 6  # the token's kind: its last group
+_SPACE, _TEXT, _START, _END, _REF = 1, 2, 5, 6, 7  # the token's kind: its last group
 # In the attributes of a start tag _TOKEN read, the next naming attribute with a
 # value (class, id, role, itemprop in any case): the attributes before it are
 # passed over whole, so a value holding ` class=x` is never taken for one.
@@ -332,10 +333,12 @@ def _attr_facts(tag: str, attrs: str) -> tuple[str | None, str | None, bool]:
 def _read(source: str) -> tuple[list[tuple], list[str]]:
     """(pieces, furniture reasons): the visible text pieces and block boundaries,
     ``("text", start, end, containers, state)``, ``("ref", start, end, decoded,
-    containers, state)`` or ``("block",)``, and why each furniture container is."""
+    containers, state)``, ``("space",)`` (ASCII whitespace alone between markup)
+    or ``("block",)``, and why each furniture container is."""
     pieces: list[tuple] = []
     append = pieces.append
     block_piece = ("block",)
+    space_piece = ("space",)
     reasons: list[str] = []  # container id -> why it is furniture
     skip_stack: list[str] = []
     skip_counts: dict[str, int] = {}  # open elements of skip_stack by tag
@@ -371,9 +374,14 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                         append(("text", pos, m.end(), active, state))
                     pos = m.end()
                     continue
+                if kind == _SPACE:  # only whitespace between markup: at most a space in the text
+                    if not skip_stack:
+                        append(space_piece)
+                    pos = m.end()
+                    continue
                 if kind == _START:  # (read here whole: the commonest token after text)
                     pos = m.end()
-                    name = m.group(2)
+                    name = m.group(3)
                     info = tag_infos.get(name)
                     if info is None:
                         info = _tag_info(name)
@@ -382,7 +390,7 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                     tag, boundary, line_block, void, link, article, plain_facts = info
                     if boundary:
                         append(block_piece)
-                    if void or m.group(4):  # "/>": a boundary, nothing opened
+                    if void or m.group(5):  # "/>": a boundary, nothing opened
                         continue
                     if tag in _SKIP:
                         skip_stack.append(tag)
@@ -391,7 +399,7 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                             raw = tag
                     if len(opened) >= MAX_DEPTH:
                         continue
-                    attrs = m.group(3)
+                    attrs = m.group(4)
                     furniture, masthead, names_article = _attr_facts(tag, attrs) if attrs else plain_facts
                     block, in_link, in_article, in_content_class = state
                     reason = furniture or (None if in_article else masthead)
@@ -405,13 +413,13 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                     continue
                 elif kind == _END:
                     pos = m.end()
-                    name = m.group(5)
+                    name = m.group(6)
                     info = tag_infos.get(name)
                     tag = name.lower() if info is None else info[0]
                     kind = _END_TAG_FOUND
                 elif kind == _REF:
                     if not skip_stack:
-                        text = m.group(6)
+                        text = m.group(7)
                         decoded = _decoded(text)
                         if decoded == text:
                             append(("text", pos, m.end(), active, state))
@@ -596,6 +604,10 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
         if kind == "block":
             if started:
                 pending = "\n"
+            continue
+        if kind == "space":
+            if started and not pending:
+                pending = " "
             continue
         if kind == "ref":
             _, start, end, decoded, active, state = piece
