@@ -211,7 +211,7 @@ def reference_read(page: str):
 _PROBE_PIECES = ([("block",), ("text", 3, 4, (), ("p", 0, 0, 0)), ("text", 4, 8, (), ("p", 0, 0, 0)),
                   ("text", 8, 11, (), ("p", 0, 0, 0)), ("block",), ("text", 24, 25, (), ("div", 1, 0, 0)),
                   ("text", 58, 60, (), ("div", 0, 0, 0)), ("text", 60, 65, (), ("div", 0, 0, 0)),
-                  ("ref", 65, 69, "A", (), ("div", 0, 0, 0)), ("text", 69, 70, (), ("div", 0, 0, 0)),
+                  ("ref", 65, 69, "A", (), ("div", 0, 0, 0)), ("space",),
                   ("text", 70, 81, (), ("div", 0, 0, 0)), ("text", 81, 83, (), ("div", 0, 0, 0))], [])
 
 
@@ -303,3 +303,21 @@ def test_chrome_reason_names_the_alphabetically_first_furniture_word(tag, words,
             if tag == "header" or found & reader._PAGE_HEADER_WORDS:
                 expected = (None, f"<{tag}>: page header")
     assert reader._chrome_reason(tag, names) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["div", "DIV", "nav", "header", "p", "section", "a"]),
+       st.lists(st.tuples(st.sampled_from(["class", "CLASS", "Id", "id", "role", "itemprop", "classes", "idx",
+                                           "data-id", "title", "href", "x:class"]),
+                          st.sampled_from(["", "=", '=""', "=menu", '="Nav Menu"', "='entry-content'",
+                                           '=" class=share"', "='a&amp;b'", '="sidebar"', "=navigation",
+                                           " = 'post'", '="main content"', "=a/b", '="x" ']),
+                          st.sampled_from([" ", "  ", "\n", "\t"])), max_size=5),
+       st.sampled_from([">", "/>", " >", "\n>"]))
+def test_a_start_tags_naming_attributes_are_read_as_the_parser_did(tag, attrs, close):
+    """class, id, role and itemprop values, however the attributes around them are
+    written, give an element the same furniture and article facts as before."""
+    from cleaner.io import html as reader
+
+    page = "<" + tag + "".join(gap + name + value for name, value, gap in attrs) + close + "Text</" + tag + ">"
+    assert reader._read(page) == reference_read(page)
