@@ -534,26 +534,38 @@ def _tag_facts(tag: str, chrome_names: str, content_names: str) -> tuple[str | N
 def _content_class(names: str) -> bool:
     if not names:
         return False
-    words = set(names.split()) | set(_CLASS_WORDS.findall(names))
-    return bool(words & _CONTENT_WORDS)
+    return any(_word_facts(token)[2] for token in names.split())
 
 
 def _chrome_reason(tag: str, names: str) -> tuple[str | None, str | None]:
     """(why the element is furniture, why it is if outside <article>/<main>)."""
     if tag in _CHROME_TAGS:
         return f"<{tag}>: {_CHROME_TAGS[tag]}", None
-    words = set(names.split())
+    chrome_words: set[str] = set()
+    header = False
     for token in names.split():
-        parts = _CLASS_WORDS.findall(token)
-        cut = next((i for i, part in enumerate(parts) if part in _LAYOUT_MODIFIERS), len(parts))
-        words.update(parts[:cut])  # "content-with-sidebar": a layout with a sidebar, not one
-    chrome_words = words & _CHROME_WORD_SET
+        furniture, masthead, _ = _word_facts(token)
+        chrome_words |= furniture
+        header = header or masthead
     if chrome_words:
         word = min(chrome_words)  # the first in sorted order, as a scan of sorted(words) finds it
         return f"<{tag} {word}>: {_CHROME_WORDS[word]}", None
-    if tag == "header" or words & _PAGE_HEADER_WORDS:
+    if tag == "header" or header:
         return None, f"<{tag}>: page header"
     return None, None
+
+
+@functools.lru_cache(maxsize=16384)
+def _word_facts(token: str) -> tuple[frozenset[str], bool, bool]:
+    """(the furniture words, whether a page header word, whether an article word)
+    of one class/id token: the token itself or its alphanumeric parts, for
+    furniture only the parts before a layout modifier ("content-with-sidebar":
+    a layout with a sidebar, not one). Cached: classes share their tokens."""
+    parts = _CLASS_WORDS.findall(token)
+    cut = next((i for i, part in enumerate(parts) if part in _LAYOUT_MODIFIERS), len(parts))
+    words = {token, *parts[:cut]}
+    return (frozenset(words & _CHROME_WORD_SET), bool(words & _PAGE_HEADER_WORDS),
+            bool(({token, *parts}) & _CONTENT_WORDS))
 
 
 def extract(source: str) -> list[Edit]:
