@@ -640,8 +640,11 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
                 pending = " "
             first = end - len(text.lstrip())
             last = start + len(text.rstrip())
-            chars = sum(map(len, words))
-            length = chars + len(words) - 1
+            if len(words) == 1:
+                chars = length = last - first
+            else:
+                chars = sum(map(len, words))
+                length = chars + len(words) - 1
         separator = pending if started else ""
         line_no += separator == "\n"
         if first - emitted_end != len(separator) or source[emitted_end:first] != separator:
@@ -650,8 +653,9 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
             edits.append(Edit(start, end, RULE, "character reference", 1.0, decoded))
             pending = ""
         else:
-            for run in _ODD_SPACE.finditer(source, first, last):
-                edits.append(Edit(run.start(), run.end(), RULE, "markup and layout whitespace", 1.0, " "))
+            if length != chars:  # (one word: no whitespace inside)
+                for run in _ODD_SPACE.finditer(source, first, last):
+                    edits.append(Edit(run.start(), run.end(), RULE, "markup and layout whitespace", 1.0, " "))
             pending = " " if last < end else ""
         text_len += len(separator)
         placed.append((text_len, text_len + length, chars, active, state, line_no, words))
