@@ -174,57 +174,93 @@ def extract_words(inline: str) -> list[str]:
     return [word for word in re.split(r"[^\S\xa0]+", decoded) if word]
 
 
-# -- token offsets ---------------------------------------------------------------
+# -- the tokenizer against the standard library's parser ---------------------------
 
-def pieces(cls, page: str) -> list:
-    parser = cls(page)
-    parser.feed(page)
-    parser.close()
-    return parser.pieces
-
-
-def test_offsets_come_from_the_parsers_position_updates_on_this_python():
-    """The reader takes offsets from HTMLParser's updatepos calls, checked against
-    getpos() on a probe page at import; if an upgrade changed that, the reader
-    falls back to getpos() and this test shows it."""
-    from cleaner.io import html as reader
-
-    assert reader._offsets_agree()
-    assert reader._tokens_reader() is reader._OffsetTokens
-
-
-def test_the_probe_catches_offsets_that_ignore_the_buffer_left_by_feed(monkeypatch):
-    from cleaner.io import html as reader
-
-    monkeypatch.setattr(reader._OffsetTokens, "close", reader._Tokens.close)
-    assert not reader._offsets_agree()
+def test_quirks_of_malformed_markup_are_read_as_the_python_3_11_parser_read_them():
+    """What the tokenizer makes of odd markup, whatever Python runs the tests: the
+    readings of html.parser.HTMLParser (3.11), which the reader was built on."""
+    for page, text in (
+            ("<p>a<div\x00>b</p>", "a<div\x00>b\n"),  # NUL after a tag name: the tag so far is text
+            ("<a b= 'c>x</a><p>y", "x\ny\n"),  # an empty bare value, then an attribute named 'c
+            ("a<b c='d>e<p>f", "a<b c='d>e\nf\n"),  # an unclosed quote: text up to ">"
+            ("<script>a</scr ipt>b</ſcript>c</SCRIPT >d", "d\n"),
+            ("x &a-b; &#12a; y &#65 z", "x &a &#12a; y A z\n"),  # "-b;" skipped; "&#" stops the first reading
+            ("<p>q &am", "q &am\n"), ("<p>q &a", "q a\n"),  # a name running to the end ("&a": "&" dropped)
+            ("</ p>x</ >y</>z<!x y>w<?pi>v<!DOCTYPE>u<![CDATA[t]]>s<![if x]>r<!-- c -- >q<x:y>p",
+             "xyzwvusrqp\n"),
+            ("a\r\nb<P\rCLASS=NAV>c</P\t>", "a b\nc\n"),
+            # the old reader placed the text after an unfinished "<![" 3 characters late ("ages maintained")
+            ("age<![ has maintained", "age<![ has maintained\n")):
+        assert text_and_facts(page)[0] == text, page
+        assert_restorable(page)
 
 
-@settings(max_examples=200, deadline=None)
-@given(messy_pages())
-def test_offsets_from_position_updates_match_getpos(page):
-    from cleaner.io import html as reader
-
-    assert pieces(reader._OffsetTokens, page) == pieces(reader._Tokens, page)
-
-
-def test_a_page_the_parser_gives_up_on_is_a_read_error_naming_it(tmp_path, monkeypatch):
+def reference_read(page: str):
+    """The parser-based reader's pieces and furniture containers, or a skip where
+    this Python's html.parser reads markup unlike 3.11's (later releases changed it)."""
     import pytest
-    from html.parser import HTMLParser
 
+    import html_reference
+
+    probe = "<p>a<div\x00>b</p><a b= 'c>x</a><script>a</scr ipt>b</script>&#12a; &#65 <!-- c --!> d"
+    if html_reference.read(probe) != _PROBE_PIECES:
+        pytest.skip("this Python's html.parser is not 3.11's")
+    return html_reference.read(page)
+
+
+_PROBE_PIECES = ([("block",), ("text", 3, 4, (), ("p", 0, 0, 0)), ("text", 4, 8, (), ("p", 0, 0, 0)),
+                  ("text", 8, 11, (), ("p", 0, 0, 0)), ("block",), ("text", 24, 25, (), ("div", 1, 0, 0)),
+                  ("text", 58, 60, (), ("div", 0, 0, 0)), ("text", 60, 65, (), ("div", 0, 0, 0)),
+                  ("ref", 65, 69, "A", (), ("div", 0, 0, 0)), ("space",),
+                  ("text", 70, 81, (), ("div", 0, 0, 0)), ("text", 81, 83, (), ("div", 0, 0, 0))], [])
+
+
+def test_the_reference_reads_its_probe_as_recorded():
+    import html_reference
+
+    assert html_reference.read("<p>a<div\x00>b</p><a b= 'c>x</a><script>a</scr ipt>b</script>&#12a; &#65 "
+                               "<!-- c --!> d") == _PROBE_PIECES
+
+
+# Fragments of markup, well-formed and not, that the tokenizer's exact rules are for.
+MARKUP_ATOMS = st.sampled_from([
+    "<", ">", "</", "/>", "&", "&#", "&#x", ";", "=", "==", '"', "'", " ", "\n", "\t", "\r", "\r\n", "\x00", "\x0b",
+    "\xa0", "\u2003", "a", "B", "p", "div", "x-y", "script", "SCRIPT", "style", "ſcript", "class", "id", "role",
+    "itemprop", "nav", "menu", "<!--", "-->", "--", "-- >", "--!>", "<!", "<![", "[", "]", "]]>", "]>", "CDATA", "if",
+    "endif", "<!DOCTYPE", "<!doctype html>", "doctype", "<?", "?>", "&amp", "&amp;", "&#65", "&#x41;", "&#12a;",
+    "&a-b;", "&copy", "&nbsp;", "&#0;", "1", "x", "-", ".", ":", "_", "/", "`", "é", "İ", "<p>", "</p>", "<P>",
+    "<a href=x>", "</a>", "<nav>", "</nav>", "<script>", "</script>", "</scr", "</script", "<style>", "</style >",
+    "<br/>", "<div class='menu'>", "<DIV CLASS=Nav>", "</div>", "<article>", "<main>", '<p class="entry-content">',
+    "<li>", "<h2>", "<title>", "<noscript>", "</noscript>", "<svg>", "<textarea>", "<a b= 'c>", "<a =b>", "<x:y>",
+    "</ p>", "</ >", "</>", "<!x y>", "<p/>", "<img src=x>", "<p id=a/b>", "<span class=\"a&amp;b\">", "<p\nclass=x\n>",
+    "<a b/c>", "<a b='c'd=\"e\">", "<div role=navigation>", "<header>", "<footer class=x>", "<aside/>"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(MARKUP_ATOMS, max_size=40).map("".join))
+def test_the_tokenizer_reads_markup_fragments_as_the_parser_did(page):
     from cleaner.io import html as reader
-    from cleaner.io.readers import ReadError, read_source
 
-    reader._tokens_reader()  # probed (and cached) before the parser is broken below
+    assert reader._read(page) == reference_read(page)
 
-    def give_up(self, i):
-        raise AssertionError("we should not get here!")
 
-    monkeypatch.setattr(HTMLParser, "parse_starttag", give_up)
-    page = tmp_path / "odd.html"
-    page.write_text("<p>text</p>", encoding="utf-8")
-    with pytest.raises(ReadError, match="unreadable HTML"):
-        read_source(page, page.name)
+@settings(max_examples=300, deadline=None)
+@given(messy_pages(), st.lists(st.tuples(st.integers(0, 10**6), MARKUP_ATOMS), max_size=4))
+def test_the_tokenizer_reads_messy_pages_as_the_parser_did(page, insertions):
+    from cleaner.io import html as reader
+
+    for at, atom in insertions:
+        at %= len(page) + 1
+        page = page[:at] + atom + page[at:]
+    assert reader._read(page) == reference_read(page)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="<>/!?-&#;=\"' \n\r\tab\x00[]", max_size=30))
+def test_the_tokenizer_reads_any_string_of_markup_characters_as_the_parser_did(page):
+    from cleaner.io import html as reader
+
+    assert reader._read(page) == reference_read(page)
 
 
 @settings(max_examples=500, deadline=None)
@@ -267,3 +303,21 @@ def test_chrome_reason_names_the_alphabetically_first_furniture_word(tag, words,
             if tag == "header" or found & reader._PAGE_HEADER_WORDS:
                 expected = (None, f"<{tag}>: page header")
     assert reader._chrome_reason(tag, names) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["div", "DIV", "nav", "header", "p", "section", "a"]),
+       st.lists(st.tuples(st.sampled_from(["class", "CLASS", "Id", "id", "role", "itemprop", "classes", "idx",
+                                           "data-id", "title", "href", "x:class"]),
+                          st.sampled_from(["", "=", '=""', "=menu", '="Nav Menu"', "='entry-content'",
+                                           '=" class=share"', "='a&amp;b'", '="sidebar"', "=navigation",
+                                           " = 'post'", '="main content"', "=a/b", '="x" ']),
+                          st.sampled_from([" ", "  ", "\n", "\t"])), max_size=5),
+       st.sampled_from([">", "/>", " >", "\n>"]))
+def test_a_start_tags_naming_attributes_are_read_as_the_parser_did(tag, attrs, close):
+    """class, id, role and itemprop values, however the attributes around them are
+    written, give an element the same furniture and article facts as before."""
+    from cleaner.io import html as reader
+
+    page = "<" + tag + "".join(gap + name + value for name, value, gap in attrs) + close + "Text</" + tag + ">"
+    assert reader._read(page) == reference_read(page)

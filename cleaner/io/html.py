@@ -4,8 +4,7 @@ The page's markup, scripts and whitespace become ``html-markup`` edits over
 the decoded source, so the text a detector sees is ``apply(source, edits)``
 and the original page can be rebuilt from the cleaned text and the log.
 Nothing is fetched and no entity is expanded beyond HTML's own character
-references: the parser is the standard library's, which resolves nothing
-external.
+references: the tokenizer below resolves nothing external.
 """
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ import functools
 import html
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 from ..document import Edit
 
@@ -79,166 +77,434 @@ _NAMING_ATTRS = frozenset(("class", "id", "role", "itemprop"))
 _PAGE_STATE = ("div", 0, 0, 0)
 
 
-class _Tokens(HTMLParser):
-    """Collects visible text pieces and block boundaries with source offsets."""
+# -- the tokenizer ---------------------------------------------------------------
+# The page is read exactly as the standard library's html.parser.HTMLParser
+# (Python 3.11, convert_charrefs=False) read it when this reader was built on it,
+# fed the whole page and then closed: the same text runs, tags and references at
+# the same offsets, quirks on malformed markup included, so a page's text and log
+# are what they were. Common well-formed tokens are read with one match each; any
+# other "<" or "&" goes through _markup/_reference, which follow the parser's rules
+# case by case. tests/html_reference.py keeps the parser-based reader to compare.
 
-    def __init__(self, source: str):
-        super().__init__(convert_charrefs=False)
-        self.source = source
-        # ("text", start, end) | ("ref", start, end, decoded) | ("block",)
-        self.pieces: list[tuple] = []
-        self.skip_stack: list[str] = []
-        self.skip_counts: dict[str, int] = {}  # open elements of skip_stack by tag
-        # Open elements: (tag, chrome containers inside it, markup state inside it);
-        # once an element closes, the one around it gives both again.
-        self.open: list[tuple[str, tuple[int, ...], tuple]] = []
-        self.open_counts: dict[str, int] = {}  # open elements by tag
-        self.chrome_reasons: list[str] = []  # container id -> why it is furniture
-        self.active: tuple[int, ...] = ()  # chrome containers around the current position
-        self.state: tuple = _PAGE_STATE  # (block tag, in link, in article/main, content class)
+# ASCII whitespace alone up to markup, text, a plain start tag (ASCII whitespace
+# between attributes, values quoted or bare), a plain end tag, or a reference
+# closed by ";"; else group 8 alone: a "<" or "&" the exact rules read. Where the parser's rules would read more (a tag
+# name going on past "-", other whitespace, "==", a value running into a quote),
+# these patterns stop at a character they cannot continue with and fail instead.
+_TOKEN = re.compile(r"""
+    ([\t\n\r\f ]++(?![^<&]))
+  | ([^<&]+)
+  | <([a-zA-Z][a-zA-Z0-9-]*+)
+     ((?:[\t\n\r\f ]++[^\s/>="'<]++
+         (?:[\t\n\r\f ]*+=[\t\n\r\f ]*+(?:"[^"]*+"|'[^']*+'|[^\s"'<>=`]++))?
+     )*+)
+     [\t\n\r\f ]*+(/?)>
+  | </([a-zA-Z][a-zA-Z0-9-]*+)[\t\n\r\f ]*+>
+  | (&(?:\#[0-9]++|\#[xX][0-9a-fA-F]++|[a-zA-Z][a-zA-Z0-9]*+);)
+  | ([<&])
+""", re.VERBOSE)
+_SPACE, _TEXT, _START, _END, _REF = 1, 2, 5, 6, 7  # the token's kind: its last group
+# In the attributes of a start tag _TOKEN read, the next naming attribute with a
+# value (class, id, role, itemprop in any case): the attributes before it are
+# passed over whole, so a value holding ` class=x` is never taken for one.
+_NAMING_WORD = r"(?:[cC][lL][aA][sS][sS]|[iI][dD]|[rR][oO][lL][eE]|[iI][tT][eE][mM][pP][rR][oO][pP])"
+_PLAIN_NAME_END = r"""(?![^\s/>="'<])"""
+_NAMING_ATTR = re.compile(rf"""
+    (?:[\t\n\r\f ]++(?!{_NAMING_WORD}{_PLAIN_NAME_END}[\t\n\r\f ]*=)[^\s/>="'<]++
+       (?:[\t\n\r\f ]*+=[\t\n\r\f ]*+(?:"[^"]*+"|'[^']*+'|[^\s"'<>=`]++))?)*+
+    [\t\n\r\f ]++({_NAMING_WORD}){_PLAIN_NAME_END}
+    [\t\n\r\f ]*+=[\t\n\r\f ]*+(?:"([^"]*+)"|'([^']*+)'|([^\s"'<>=`]++))
+""", re.VERBOSE)
 
-    @functools.cached_property
-    def line_starts(self) -> list[int]:
-        return [0] + [m.end() for m in re.finditer("\n", self.source)]
+# The parser's own rules for start tags, spelled out of their parts. A tag name
+# runs to ASCII whitespace, "/", ">" or NUL; an attribute name follows a quote,
+# whitespace or "/"; a value is quoted, or bare up to whitespace or ">" (and may
+# be empty, which the backtracking of "\s*" makes of `b= 'c`).
+_NAME = r"[a-zA-Z][^\t\n\r\f />\x00]*"
+_ATTR_NAME = r"""(?<=['"\s/])[^\s/>][^\s/=>]*"""
+_ATTR_VALUE = r"""'[^']*'|"[^"]*"|(?!['"])[^>\s]*"""
+_GAP = r"(?:\s|/(?!>))*"  # between attributes: whitespace, and "/" not closing the tag
+# How far a start tag reaches (what follows tells whether it is whole).
+_TAG_EXTENT = re.compile(
+    rf"<{_NAME}(?:[\s/]*(?:{_ATTR_NAME}(?:\s*=+\s*(?:{_ATTR_VALUE})\s*)?{_GAP})*)?\s*")
+_TAG_NAME = re.compile(rf"({_NAME}){_GAP}")
+_ATTR = re.compile(rf"({_ATTR_NAME})(\s*=+\s*({_ATTR_VALUE}))?{_GAP}")
+_INCOMPLETE_AFTER = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ=/")
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_END_TAG = re.compile(r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>")
+_COMMENT_END = re.compile(r"--\s*>")
+_SECTION_NAME = re.compile(r"[a-zA-Z][-_.a-zA-Z0-9]*\s*")
+_SECTION_END = re.compile(r"]\s*]\s*>")  # <![CDATA[ ... ]]>
+_MS_SECTION_END = re.compile(r"]\s*>")  # <![if ...]>
+# A numeric reference is read up to a character that is not a (hex) digit, a
+# named one up to one that is not a letter or digit: at the page's end, neither.
+_NUMERIC_REF = re.compile(r"&#(?:[0-9]+|[xX][0-9a-fA-F]+)[^0-9a-fA-F]")
+_NAMED_REF = re.compile(r"&[a-zA-Z][-.a-zA-Z0-9]*[^a-zA-Z0-9]")
+# The end of a raw-text element, found case-insensitively (as the parser does,
+# so "</ſcript>" is found too, and then read as text by _END_TAG's ASCII name).
+_RAW_TEXT = {tag: re.compile(rf"</\s*{tag}\s*>", re.IGNORECASE) for tag in ("script", "style")}
 
-    def _pos(self) -> int:
-        """The source offset of the token being handled."""
-        line, col = self.getpos()
-        return self.line_starts[line - 1] + col
+# What _markup and _reference found: a token, or where the reading stops.
+_NOTHING, _DATA, _START_TAG, _SELF_CLOSING, _END_TAG_FOUND, _REFERENCE, _STOP, _DATA_STOP = range(8)
 
-    def handle_starttag(self, tag, attrs):
-        if tag in _BLOCK:
-            self.pieces.append(("block",))
-        if tag in _VOID:
-            return
-        if tag in _SKIP:
-            self.skip_stack.append(tag)
-            self.skip_counts[tag] = self.skip_counts.get(tag, 0) + 1
-        if len(self.open) >= MAX_DEPTH:
-            return
-        chrome_names, content_names = _element_names(attrs) if attrs else ("", "")
-        furniture, masthead, names_article = _tag_facts(tag, chrome_names, content_names)
-        block, in_link, in_article, in_content_class = self.state
-        reason = furniture or (None if in_article else masthead)
-        if reason:
-            self.active = self.active + (len(self.chrome_reasons),)
-            self.chrome_reasons.append(reason)
-        if tag in _BLOCK:
-            block = tag if tag in _LINE_TAGS else "div"  # the innermost block element's, as reported for a line
-        self.state = (block, in_link or int(tag == "a"), in_article or int(tag in ("article", "main")),
-                      in_content_class or int(names_article))
-        self.open.append((tag, self.active, self.state))
-        self.open_counts[tag] = self.open_counts.get(tag, 0) + 1
 
-    def handle_startendtag(self, tag, attrs):
-        if tag in _BLOCK:
-            self.pieces.append(("block",))
-
-    def handle_endtag(self, tag):
-        if self.skip_counts.get(tag):
-            while self.skip_stack:
-                popped = self.skip_stack.pop()
-                self.skip_counts[popped] -= 1
-                if popped == tag:
-                    break
-        if self.open_counts.get(tag):  # close it and what it left open
-            while True:
-                open_tag = self.open.pop()[0]
-                self.open_counts[open_tag] -= 1
-                if open_tag == tag:
-                    break
-            _, self.active, self.state = self.open[-1] if self.open else ("", (), _PAGE_STATE)
-        if tag in _BLOCK:
-            self.pieces.append(("block",))
-
-    def handle_data(self, data):
-        if self.skip_stack or not data:
-            return
-        start = self._pos()
-        self.pieces.append(("text", start, start + len(data), self.active, self.state))
-
-    def _ref(self):
-        if self.skip_stack:
-            return
-        start = self._pos()
-        match = _CHARREF.match(self.source, start)
-        if not match:
-            return
-        decoded = html.unescape(match.group())
-        if decoded == match.group():
-            self.pieces.append(("text", start, match.end(), self.active, self.state))
+def _markup(source: str, i: int, n: int, last: bool):
+    """(kind, next offset, detail) for the "<" at ``i`` that _TOKEN did not read.
+    ``last``: the page has been fed whole and is being closed (an unfinished
+    construct is then text up to its first ">" or next "<"); before, the reading
+    stops at it."""
+    nxt = source[i + 1:i + 2]
+    if nxt in _LETTERS:
+        k, kind, detail = _start_tag(source, i)
+    elif nxt == "/":
+        k, kind, detail = _end_tag(source, i)
+    elif source.startswith("<!--", i):
+        found = _COMMENT_END.search(source, i + 4)
+        k, kind, detail = (found.end() if found else -1), _NOTHING, None
+    elif nxt == "?":
+        k, kind, detail = _after_gt(source, i + 2), _NOTHING, None
+    elif nxt == "!":
+        if source.startswith("<![", i):
+            k = _marked_section(source, i, n)
+        elif source[i:i + 9].lower() == "<!doctype":
+            k = _after_gt(source, i + 9)
         else:
-            self.pieces.append(("ref", start, match.end(), decoded, self.active, self.state))
-
-    # The standard library's parser gives up on a few malformed declarations
-    # ("<![foo[", "<!DOCTYPE x [ junk") by raising AssertionError, which would
-    # stop the whole run at one odd page. Browsers read them as a comment up to
-    # the next ">"; so does this reader (a markup edit, restorable like any other).
-    def parse_marked_section(self, i, report=1):
-        try:
-            return super().parse_marked_section(i, report)
-        except AssertionError:
-            return self.parse_bogus_comment(i, report=0)
-
-    def parse_declaration(self, i):
-        try:
-            return super().parse_declaration(i)
-        except AssertionError:
-            return self.parse_bogus_comment(i, report=0)
-
-    def handle_entityref(self, name):
-        self._ref()
-
-    def handle_charref(self, name):
-        self._ref()
+            k = _after_gt(source, i + 2)  # a bogus comment: up to ">"
+        kind, detail = _NOTHING, None
+    elif i + 1 < n:
+        return _DATA, i + 1, None  # a lone "<"
+    else:
+        return _STOP, i, None
+    if k >= 0:
+        return kind, k, detail
+    if not last:
+        return _STOP, i, None
+    k = source.find(">", i + 1)
+    if k >= 0:
+        return _DATA, k + 1, None
+    k = source.find("<", i + 1)
+    return _DATA, (k if k >= 0 else i + 1), None
 
 
-class _OffsetTokens(_Tokens):
-    """``_Tokens`` taking a token's offset from the parser's own position
-    updates instead of ``getpos()``: HTMLParser calls ``updatepos(i, j)`` for
-    each piece of its buffer, in order, before it handles the token at ``j``,
-    and that is all ``getpos()``'s line and column are counted from. The buffer
-    left unread by ``feed()`` (an unfinished construct at the end) starts at the
-    last offset reported. ``updatepos`` is not documented, so this class is used
-    only where it gives ``getpos()``'s offsets on a probe page (``_offsets_agree``)."""
-
-    at = 0  # source offset of the token being handled
-    base = 0  # source offset of the parser's buffer
-
-    def updatepos(self, i, j):
-        if i < j:
-            self.at = self.base + j
-        return j
-
-    def _pos(self) -> int:
-        return self.at
-
-    def close(self):
-        self.base = self.at
-        super().close()
+def _after_gt(source: str, start: int) -> int:
+    k = source.find(">", start)
+    return k + 1 if k >= 0 else -1
 
 
-# Every kind of token HTMLParser reads, on several lines, ending in an unfinished tag.
-_PROBE_PAGE = (
-    "<!DOCTYPE html>\n<html><head><title>T &amp; t</title><style>p {}\n</style></head>\n"
-    "<body class='a\nb'><!-- c\n --><p>one &#8217; two&#x41;\n&nbsp;three&amp x & y</p>\n"
-    "<?pi x?><![CDATA[d]]><!x y><br/>< p>1 < 2</ >\n<script>if (a<b) {}</script>"
-    "<div\nid=x>four</div ></p junk>\n&foo; &#65 five &#x; six &#; <div class='unfinished"
-)
+def _start_tag(source: str, i: int):
+    """(end or -1 if unfinished, kind, (tag, attributes)) of the start tag at ``i``."""
+    j = _TAG_EXTENT.match(source, i).end()
+    after = source[j:j + 1]
+    if after == ">":
+        end = j + 1
+    elif after == "/":
+        end = j + 2 if source.startswith("/>", j) else -1
+    elif not after or after in _INCOMPLETE_AFTER:
+        end = -1
+    else:
+        end = j  # junk after the name (NUL): the tag so far is text
+    if end < 0:
+        return -1, _NOTHING, None
+    name = _TAG_NAME.match(source, i + 1)
+    k = name.end()
+    attrs = []
+    while k < end:
+        found = _ATTR.match(source, k)
+        if not found:
+            break
+        attr, has_value, value = found.group(1, 2, 3)
+        if not has_value:
+            value = None
+        elif value[:1] in ("'", '"') and value[-1:] == value[:1]:
+            value = value[1:-1]
+        if value:
+            value = html.unescape(value)
+        attrs.append((attr.lower(), value))
+        k = found.end()
+    rest = source[k:end].strip()
+    if rest == ">":
+        return end, _START_TAG, (name.group(1).lower(), attrs)
+    if rest == "/>":
+        return end, _SELF_CLOSING, (name.group(1).lower(), attrs)
+    return end, _DATA, None
 
 
-def _offsets_agree() -> bool:
-    """Whether ``_OffsetTokens`` reads the probe page exactly as ``_Tokens`` does."""
-    try:
-        pieces = []
-        for cls in (_Tokens, _OffsetTokens):
-            parser = cls(_PROBE_PAGE)
-            parser.feed(_PROBE_PAGE)
-            parser.close()
-            pieces.append(parser.pieces)
-        return pieces[0] == pieces[1]
-    except Exception:  # noqa: BLE001 - any failure means: keep getpos()
-        return False
+def _end_tag(source: str, i: int):
+    """(end or -1 if unfinished, kind, tag) of the end tag at ``i`` (outside raw text)."""
+    gt = source.find(">", i + 1)
+    if gt < 0:
+        return -1, _NOTHING, None
+    found = _END_TAG.match(source, i)
+    if found:
+        return gt + 1, _END_TAG_FOUND, found.group(1).lower()
+    name = _TAG_NAME.match(source, i + 2)
+    if name:  # "</p junk>": the name counts, the rest up to ">" is skipped
+        return source.find(">", name.end()) + 1, _END_TAG_FOUND, name.group(1).lower()
+    if source.startswith("</>", i):
+        return i + 3, _NOTHING, None
+    return source.find(">", i + 2) + 1, _NOTHING, None  # "</ x>": a bogus comment
+
+
+def _marked_section(source: str, i: int, n: int) -> int:
+    """The end of the "<![" section at ``i``, -1 if unfinished. A keyword the
+    parser does not know makes a bogus comment up to ">" (where the parser itself
+    gave up, the old reader read it so)."""
+    if i + 3 == n:
+        return -1
+    name = _SECTION_NAME.match(source, i + 3)
+    if not name:
+        return _after_gt(source, i + 2)
+    if name.end() == n:
+        return -1
+    keyword = name.group().strip().lower()
+    if keyword in ("temp", "cdata", "ignore", "include", "rcdata"):
+        found = _SECTION_END.search(source, i + 3)
+    elif keyword in ("if", "else", "endif"):
+        found = _MS_SECTION_END.search(source, i + 3)
+    else:
+        return _after_gt(source, i + 2)
+    return found.end() if found else -1
+
+
+def _reference(source: str, i: int, n: int, last: bool):
+    """(kind, next offset) for the "&" at ``i`` that _TOKEN did not read."""
+    if source.startswith("&#", i):
+        found = _NUMERIC_REF.match(source, i)
+        if found:
+            k = found.end()
+            return _REFERENCE, (k if source[k - 1] == ";" else k - 1)
+        if source.find(";", i) >= 0:
+            return _DATA_STOP, i + 2  # "&#" is text, and the reading stops after it
+        return _STOP, i
+    found = _NAMED_REF.match(source, i)
+    if found:
+        k = found.end()
+        return _REFERENCE, (k if source[k - 1] == ";" else k - 1)
+    if source[i + 1:i + 2] in _LETTERS:  # a name running to the page's end
+        if last and n - i == 2:
+            return _STOP, i + 1  # "&x" at the end: "x" is text
+        return _STOP, i
+    if i + 1 < n:
+        return _DATA, i + 1
+    return _STOP, i
+
+
+@functools.lru_cache(maxsize=4096)
+def _decoded(reference: str) -> str:
+    return html.unescape(reference)
+
+
+# Start tags by name as written: what _read needs of each (see _tag_info).
+_TAG_INFOS: dict[str, tuple] = {}
+
+
+def _tag_info(name: str) -> tuple:
+    """(tag, block boundary, block tag reported for its lines or None, void, 1 if
+    <a>, 1 if <article>/<main>, _tag_facts without attributes) of a tag name."""
+    tag = name.lower()
+    line_block = (tag if tag in _LINE_TAGS else "div") if tag in _BLOCK else None
+    return (tag, tag in _BLOCK, line_block, tag in _VOID, int(tag == "a"), int(tag in ("article", "main")),
+            _tag_facts(tag, "", ""))
+
+
+@functools.lru_cache(maxsize=8192)
+def _attr_facts(tag: str, attrs: str) -> tuple[str | None, str | None, bool]:
+    """``_tag_facts`` of a start tag read by _TOKEN, from its attributes' text
+    (cached: a page repeats its tags' attributes)."""
+    match = _NAMING_ATTR.match
+    chrome_parts, content_parts = [], []
+    found = match(attrs)
+    while found:
+        name, double, single, bare = found.groups()
+        value = double or single or bare
+        if value:
+            if "&" in value:
+                value = html.unescape(value)
+            name = name.lower()
+            if name != "itemprop":
+                chrome_parts.append(value)
+            if name != "role":
+                content_parts.append(value)
+        found = match(attrs, found.end())
+    return _tag_facts(tag, " ".join(chrome_parts).lower() if chrome_parts else "",
+                      " ".join(content_parts).lower() if content_parts else "")
+
+
+def _read(source: str) -> tuple[list[tuple], list[str]]:
+    """(pieces, furniture reasons): the visible text pieces and block boundaries,
+    ``("text", start, end, containers, state)``, ``("ref", start, end, decoded,
+    containers, state)``, ``("space",)`` (ASCII whitespace alone between markup)
+    or ``("block",)``, and why each furniture container is."""
+    pieces: list[tuple] = []
+    append = pieces.append
+    block_piece = ("block",)
+    space_piece = ("space",)
+    reasons: list[str] = []  # container id -> why it is furniture
+    skip_stack: list[str] = []
+    skip_counts: dict[str, int] = {}  # open elements of skip_stack by tag
+    # Open elements: (tag, chrome containers inside it, markup state inside it);
+    # once an element closes, the one around it gives both again.
+    opened: list[tuple] = []
+    open_counts: dict[str, int] = {}
+    active: tuple = ()  # furniture containers around the current position
+    state: tuple = _PAGE_STATE  # (block tag, in link, in article/main, content class)
+    raw = None  # the raw-text element (script, style) being read
+    token = _TOKEN.match
+    tag_infos = _TAG_INFOS
+    n = len(source)
+    pos = 0
+    # The parser read the page when fed (until a construct it could not finish
+    # yet), then the rest when closed; what it still had not read then is text.
+    for last in (False, True):
+        while pos < n:
+            if raw is not None:
+                found = _RAW_TEXT[raw].search(source, pos)
+                if found is None:
+                    break  # the rest of the page is the element's
+                pos = found.end()
+                name = _END_TAG.match(source, found.start())
+                if name is None or name.group(1).lower() != raw:
+                    continue
+                kind, tag, raw = _END_TAG_FOUND, raw, None
+            else:
+                m = token(source, pos)
+                kind = m.lastindex
+                if kind == _TEXT:
+                    if not skip_stack:
+                        append(("text", pos, m.end(), active, state))
+                    pos = m.end()
+                    continue
+                if kind == _SPACE:  # only whitespace between markup: at most a space in the text
+                    if not skip_stack:
+                        append(space_piece)
+                    pos = m.end()
+                    continue
+                if kind == _START:  # (read here whole: the commonest token after text)
+                    pos = m.end()
+                    name = m.group(3)
+                    info = tag_infos.get(name)
+                    if info is None:
+                        info = _tag_info(name)
+                        if len(tag_infos) < 4096:  # (odd pages may name many odd tags)
+                            tag_infos[name] = info
+                    tag, boundary, line_block, void, link, article, plain_facts = info
+                    if boundary:
+                        append(block_piece)
+                    if void or m.group(5):  # "/>": a boundary, nothing opened
+                        continue
+                    if tag in _SKIP:
+                        skip_stack.append(tag)
+                        skip_counts[tag] = skip_counts.get(tag, 0) + 1
+                        if tag in _RAW_TEXT:
+                            raw = tag
+                    if len(opened) >= MAX_DEPTH:
+                        continue
+                    attrs = m.group(4)
+                    furniture, masthead, names_article = _attr_facts(tag, attrs) if attrs else plain_facts
+                    block, in_link, in_article, in_content_class = state
+                    reason = furniture or (None if in_article else masthead)
+                    if reason:
+                        active = active + (len(reasons),)
+                        reasons.append(reason)
+                    state = (line_block or block, in_link or link, in_article or article,
+                             in_content_class or int(names_article))
+                    opened.append((tag, active, state))
+                    open_counts[tag] = open_counts.get(tag, 0) + 1
+                    continue
+                elif kind == _END:
+                    pos = m.end()
+                    name = m.group(6)
+                    info = tag_infos.get(name)
+                    tag = name.lower() if info is None else info[0]
+                    kind = _END_TAG_FOUND
+                elif kind == _REF:
+                    if not skip_stack:
+                        text = m.group(7)
+                        decoded = _decoded(text)
+                        if decoded == text:
+                            append(("text", pos, m.end(), active, state))
+                        else:
+                            append(("ref", pos, m.end(), decoded, active, state))
+                    pos = m.end()
+                    continue
+                else:
+                    start = pos
+                    if source[pos] == "<":
+                        kind, pos, detail = _markup(source, pos, n, last)
+                    else:
+                        kind, pos = _reference(source, pos, n, last)
+                    if kind == _NOTHING:
+                        continue
+                    if kind == _STOP:
+                        break
+                    if kind == _DATA or kind == _DATA_STOP:
+                        if not skip_stack:
+                            append(("text", start, pos, active, state))
+                        if kind == _DATA_STOP:
+                            break
+                        continue
+                    if kind == _REFERENCE:
+                        if not skip_stack:
+                            text = _CHARREF.match(source, start).group()
+                            decoded = _decoded(text)
+                            end = start + len(text)
+                            if decoded == text:
+                                append(("text", start, end, active, state))
+                            else:
+                                append(("ref", start, end, decoded, active, state))
+                        continue
+                    if kind == _END_TAG_FOUND:
+                        tag = detail
+                    else:
+                        tag, attrs = detail  # attrs: a list of (name, value)
+            if kind == _START_TAG:
+                if tag in _BLOCK:
+                    append(block_piece)
+                if tag in _VOID:
+                    continue
+                if tag in _SKIP:
+                    skip_stack.append(tag)
+                    skip_counts[tag] = skip_counts.get(tag, 0) + 1
+                    if tag in _RAW_TEXT:
+                        raw = tag
+                if len(opened) >= MAX_DEPTH:
+                    continue
+                if type(attrs) is str:
+                    furniture, masthead, names_article = _attr_facts(tag, attrs)
+                else:
+                    furniture, masthead, names_article = _tag_facts(tag, *_element_names(attrs))
+                block, in_link, in_article, in_content_class = state
+                reason = furniture or (None if in_article else masthead)
+                if reason:
+                    active = active + (len(reasons),)
+                    reasons.append(reason)
+                if tag in _BLOCK:
+                    block = tag if tag in _LINE_TAGS else "div"  # the innermost block element's, as reported for a line
+                state = (block, in_link or int(tag == "a"), in_article or int(tag in ("article", "main")),
+                         in_content_class or int(names_article))
+                opened.append((tag, active, state))
+                open_counts[tag] = open_counts.get(tag, 0) + 1
+            elif kind == _END_TAG_FOUND:
+                if skip_counts.get(tag):
+                    while skip_stack:
+                        popped = skip_stack.pop()
+                        skip_counts[popped] -= 1
+                        if popped == tag:
+                            break
+                if open_counts.get(tag):  # close it and what it left open
+                    while True:
+                        open_tag = opened.pop()[0]
+                        open_counts[open_tag] -= 1
+                        if open_tag == tag:
+                            break
+                    _, active, state = opened[-1] if opened else ("", (), _PAGE_STATE)
+                if tag in _BLOCK:
+                    append(block_piece)
+            elif tag in _BLOCK:  # self-closing: a boundary, nothing opened
+                append(block_piece)
+    if pos < n and raw is None and not skip_stack:
+        append(("text", pos, n, active, state))
+    return pieces, reasons
 
 
 def _element_names(attrs: list[tuple[str, str | None]]) -> tuple[str, str]:
@@ -268,33 +534,38 @@ def _tag_facts(tag: str, chrome_names: str, content_names: str) -> tuple[str | N
 def _content_class(names: str) -> bool:
     if not names:
         return False
-    words = set(names.split()) | set(_CLASS_WORDS.findall(names))
-    return bool(words & _CONTENT_WORDS)
+    return any(_word_facts(token)[2] for token in names.split())
 
 
 def _chrome_reason(tag: str, names: str) -> tuple[str | None, str | None]:
     """(why the element is furniture, why it is if outside <article>/<main>)."""
     if tag in _CHROME_TAGS:
         return f"<{tag}>: {_CHROME_TAGS[tag]}", None
-    words = set(names.split())
+    chrome_words: set[str] = set()
+    header = False
     for token in names.split():
-        parts = _CLASS_WORDS.findall(token)
-        cut = next((i for i, part in enumerate(parts) if part in _LAYOUT_MODIFIERS), len(parts))
-        words.update(parts[:cut])  # "content-with-sidebar": a layout with a sidebar, not one
-    chrome_words = words & _CHROME_WORD_SET
+        furniture, masthead, _ = _word_facts(token)
+        chrome_words |= furniture
+        header = header or masthead
     if chrome_words:
         word = min(chrome_words)  # the first in sorted order, as a scan of sorted(words) finds it
         return f"<{tag} {word}>: {_CHROME_WORDS[word]}", None
-    if tag == "header" or words & _PAGE_HEADER_WORDS:
+    if tag == "header" or header:
         return None, f"<{tag}>: page header"
     return None, None
 
 
-@functools.cache
-def _tokens_reader() -> type[_Tokens]:
-    """The tokens reader: offsets from the parser's position updates where they
-    agree with getpos() (probed once, on the first page read, not at import)."""
-    return _OffsetTokens if _offsets_agree() else _Tokens
+@functools.lru_cache(maxsize=16384)
+def _word_facts(token: str) -> tuple[frozenset[str], bool, bool]:
+    """(the furniture words, whether a page header word, whether an article word)
+    of one class/id token: the token itself or its alphanumeric parts, for
+    furniture only the parts before a layout modifier ("content-with-sidebar":
+    a layout with a sidebar, not one). Cached: classes share their tokens."""
+    parts = _CLASS_WORDS.findall(token)
+    cut = next((i for i, part in enumerate(parts) if part in _LAYOUT_MODIFIERS), len(parts))
+    words = {token, *parts[:cut]}
+    return (frozenset(words & _CHROME_WORD_SET), bool(words & _PAGE_HEADER_WORDS),
+            bool(({token, *parts}) & _CONTENT_WORDS))
 
 
 def extract(source: str) -> list[Edit]:
@@ -327,9 +598,7 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
     """Like ``extract``, plus the spans of the text (offsets in the extracted
     text) that sit inside page furniture: ``(start, end, reason)``, with
     per-line facts of the markup as the spans' ``lines`` attribute."""
-    parser = _tokens_reader()(source)
-    parser.feed(source)
-    parser.close()
+    pieces, reasons = _read(source)
 
     # The text is the pieces' words, one space between words and "\n" at a
     # block boundary. A piece is worked whole: its words are split at once and
@@ -342,11 +611,15 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
     emitted_end = 0  # source offset just after the last emitted word
     pending = ""  # separator owed before the next word: "", " " or "\n" (the strongest seen)
     started = False
-    for piece in parser.pieces:
+    for piece in pieces:
         kind = piece[0]
         if kind == "block":
             if started:
                 pending = "\n"
+            continue
+        if kind == "space":
+            if started and not pending:
+                pending = " "
             continue
         if kind == "ref":
             _, start, end, decoded, active, state = piece
@@ -367,8 +640,11 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
                 pending = " "
             first = end - len(text.lstrip())
             last = start + len(text.rstrip())
-            chars = sum(map(len, words))
-            length = chars + len(words) - 1
+            if len(words) == 1:
+                chars = length = last - first
+            else:
+                chars = sum(map(len, words))
+                length = chars + len(words) - 1
         separator = pending if started else ""
         line_no += separator == "\n"
         if first - emitted_end != len(separator) or source[emitted_end:first] != separator:
@@ -377,8 +653,9 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
             edits.append(Edit(start, end, RULE, "character reference", 1.0, decoded))
             pending = ""
         else:
-            for run in _ODD_SPACE.finditer(source, first, last):
-                edits.append(Edit(run.start(), run.end(), RULE, "markup and layout whitespace", 1.0, " "))
+            if length != chars:  # (one word: no whitespace inside)
+                for run in _ODD_SPACE.finditer(source, first, last):
+                    edits.append(Edit(run.start(), run.end(), RULE, "markup and layout whitespace", 1.0, " "))
             pending = " " if last < end else ""
         text_len += len(separator)
         placed.append((text_len, text_len + length, chars, active, state, line_no, words))
@@ -387,7 +664,7 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
     tail = "\n" if started else ""
     if source[emitted_end:] != tail:
         edits.append(Edit(emitted_end, len(source), RULE, "markup and layout whitespace", 1.0, tail))
-    return edits, _chrome_spans(placed, parser.chrome_reasons, text_len)
+    return edits, _chrome_spans(placed, reasons, text_len)
 
 
 def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
