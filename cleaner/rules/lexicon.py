@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 from itertools import chain
-from typing import Sequence
+from typing import Callable, Sequence
 
 _LISTS = {
     "en": """a an the and or but if then so of to in on at by for with from as is are was were be been
@@ -145,4 +145,40 @@ class TopicModel:
             return None
         mine = 0 if index in self.exclude else 1
         shared = sum(1 for s in own if self.counts[s] > mine)
+        return shared / len(own)
+
+
+class LazyTopicModel:
+    """:class:`TopicModel` with the excluded lines asked about one at a time
+    (``excluded(index)``), only where it matters: whether a stem of the line
+    judged occurs in another line that is not excluded. Deciding that a line
+    is excluded (a suspect) costs more than the rest of the model, and most
+    lines share no stem with the few lines judged, or are not asked once an
+    earlier line settled their stems.
+    """
+
+    def __init__(self, lines: list[str], lang: str | None, excluded: Callable[[int], bool]):
+        self.stems = [content_stems(t, lang) for t in lines]
+        self.excluded = excluded
+        self.counts: Counter = Counter(chain.from_iterable(self.stems))  # every line, excluded or not
+
+    def overlap(self, index: int) -> float | None:
+        """:meth:`TopicModel.overlap` with ``exclude`` the lines ``excluded`` holds true of."""
+        own = self.stems[index]
+        if len(own) < 3:
+            return None
+        counts = self.counts
+        # A stem is shared when another line holds it (a count above the line's own 1)
+        # and one such line is not excluded: lines are asked in order until one is found.
+        unsettled = {s for s in own if counts[s] > 1}
+        shared = 0
+        if unsettled:
+            for other, stems in enumerate(self.stems):
+                if other == index or unsettled.isdisjoint(stems) or self.excluded(other):
+                    continue
+                found = unsettled.intersection(stems)
+                shared += len(found)
+                unsettled -= found
+                if not unsettled:
+                    break
         return shared / len(own)
