@@ -655,7 +655,8 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     if keep is None:
         return []
     edits = []
-    for line, p, kept in zip(lines, proba, keep):
+    # (as Python floats and bools: numpy scalars are slow to iterate and to format)
+    for line, p, kept in zip(lines, proba.tolist(), keep.tolist()):
         if kept:
             continue
         start, end = line_span(line, doc.text)
