@@ -160,25 +160,20 @@ class LazyTopicModel:
     def __init__(self, lines: list[str], lang: str | None, excluded: Callable[[int], bool]):
         self.stems = [content_stems(t, lang) for t in lines]
         self.excluded = excluded
-        self.counts: Counter = Counter(chain.from_iterable(self.stems))  # every line, excluded or not
+        self.lines_of: dict[str, list[int]] = {}  # stem -> the lines holding it, in order
+        for index, stems in enumerate(self.stems):
+            for stem in stems:
+                self.lines_of.setdefault(stem, []).append(index)
 
     def overlap(self, index: int) -> float | None:
         """:meth:`TopicModel.overlap` with ``exclude`` the lines ``excluded`` holds true of."""
         own = self.stems[index]
         if len(own) < 3:
             return None
-        counts = self.counts
-        # A stem is shared when another line holds it (a count above the line's own 1)
-        # and one such line is not excluded: lines are asked in order until one is found.
-        unsettled = {s for s in own if counts[s] > 1}
+        # A stem is shared when another line holding it is not excluded (asked in order until one is not).
         shared = 0
-        if unsettled:
-            for other, stems in enumerate(self.stems):
-                if other == index or unsettled.isdisjoint(stems) or self.excluded(other):
-                    continue
-                found = unsettled.intersection(stems)
-                shared += len(found)
-                unsettled -= found
-                if not unsettled:
-                    break
+        for stem in own:
+            holders = self.lines_of[stem]
+            if len(holders) > 1 and any(other != index and not self.excluded(other) for other in holders):
+                shared += 1
         return shared / len(own)
