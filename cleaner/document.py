@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import accumulate, count
+from operator import add
+from typing import NamedTuple
 
 # Line terminators we recognise: CRLF, lone CR, LF. (str.splitlines also splits
 # on form feeds and U+2028, which would shift offsets against a byte-level view.)
@@ -31,9 +34,11 @@ class Edit:
             raise ValueError(f"bad edit span [{self.start}, {self.end})")
 
 
-@dataclass
-class Line:
-    """One line of a document: ``text`` excludes its terminator."""
+class Line(NamedTuple):
+    """One line of a document: ``text`` excludes its terminator.
+
+    A named tuple: every detector asks for the lines of each cleaning round's
+    text, and a tuple is made in C (a dataclass runs its ``__init__`` per line)."""
 
     index: int
     start: int
@@ -81,14 +86,16 @@ def split_lines(text: str) -> list[Line]:
 # split it once. The Line objects are shared between callers (nobody changes them).
 @lru_cache(maxsize=8)
 def _split_lines(text: str) -> tuple[Line, ...]:
-    lines: list[Line] = []
-    pos = 0
-    for index, chunk in enumerate(text.split("\n")):
-        lines.append(Line(index, pos, pos + len(chunk), chunk))
-        pos += len(chunk) + 1
-    if lines and lines[-1].text == "" and text.endswith("\n"):
-        lines.pop()  # the empty string after a final newline is not a line
-    return tuple(lines)
+    chunks = text.split("\n")
+    if text.endswith("\n"):
+        chunks.pop()  # the empty string after a final newline is not a line
+    lengths = list(map(len, chunks))
+    starts = list(accumulate(map((1).__add__, lengths), initial=0))  # each line's newline counts too
+    ends = map(add, starts, lengths)
+    return tuple(map(_new_line, zip(count(), starts, ends, chunks)))
+
+
+_new_line = partial(tuple.__new__, Line)  # a Line from an (index, start, end, text) tuple, in C
 
 
 def line_span(line: Line, text: str) -> tuple[int, int]:

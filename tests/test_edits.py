@@ -90,3 +90,22 @@ def test_random_edits_always_invert(text, data):
     edits = E.resolve(raw)
     cleaned = E.apply(text, edits)
     assert E.invert(cleaned, edits, removed_texts(text, edits)) == text
+
+
+def _split_lines_by_loop(text):
+    """The line splitter as it was (a loop making each line), the reference."""
+    lines = []
+    pos = 0
+    for index, chunk in enumerate(text.split("\n")):
+        lines.append((index, pos, pos + len(chunk), chunk))
+        pos += len(chunk) + 1
+    if lines and lines[-1][3] == "" and text.endswith("\n"):
+        lines.pop()
+    return lines
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab \n\r\t\u2028é")), max_size=40))
+def test_split_lines_equals_the_loop(text):
+    lines = split_lines(text)
+    assert [(l.index, l.start, l.end, l.text) for l in lines] == _split_lines_by_loop(text)
+    assert all(text[l.start:l.end] == l.text and l.blank == (not l.text.strip()) for l in lines)

@@ -176,3 +176,31 @@ def test_line_counts_looked_up_together_match_one_at_a_time():
         assert LineCounts().get_many(asked) == [0] * len(asked)
 
     check()
+
+
+def _template_candidate_as_it_was(line_text):
+    """The template-line test before it was cached by text (the reference)."""
+    from cleaner.rules.chrome import _LIST_ITEM, _SENTENCE_END, normalize_line
+    from cleaner.rules.language import letter_count
+
+    text = line_text.strip()
+    if not text or len(text.split()) > 10 or len(text) > 80 or _SENTENCE_END.search(text):
+        return None
+    if letter_count(text) < 2 or _LIST_ITEM.match(line_text):
+        return None
+    return normalize_line(text)
+
+
+def test_template_key_equals_the_uncached_test():
+    from hypothesis import given, settings, strategies as st
+
+    from cleaner.rules.chrome import _template_key
+
+    pieces = st.sampled_from(["Home", "  ", "News", ".", "- ", "1.", "’", "Share", "a", "\t", "!", "é", "12"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(pieces, max_size=25).map("".join))
+    def check(text):
+        assert _template_key(text) == _template_candidate_as_it_was(text)
+
+    check()

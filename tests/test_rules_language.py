@@ -228,3 +228,27 @@ def test_a_whole_documents_script_profile_is_not_kept_in_the_line_cache():
     misses = script_profile.cache_info().misses
     script_profile(text)
     assert script_profile.cache_info().misses == misses + 1
+
+
+def test_short_verdict_skips_the_model_only_where_the_function_words_decide(monkeypatch):
+    """A short line of the host's script holding a host-only function word is
+    no foreign sentence whatever the model says: the same verdicts as asking
+    the model for every short line."""
+    from hypothesis import given, settings, strategies as st
+
+    from cleaner.rules import language
+
+    vocabulary = ["the", "and", "which", "und", "nicht", "dans", "avec", "la", "le", "de", "Haus", "maison",
+                  "house", "regierung", "gouvernement", "government", "è", "questo", "über", "ist", "est", "l’État",
+                  "d'un", "et", "council", "Rat", "conseil", "!", ".", "?"]
+    line = st.lists(st.sampled_from(vocabulary), min_size=3, max_size=9).map(" ".join)
+
+    @settings(max_examples=200, deadline=None)
+    @given(line, st.sampled_from(["en", "de", "fr", "it"]))
+    def check(text, host):
+        fast = language.short_foreign_verdict(text, host, "LATIN")
+        with monkeypatch.context() as m:
+            m.setattr(language, "_holds_host_only_word", lambda text, host: False)
+            assert language.short_foreign_verdict(text, host, "LATIN") == fast
+
+    check()

@@ -52,3 +52,20 @@ def test_samples_normalize():
     assert all(line == line.rstrip() or not line.strip() for line in out.split("\n"))
     # only whitespace went: the words are unchanged
     assert out.split() == s1.split()
+
+
+def test_trailing_whitespace_is_where_the_regex_finds_it():
+    """The end-of-line test and rstrip give the run _TRAILING.search finds."""
+    from hypothesis import given, strategies as st
+
+    from cleaner.rules.normalize import _TRAILING
+
+    @given(st.text(alphabet=st.sampled_from(list("ab \t\u00a0\u3000\r\u2028\x0b.")), min_size=1, max_size=30))
+    def check(text):
+        if not text.strip():
+            return
+        edits = [e for e in detect(Document(text), RuleContext()) if e.rule == "whitespace-trailing"]
+        m = _TRAILING.search(text)
+        assert [(e.start, e.end) for e in edits] == ([(m.start(), len(text))] if m else [])
+
+    check()

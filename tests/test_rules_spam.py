@@ -257,3 +257,32 @@ def test_content_stems_and_topic_counts_match_a_plain_loop():
         assert topic.counts == expected
 
     check()
+
+
+def test_lazy_topic_overlap_equals_the_topic_model_with_every_suspect_known():
+    """LazyTopicModel asks about excluded lines only where it matters; its
+    overlaps are TopicModel's with every excluded line named up front."""
+    from hypothesis import given, settings, strategies as st
+
+    from cleaner.rules.lexicon import LazyTopicModel, TopicModel
+
+    vocabulary = ["council", "budget", "casino", "bonus", "prize", "winner", "tuesday", "mayor", "the", "and",
+                  "Councillor", "budgets", "spins", "free", "İstanbul", "ﬁnal", "Straße"]
+    line = st.lists(st.sampled_from(vocabulary), max_size=9).map(" ".join)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(line, max_size=10), st.sampled_from([None, "en", "de"]), st.data())
+    def check(lines, lang, data):
+        exclude = data.draw(st.sets(st.integers(0, max(len(lines) - 1, 0))))
+        asked = []
+
+        def excluded(i):
+            asked.append(i)
+            return i in exclude
+
+        full = TopicModel(lines, lang, exclude=exclude)
+        lazy = LazyTopicModel(lines, lang, excluded)
+        for i in range(len(lines)):
+            assert lazy.overlap(i) == full.overlap(i)
+
+    check()

@@ -24,6 +24,7 @@ import math
 import re
 import string
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -173,6 +174,7 @@ def _link_like(text: str) -> bool:
     return bool(_LINK_LIKE.search(text)) or ("@" in text and bool(_EMAIL_LIKE.search(text)))
 
 
+_first_char = itemgetter(0)
 _ASCII_DIGITS = string.digits.encode("ascii")
 _ASCII_UPPER = string.ascii_uppercase.encode("ascii")
 
@@ -198,7 +200,7 @@ def _text_features(text: str) -> tuple[float, ...]:
         digits = sum(map(str.isdigit, s))
         upper = sum(map(str.isupper, s))
         cjk = len(_CJK.findall(s))
-    title = sum(map(str.isupper, [w[0] for w in words]))
+    title = sum(map(str.isupper, map(_first_char, words)))
     stop = sum(map(STOPWORDS.__contains__, map(str.casefold, words)))
     ends = bool(_SENTENCE_END.search(s))
     low = s.lower()
@@ -655,7 +657,8 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     if keep is None:
         return []
     edits = []
-    for line, p, kept in zip(lines, proba, keep):
+    # (as Python floats and bools: numpy scalars are slow to iterate and to format)
+    for line, p, kept in zip(lines, proba.tolist(), keep.tolist()):
         if kept:
             continue
         start, end = line_span(line, doc.text)

@@ -191,15 +191,15 @@ def _footer_edits(doc: Document, lines: list[Line]) -> list[Edit]:
     return edits
 
 
-def _template_candidate(line: Line, ctx: RuleContext) -> str | None:
+# Cached: asked about every line in each cleaning round, and a site's template lines recur.
+@lru_cache(maxsize=1 << 16)
+def _template_key(line_text: str) -> str | None:
     """The line's normalised text if it is a short non-sentence line that the
     corpus counts may show to be a site's template line, else None."""
-    if ctx.n_docs < 3 or not ctx.line_counts:
-        return None
-    text = line.text.strip()
+    text = line_text.strip()
     if not text or _words(text) > 10 or len(text) > 80 or _SENTENCE_END.search(text):
         return None
-    if letter_count(text) < 2 or _LIST_ITEM.match(line.text):
+    if letter_count(text) < 2 or _LIST_ITEM.match(line_text):
         return None
     return normalize_line(text)
 
@@ -207,9 +207,11 @@ def _template_candidate(line: Line, ctx: RuleContext) -> str | None:
 def _template_counts(lines: list[Line], ctx: RuleContext) -> dict[int, int]:
     """Corpus counts of the lines that may be template lines, by line index:
     looked up together when the counts are a run's LineCounts."""
+    if ctx.n_docs < 3 or not ctx.line_counts:
+        return {}
     norms = {}
-    for line in lines:
-        if not line.blank and (norm := _template_candidate(line, ctx)) is not None:
+    for line in lines:  # (a blank line is no candidate)
+        if (norm := _template_key(line.text)) is not None:
             norms[line.index] = norm
     if not norms:
         return {}

@@ -356,6 +356,8 @@ def short_foreign_verdict(text: str, host: str, host_script: str | None) -> tupl
     s = text.strip()
     if not _short_candidate(s, host_script):
         return None
+    if _holds_host_only_word(s, host) and _main_script(s) == host_script:
+        return None  # what the function-word test below finds whatever the model says: no model call
     guess = _confident_foreign(s, host, SHORT_MIN_TOP)
     if guess is None:
         return None
@@ -375,6 +377,16 @@ def short_foreign_verdict(text: str, host: str, host_script: str | None) -> tupl
     if theirs or sentence:
         return lang, round(min(0.9, top), 3)
     return None
+
+
+def _holds_host_only_word(text: str, host: str) -> bool:
+    """Is one of the words of ``text`` (lower-cased, whole) a function word of
+    ``host`` that no other listed language has? Then ``function_words(toks,
+    host)`` holds it and no other language's function words do, so
+    :func:`short_foreign_verdict` finds the host's own function words in a
+    line of the host's script whatever language the model guesses."""
+    exclusive = _exclusive_function_words(host)
+    return bool(exclusive) and not exclusive.isdisjoint(map(str.lower, words(text)))
 
 
 @lru_cache(maxsize=64)

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 from itertools import chain
-from typing import Sequence
+from typing import Callable, Sequence
 
 _LISTS = {
     "en": """a an the and or but if then so of to in on at by for with from as is are was were be been
@@ -145,4 +145,35 @@ class TopicModel:
             return None
         mine = 0 if index in self.exclude else 1
         shared = sum(1 for s in own if self.counts[s] > mine)
+        return shared / len(own)
+
+
+class LazyTopicModel:
+    """:class:`TopicModel` with the excluded lines asked about one at a time
+    (``excluded(index)``), only where it matters: whether a stem of the line
+    judged occurs in another line that is not excluded. Deciding that a line
+    is excluded (a suspect) costs more than the rest of the model, and most
+    lines share no stem with the few lines judged, or are not asked once an
+    earlier line settled their stems.
+    """
+
+    def __init__(self, lines: list[str], lang: str | None, excluded: Callable[[int], bool]):
+        self.stems = [content_stems(t, lang) for t in lines]
+        self.excluded = excluded
+        self.lines_of: dict[str, list[int]] = {}  # stem -> the lines holding it, in order
+        for index, stems in enumerate(self.stems):
+            for stem in stems:
+                self.lines_of.setdefault(stem, []).append(index)
+
+    def overlap(self, index: int) -> float | None:
+        """:meth:`TopicModel.overlap` with ``exclude`` the lines ``excluded`` holds true of."""
+        own = self.stems[index]
+        if len(own) < 3:
+            return None
+        # A stem is shared when another line holding it is not excluded (asked in order until one is not).
+        shared = 0
+        for stem in own:
+            holders = self.lines_of[stem]
+            if len(holders) > 1 and any(other != index and not self.excluded(other) for other in holders):
+                shared += 1
         return shared / len(own)
