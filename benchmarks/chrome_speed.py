@@ -95,6 +95,8 @@ def main() -> None:
         import trafilatura  # noqa: F401
     except ImportError:
         sys.exit("chrome_speed: trafilatura is the anchor of this benchmark: pip install -e '.[bench]'")
+    if not (args.eval / "pages").is_dir():
+        sys.exit(f"chrome_speed: no chrome eval set at {args.eval}: pass --eval DIR (../shared/eval/chrome)")
     if args.one_round:
         print(json.dumps(one_round(args.eval, args.pages)))
         return
