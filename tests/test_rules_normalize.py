@@ -55,10 +55,12 @@ def test_samples_normalize():
 
 
 def test_trailing_whitespace_is_where_the_regex_finds_it():
-    """The end-of-line test and rstrip give the run _TRAILING.search finds."""
+    """The end-of-line test and rstrip give the run the regex of trailing whitespace finds."""
+    import re
+
     from hypothesis import given, strategies as st
 
-    from cleaner.rules.normalize import _TRAILING
+    _TRAILING = re.compile(r"[ \t\u00a0\u3000]+$")
 
     @given(st.text(alphabet=st.sampled_from(list("ab \t\u00a0\u3000\r\u2028\x0b.")), min_size=1, max_size=30))
     def check(text):

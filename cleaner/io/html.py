@@ -307,6 +307,16 @@ def _tag_info(name: str) -> tuple:
             _tag_facts(tag, "", ""))
 
 
+def _cached_tag_info(tag_infos: dict, name: str) -> tuple:
+    """``_tag_info(name)``, kept in ``tag_infos`` (up to 4096 names: odd pages may name many odd tags)."""
+    info = tag_infos.get(name)
+    if info is None:
+        info = _tag_info(name)
+        if len(tag_infos) < 4096:
+            tag_infos[name] = info
+    return info
+
+
 @functools.lru_cache(maxsize=8192)
 def _attr_facts(tag: str, attrs: str) -> tuple[str | None, str | None, bool]:
     """``_tag_facts`` of a start tag read by _TOKEN, from its attributes' text
@@ -381,36 +391,10 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                     continue
                 if kind == _START:  # (read here whole: the commonest token after text)
                     pos = m.end()
-                    name = m.group(3)
-                    info = tag_infos.get(name)
-                    if info is None:
-                        info = _tag_info(name)
-                        if len(tag_infos) < 4096:  # (odd pages may name many odd tags)
-                            tag_infos[name] = info
-                    tag, boundary, line_block, void, link, article, plain_facts = info
-                    if boundary:
-                        append(block_piece)
-                    if void or m.group(5):  # "/>": a boundary, nothing opened
-                        continue
-                    if tag in _SKIP:
-                        skip_stack.append(tag)
-                        skip_counts[tag] = skip_counts.get(tag, 0) + 1
-                        if tag in _RAW_TEXT:
-                            raw = tag
-                    if len(opened) >= MAX_DEPTH:
-                        continue
-                    attrs = m.group(4)
-                    furniture, masthead, names_article = _attr_facts(tag, attrs) if attrs else plain_facts
-                    block, in_link, in_article, in_content_class = state
-                    reason = furniture or (None if in_article else masthead)
-                    if reason:
-                        active = active + (len(reasons),)
-                        reasons.append(reason)
-                    state = (line_block or block, in_link or link, in_article or article,
-                             in_content_class or int(names_article))
-                    opened.append((tag, active, state))
-                    open_counts[tag] = open_counts.get(tag, 0) + 1
-                    continue
+                    info = _cached_tag_info(tag_infos, m.group(3))
+                    attrs = m.group(4)  # the attributes' text, or None
+                    self_closing = bool(m.group(5))  # "/>": a boundary, nothing opened
+                    kind = _START_TAG
                 elif kind == _END:
                     pos = m.end()
                     name = m.group(6)
@@ -457,10 +441,13 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                         tag = detail
                     else:
                         tag, attrs = detail  # attrs: a list of (name, value)
+                        info = _cached_tag_info(tag_infos, tag)
+                        self_closing = False
             if kind == _START_TAG:
-                if tag in _BLOCK:
+                tag, boundary, line_block, void, link, article, plain_facts = info
+                if boundary:
                     append(block_piece)
-                if tag in _VOID:
+                if void or self_closing:
                     continue
                 if tag in _SKIP:
                     skip_stack.append(tag)
@@ -469,7 +456,9 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                         raw = tag
                 if len(opened) >= MAX_DEPTH:
                     continue
-                if type(attrs) is str:
+                if not attrs:
+                    furniture, masthead, names_article = plain_facts
+                elif type(attrs) is str:
                     furniture, masthead, names_article = _attr_facts(tag, attrs)
                 else:
                     furniture, masthead, names_article = _tag_facts(tag, *_element_names(attrs))
@@ -478,9 +467,8 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                 if reason:
                     active = active + (len(reasons),)
                     reasons.append(reason)
-                if tag in _BLOCK:
-                    block = tag if tag in _LINE_TAGS else "div"  # the innermost block element's, as reported for a line
-                state = (block, in_link or int(tag == "a"), in_article or int(tag in ("article", "main")),
+                # (line_block: the innermost block element's tag, as reported for a line)
+                state = (line_block or block, in_link or link, in_article or article,
                          in_content_class or int(names_article))
                 opened.append((tag, active, state))
                 open_counts[tag] = open_counts.get(tag, 0) + 1

@@ -10,9 +10,7 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import lru_cache
-from itertools import chain
 from typing import Callable, Sequence
 
 _LISTS = {
@@ -125,36 +123,13 @@ class TopicModel:
     """Content stems of every line of a document, to ask how much one line
     shares with the rest.
 
-    ``exclude``: indices of lines that do not count as "the rest" (suspect
-    lines: several inserted scam lines share their vocabulary with one
-    another, not with the article).
-    """
-
-    def __init__(self, lines: list[str], lang: str | None = None, exclude: frozenset[int] | set[int] = frozenset()):
-        self.stems = [content_stems(t, lang) for t in lines]
-        self.exclude = exclude
-        # (one count over every kept line's stems: Counter counts an iterable in C)
-        self.counts: Counter = Counter(chain.from_iterable(
-            s for i, s in enumerate(self.stems) if i not in exclude))
-
-    def overlap(self, index: int) -> float | None:
-        """Share of line ``index``'s content stems found in another
-        (non-excluded) line; None when it has fewer than three."""
-        own = self.stems[index]
-        if len(own) < 3:
-            return None
-        mine = 0 if index in self.exclude else 1
-        shared = sum(1 for s in own if self.counts[s] > mine)
-        return shared / len(own)
-
-
-class LazyTopicModel:
-    """:class:`TopicModel` with the excluded lines asked about one at a time
-    (``excluded(index)``), only where it matters: whether a stem of the line
-    judged occurs in another line that is not excluded. Deciding that a line
-    is excluded (a suspect) costs more than the rest of the model, and most
-    lines share no stem with the few lines judged, or are not asked once an
-    earlier line settled their stems.
+    ``excluded(index)``: whether a line does not count as "the rest" (a
+    suspect line: several inserted scam lines share their vocabulary with one
+    another, not with the article). Asked one line at a time, only where it
+    matters: whether a stem of the line judged occurs in another line that is
+    not excluded. Deciding that a line is excluded (a suspect) costs more
+    than the rest of the model, and most lines share no stem with the few
+    lines judged, or are not asked once an earlier line settled their stems.
     """
 
     def __init__(self, lines: list[str], lang: str | None, excluded: Callable[[int], bool]):
@@ -166,7 +141,8 @@ class LazyTopicModel:
                 self.lines_of.setdefault(stem, []).append(index)
 
     def overlap(self, index: int) -> float | None:
-        """:meth:`TopicModel.overlap` with ``exclude`` the lines ``excluded`` holds true of."""
+        """Share of line ``index``'s content stems found in another
+        (non-excluded) line; None when it has fewer than three."""
         own = self.stems[index]
         if len(own) < 3:
             return None

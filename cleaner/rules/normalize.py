@@ -19,8 +19,7 @@ _BOLD_STAR = re.compile(r"\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*")
 _BOLD_UNDER = re.compile(r"(?<![\w_])__(?=[^\s_])(.+?)(?<=[^\s_])__(?![\w_])")
 _IDENTIFIER = re.compile(r"[a-z0-9_]+")  # __init__ and friends are code, not bold
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(?=\S)")
-_TRAILING = re.compile(r"[ \t\u00a0\u3000]+$")
-_TRAILING_CHARS = " \t\u00a0\u3000"  # the characters of _TRAILING
+_TRAILING_CHARS = " \t\u00a0\u3000"  # trailing whitespace the tidy-up removes
 
 
 def _pair_edits(line_start: int, text: str, pattern: re.Pattern, kind: str) -> list[Edit]:
@@ -50,8 +49,7 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
             edits.extend(_pair_edits(line.start, text, _BOLD_STAR, "**"))
         if "__" in text:
             edits.extend(_pair_edits(line.start, text, _BOLD_UNDER, "__"))
-        # What _TRAILING.search finds (its run at the end of the line), without a
-        # regex scan of every line: only a line that ends in one of its characters has one.
+        # (no regex scan of every line: only a line that ends in one of these characters has any)
         if text[-1] in _TRAILING_CHARS:
             edits.append(Edit(line.start + len(text.rstrip(_TRAILING_CHARS)), line.end, "whitespace-trailing",
                               "trailing whitespace", 1.0))

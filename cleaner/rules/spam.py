@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from ..document import Document, Edit, line_span
 from . import RuleContext
-from .lexicon import LazyTopicModel, words
+from .lexicon import TopicModel, words
 
 # "Read this too" prefixes, several languages. Matched case-insensitively at
 # the start of a line, before a separator.
@@ -432,13 +432,13 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     first = _first_text_line(lines)
     edits: list[Edit] = []
     styled = sum(1 for line in lines if line.index != first and _clickbait_style(line.text))
-    topic: LazyTopicModel | None = None
+    topic: TopicModel | None = None
 
     def overlap(line) -> float | None:
         nonlocal topic
         if topic is None:  # built lazily: most documents need no topic at all
             # suspect lines are not "the rest of the document"; asked only where it matters
-            topic = LazyTopicModel([l.text for l in lines], ctx.lang, lambda i: _suspect(lines[i].text))
+            topic = TopicModel([l.text for l in lines], ctx.lang, lambda i: _suspect(lines[i].text))
         return topic.overlap(line.index)
 
     for line in lines:
