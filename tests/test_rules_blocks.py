@@ -213,6 +213,38 @@ def test_lines_under_a_late_cue_heading_know_how_far_it_is_and_what_came_before(
     assert col["win5_headline"][at + 1:].min() > col["win5_headline"][1:4].max()
 
 
+def test_headings_that_open_readers_comments_are_marked():
+    for line in ("59 Comments on \u201cThe Budget Debate, Day Two\u201d", "3 Responses to \u201cBudget Passes\u201d",
+                 "12 thoughts on Budget Passes After Long Debate", "3comments", "Comments (12)", "Reader comments",
+                 "Join the discussion", "Budget Debate Comments", "View all 40 comments", "Kommentare"):
+        assert _text_feature(line, "comments_heading") == 1.0, line
+    for line in ("0 Comments", "by Jane Doe 0 Comments",  # no comments follow
+                 "comments: [Comment!]!", "The committee comments on the bill",
+                 "Comments from residents were mostly positive, the mayor said.", PARAGRAPHS[0]):
+        assert _text_feature(line, "comments_heading") == 0.0, line
+
+
+COMMENTS = ["12 Comments on \u201cBudget Passes After Long Debate\u201d", "Jane Roe", "March 3, 2024 at 5:12 pm",
+            "I have lived in the north of the city for twenty years and we have waited for that library for "
+            "far too long, so this is good news for every family here.", "Reply"]
+
+
+def test_lines_under_a_comments_heading_below_the_article_know_how_far_it_is():
+    page = "\n".join(["Budget Passes After Long Debate"] + PARAGRAPHS + COMMENTS) + "\n"
+    doc = Document(page)
+    lines = blocks.text_lines(doc)
+    X = blocks.features(doc, lines, RuleContext())
+    below = X[:, blocks.FEATURES.index("below_comments")]
+    at = [line.text for line in lines].index(COMMENTS[0])
+    assert (below[:at] == np.log1p(30)).all()
+    assert below[at:].tolist() == np.log1p(np.arange(len(COMMENTS))).tolist()
+    # The same heading above the article's prose (a count in the page's header) opens nothing.
+    page = "\n".join([COMMENTS[0], "Budget Passes After Long Debate"] + PARAGRAPHS) + "\n"
+    doc = Document(page)
+    X = blocks.features(doc, blocks.text_lines(doc), RuleContext())
+    assert (X[:, blocks.FEATURES.index("below_comments")] == np.log1p(30)).all()
+
+
 def test_a_related_block_under_the_article_goes_and_the_article_stays():
     page = "\n".join(MENU + ["Budget Passes After Long Debate"] + PARAGRAPHS + MORE_PARAGRAPHS + RELATED + FOOTER) + "\n"
     removed = removed_lines(page)

@@ -99,6 +99,19 @@ _CUE = re.compile(
     r"te puede interesar|noticias relacionadas|lo más leído|más noticias|leggi anche|potrebbe interessarti|"
     r"articoli correlati|più letti|leia também|veja também|mais lidas|notícias relacionadas|lees ook|meer nieuws)\b",
     re.IGNORECASE)
+# Headings that open the readers' comments ("59 Comments on “…”", "3 responses to",
+# "Join the discussion", "Kommentare (12)"): readers' posts follow, prose as
+# they are, and they are not the article. A count may lead a long title; the
+# other shapes are matched on short lines only.
+_COMMENTS_COUNT = re.compile(
+    r"^(?!0\D)\d+\s*(comments?|responses?|replies|thoughts|reactions|kommentare?|commentaires?|comentarios?|commenti|"
+    r"comentários|reacties|reacciones)\b", re.IGNORECASE)
+_COMMENTS_HEADING = re.compile(
+    r"^(comments?|reader comments|user comments|discussion|conversation|responses|"
+    r"join the (conversation|discussion)|(show|view|load|see|read|add|post|write) (all )?(\d+ )?comments?|"
+    r"kommentare|commentaires|comentarios|commenti|comentários|reacties)\W*(\(\d+\))?\W*$"
+    r"|^[^\W\d](?:[^\W\d]|[ ’'&-]){0,40}\bcomments\s*(\(\d+\))?$",
+    re.IGNORECASE)
 # An author's note: "Jane Doe is a reporter at ...", "Jane joined the paper in 2017",
 # "More articles from Jane Doe", "View all posts by Jane Doe".
 _BIO = re.compile(
@@ -139,6 +152,7 @@ BASE_FEATURES = [
     "digits", "upper", "alpha", "cjk", "link_like", "separators", "list_item", "date_or_byline",
     "chrome_phrase", "ends_colon", "word_len", "corpus_share", "corpus_log", "doc_repeats", "copyright",
     "first_upper", "cue_heading", "author_bio", "truncated", "headline_like", "media_credit", "glued_dateline",
+    "comments_heading",
 ]
 # Indices into the base features used for the neighbours.
 _NEIGHBOUR_BASE = ["log_words", "sentence_end", "stopwords", "title_case", "link_like"]
@@ -148,7 +162,7 @@ CONTEXT_FEATURES = (
     + ["rel_pos", "words_before", "prose_before", "prose_after_share", "dist_prose_up", "dist_prose_down",
        "win3_words", "win10_words", "win3_prose", "win10_prose", "prose_mass", "log_lines", "log_prose_lines",
        "is_first_line", "is_last_line", "since_cue", "prose_since_cue", "cue_prose_before", "win5_headline",
-       "short_run", "in_main", "main_dist"]
+       "short_run", "in_main", "main_dist", "below_comments"]
 )
 HTML_FEATURES = [
     "html", "tag", "heading", "link_density", "chrome_share", "in_article", "content_class",
@@ -172,6 +186,16 @@ def _link_like(text: str) -> bool:
         if not any(hint in low for hint in _LINK_HINTS):
             return False
     return bool(_LINK_LIKE.search(text)) or ("@" in text and bool(_EMAIL_LIKE.search(text)))
+
+
+# Every shape of _COMMENTS_COUNT and _COMMENTS_HEADING holds one of these (lower-cased).
+_COMMENTS_HINTS = ("omment", "oment", "espons", "eplies", "thoughts", "iscussion", "onversation", "reac")
+
+
+def _comments_heading(text: str, low: str, n_words: int) -> bool:
+    if n_words > 24 or not any(hint in low for hint in _COMMENTS_HINTS):
+        return False
+    return bool(_COMMENTS_COUNT.match(text)) or (n_words <= 10 and bool(_COMMENTS_HEADING.search(text)))
 
 
 _first_char = itemgetter(0)
@@ -239,6 +263,7 @@ def _text_features(text: str) -> tuple[float, ...]:
               and (s[:1].isupper() or s[:1].isdigit() or s[:1] in "'\"“‘«„")),
         float(n_words <= 60 and bool(_MEDIA_WORD.search(low)) and bool(_MEDIA_CREDIT.search(s))),
         float((":" in s or "(" in s) and bool(_GLUED_DATELINE.match(s))),
+        float(_comments_heading(s, low, n_words)),
     )
 
 
@@ -317,6 +342,7 @@ def _window_mean(column: np.ndarray, radius: int) -> np.ndarray:
     return (padded[hi] - padded[lo]) / (hi - lo)
 
 
+COMMENTS_AFTER_PROSE = 3  # prose lines above a comments heading for it to open the comments
 MAIN_GAP = 3  # non-prose lines a block of the article's prose may span
 PROSE_REACH = 30.0  # distances to prose are capped here
 
@@ -405,6 +431,11 @@ def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
         main_dist = np.minimum(np.maximum(lo - idx, idx - hi).clip(0), 30.0)
     ctx_cols.append(in_main)
     ctx_cols.append(np.log1p(main_dist))
+    # Below the readers' comments' heading: how far. A heading counts only
+    # below some of the page's prose ("0 Comments" in a byline opens nothing).
+    opens = (col["comments_heading"] > 0) & (prose_before >= COMMENTS_AFTER_PROSE)
+    comments_at = np.maximum.accumulate(np.where(opens, np.arange(n), -1))
+    ctx_cols.append(np.where(comments_at >= 0, np.log1p(np.minimum(idx - comments_at, 30)), np.log1p(30.0)))
 
     html = _html_facts(doc, lines)
     if html is None:
