@@ -321,3 +321,18 @@ def test_a_start_tags_naming_attributes_are_read_as_the_parser_did(tag, attrs, c
 
     page = "<" + tag + "".join(gap + name + value for name, value, gap in attrs) + close + "Text</" + tag + ">"
     assert reader._read(page) == reference_read(page)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", " ", "\n  ", "\t", "\r\n", "\f", "\x0b", "\xa0", " \u2003 ", "x "]),
+                          st.sampled_from(["<p>", "</p>", "<b>", "</b>", "<div class='nav'>", "</div>", "<br/>",
+                                           "<script>", "</script>", "<svg>", "</svg>", "<!-- c -->", "< p>", "&amp;",
+                                           "word", "<a\nhref=x>", "</a >"])), max_size=12),
+       st.sampled_from(["", " ", "\n"]))
+def test_whitespace_before_a_tag_is_read_with_it_as_the_parser_did(runs, tail):
+    """The tokenizer reads an ASCII whitespace run and the tag after it in one
+    match: the pieces are those of reading them apart (the parser's)."""
+    from cleaner.io import html as reader
+
+    page = "".join(space + token for space, token in runs) + tail
+    assert reader._read(page) == reference_read(page)

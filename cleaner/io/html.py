@@ -86,24 +86,27 @@ _PAGE_STATE = ("div", 0, 0, 0)
 # other "<" or "&" goes through _markup/_reference, which follow the parser's rules
 # case by case. tests/html_reference.py keeps the parser-based reader to compare.
 
-# ASCII whitespace alone up to markup, text, a plain start tag (ASCII whitespace
-# between attributes, values quoted or bare), a plain end tag, or a reference
-# closed by ";"; else group 8 alone: a "<" or "&" the exact rules read. Where the parser's rules would read more (a tag
-# name going on past "-", other whitespace, "==", a value running into a quote),
-# these patterns stop at a character they cannot continue with and fail instead.
+# A plain start tag (ASCII whitespace between attributes, values quoted or bare)
+# or a plain end tag, each with the ASCII whitespace before it (one match, not
+# two: tags are most of a page's tokens and whitespace runs sit between them);
+# ASCII whitespace alone up to other markup; text; a reference closed by ";";
+# else group 10 alone: a "<" or "&" the exact rules read. Where the parser's rules
+# would read more (a tag name going on past "-", other whitespace, "==", a value
+# running into a quote), these patterns stop at a character they cannot continue
+# with and fail instead.
 _TOKEN = re.compile(r"""
-    ([\t\n\r\f ]++(?![^<&]))
-  | ([^<&]+)
-  | <([a-zA-Z][a-zA-Z0-9-]*+)
+    ([\t\n\r\f ]*+)<([a-zA-Z][a-zA-Z0-9-]*+)
      ((?:[\t\n\r\f ]++[^\s/>="'<]++
          (?:[\t\n\r\f ]*+=[\t\n\r\f ]*+(?:"[^"]*+"|'[^']*+'|[^\s"'<>=`]++))?
      )*+)
      [\t\n\r\f ]*+(/?)>
-  | </([a-zA-Z][a-zA-Z0-9-]*+)[\t\n\r\f ]*+>
+  | ([\t\n\r\f ]*+)</([a-zA-Z][a-zA-Z0-9-]*+)[\t\n\r\f ]*+>
+  | ([\t\n\r\f ]++(?![^<&]))
+  | ([^<&]+)
   | (&(?:\#[0-9]++|\#[xX][0-9a-fA-F]++|[a-zA-Z][a-zA-Z0-9]*+);)
   | ([<&])
 """, re.VERBOSE)
-_SPACE, _TEXT, _START, _END, _REF = 1, 2, 5, 6, 7  # the token's kind: its last group
+_START, _END, _SPACE, _TEXT, _REF = 4, 6, 7, 8, 9  # the token's kind: its last group
 # In the attributes of a start tag _TOKEN read, the next naming attribute with a
 # value (class, id, role, itemprop in any case): the attributes before it are
 # passed over whole, so a value holding ` class=x` is never taken for one.
@@ -389,21 +392,24 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                         append(space_piece)
                     pos = m.end()
                     continue
-                if kind == _START:  # (read here whole: the commonest token after text)
+                if kind == _START:  # (read here whole: the commonest token)
                     pos = m.end()
-                    info = _cached_tag_info(tag_infos, m.group(3))
-                    attrs = m.group(4)  # the attributes' text, or None
-                    self_closing = bool(m.group(5))  # "/>": a boundary, nothing opened
-                    kind = _START_TAG
+                    space, name, attrs, self_closing = m.group(1, 2, 3, 4)  # attrs: their text or ""
+                    if space and not skip_stack:
+                        append(space_piece)
+                    info = tag_infos.get(name) or _cached_tag_info(tag_infos, name)
+                    kind = _START_TAG  # (self_closing: "/", a boundary with nothing opened)
                 elif kind == _END:
                     pos = m.end()
-                    name = m.group(6)
+                    space, name = m.group(5, 6)
+                    if space and not skip_stack:
+                        append(space_piece)
                     info = tag_infos.get(name)
                     tag = name.lower() if info is None else info[0]
                     kind = _END_TAG_FOUND
                 elif kind == _REF:
                     if not skip_stack:
-                        text = m.group(7)
+                        text = m.group(9)
                         decoded = _decoded(text)
                         if decoded == text:
                             append(("text", pos, m.end(), active, state))
@@ -442,7 +448,7 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                     else:
                         tag, attrs = detail  # attrs: a list of (name, value)
                         info = _cached_tag_info(tag_infos, tag)
-                        self_closing = False
+                        self_closing = ""
             if kind == _START_TAG:
                 tag, boundary, line_block, void, link, article, plain_facts = info
                 if boundary:
