@@ -336,3 +336,24 @@ def test_whitespace_before_a_tag_is_read_with_it_as_the_parser_did(runs, tail):
 
     page = "".join(space + token for space, token in runs) + tail
     assert reader._read(page) == reference_read(page)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["nav", "menu", "x1", "with", "has", "-", "_", "content", "entry", "top", "bar",
+                                 "top-bar", "header", "wp", "caption", "text", "col", "md", "İ", "ß", "no", "post"]),
+                max_size=6).map("".join))
+def test_word_facts_of_a_token_naming_nothing_are_found_without_the_full_analysis(token):
+    """The shortcut for a token none of whose parts is a word the facts look for
+    gives what the full analysis (parts, layout cut, three intersections) gives."""
+    import re
+
+    from cleaner.io import html as reader
+
+    parts = re.findall(r"[a-z0-9]+", token)
+    cut = next((i for i, part in enumerate(parts) if part in reader._LAYOUT_MODIFIERS), len(parts))
+    words = {token, *parts[:cut]}
+    expected = (frozenset(words & reader._CHROME_WORD_SET), bool(words & reader._PAGE_HEADER_WORDS),
+                bool({token, *parts} & reader._CONTENT_WORDS))
+    assert reader._word_facts.__wrapped__(token) == expected
+    names = " ".join([token, "x", token])
+    assert reader._content_class(names) == any(reader._word_facts(t)[2] for t in names.split())

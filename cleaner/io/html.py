@@ -526,9 +526,10 @@ def _tag_facts(tag: str, chrome_names: str, content_names: str) -> tuple[str | N
 
 
 def _content_class(names: str) -> bool:
-    if not names:
-        return False
-    return any(_word_facts(token)[2] for token in names.split())
+    for token in names.split():  # (a loop, not any() over a generator: cheaper for the few tokens)
+        if _word_facts(token)[2]:
+            return True
+    return False
 
 
 def _chrome_reason(tag: str, names: str) -> tuple[str | None, str | None]:
@@ -549,6 +550,12 @@ def _chrome_reason(tag: str, names: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+# Every word _word_facts looks for: a token that is none of them and has no part
+# that is one names nothing.
+_NAMING_WORDS = _CHROME_WORD_SET | _PAGE_HEADER_WORDS | _CONTENT_WORDS
+_NAMES_NOTHING = (frozenset(), False, False)
+
+
 @functools.lru_cache(maxsize=16384)
 def _word_facts(token: str) -> tuple[frozenset[str], bool, bool]:
     """(the furniture words, whether a page header word, whether an article word)
@@ -556,6 +563,8 @@ def _word_facts(token: str) -> tuple[frozenset[str], bool, bool]:
     furniture only the parts before a layout modifier ("content-with-sidebar":
     a layout with a sidebar, not one). Cached: classes share their tokens."""
     parts = _CLASS_WORDS.findall(token)
+    if token not in _NAMING_WORDS and _NAMING_WORDS.isdisjoint(parts):
+        return _NAMES_NOTHING  # (most tokens: "col-md-4", "btn")
     cut = next((i for i, part in enumerate(parts) if part in _LAYOUT_MODIFIERS), len(parts))
     words = {token, *parts[:cut]}
     return (frozenset(words & _CHROME_WORD_SET), bool(words & _PAGE_HEADER_WORDS),
