@@ -357,3 +357,13 @@ def test_word_facts_of_a_token_naming_nothing_are_found_without_the_full_analysi
     assert reader._word_facts.__wrapped__(token) == expected
     names = " ".join([token, "x", token])
     assert reader._content_class(names) == any(reader._word_facts(t)[2] for t in names.split())
+
+
+def test_line_facts_made_from_a_list_of_fields_are_the_named_tuple():
+    from cleaner.io.html import LineFacts, _new_line_facts
+
+    fields = [3, 9, "li", 5, 2, 0, True, False]
+    facts = _new_line_facts(fields)
+    assert type(facts) is LineFacts and facts == LineFacts(*fields)
+    assert (facts.start, facts.end, facts.tag, facts.chars, facts.link_chars, facts.chrome_chars, facts.in_article,
+            facts.content_class) == tuple(fields)

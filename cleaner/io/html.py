@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..document import Edit
 
@@ -583,9 +583,11 @@ class ChromeSpans(list):
     lines: list
 
 
-@dataclass(frozen=True)
-class LineFacts:
-    """What the markup says about one line of the extracted text (offsets in that text)."""
+class LineFacts(NamedTuple):
+    """What the markup says about one line of the extracted text (offsets in that text).
+
+    A named tuple, made in C by ``_new_line_facts`` (a frozen dataclass sets its
+    fields one by one through object.__setattr__, for each line of every page)."""
 
     start: int
     end: int
@@ -595,6 +597,9 @@ class LineFacts:
     chrome_chars: int  # of those, inside page furniture (see ``_chrome_spans``)
     in_article: bool  # inside <article>/<main>
     content_class: bool  # inside an element whose class/id names the article ("entry-content")
+
+
+_new_line_facts = functools.partial(tuple.__new__, LineFacts)  # a LineFacts from its eight fields in order
 
 
 def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
@@ -696,13 +701,13 @@ def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
                     word_start += len(word) + 1
         if current is None or current[8] != line_no:
             if current is not None:
-                lines.append(LineFacts(*current[:8]))
+                lines.append(_new_line_facts(current[:8]))
             current = [start, end, tag, 0, 0, 0, bool(in_article), bool(content), line_no]
         current[1] = end
         current[3] += chars
         current[4] += chars * in_link
         current[5] += chars * bool(inner)
     if current is not None:
-        lines.append(LineFacts(*current[:8]))
+        lines.append(_new_line_facts(current[:8]))
     spans.lines = lines
     return spans
