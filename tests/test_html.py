@@ -367,3 +367,38 @@ def test_line_facts_made_from_a_list_of_fields_are_the_named_tuple():
     assert type(facts) is LineFacts and facts == LineFacts(*fields)
     assert (facts.start, facts.end, facts.tag, facts.chars, facts.link_chars, facts.chrome_chars, facts.in_article,
             facts.content_class) == tuple(fields)
+
+
+
+_SPACED = st.lists(st.sampled_from(["a", "bc", "é", " ", " ", "  ", "\n", "\t", "\xa0", "\u2003", "\x1c", "\x0b", "\r"]),
+                   max_size=20).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_SPACED)
+def test_words_one_plain_space_apart_hold_no_whitespace_to_replace(text):
+    from cleaner.io import html as reader
+
+    words = text.split()
+    if not words:
+        return
+    first, last = len(text) - len(text.lstrip()), len(text.rstrip())
+    length = sum(map(len, words)) + len(words) - 1
+    apart = reader._one_space_apart(text, first, last, len(words), length)
+    assert apart == (text[first:last] == " ".join(words))
+    if apart:
+        assert reader._ODD_SPACE.search(text, first, last) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_SPACED, st.sampled_from(["<b>", "</b>", "<p>", "&nbsp;", "&#32;", "<br>"])),
+                max_size=8).map("".join))
+def test_pieces_are_searched_for_whitespace_only_when_it_may_be_found(page):
+    """The edits are those of searching every piece of more than one word."""
+    from unittest import mock
+
+    from cleaner.io import html as reader
+
+    with mock.patch.object(reader, "_one_space_apart", lambda *args: False):
+        searched = reader.extract(page)
+    assert reader.extract(page) == searched

@@ -661,7 +661,8 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
             edits.append(Edit(start, end, RULE, "character reference", 1.0, decoded))
             pending = ""
         else:
-            if length != chars:  # (one word: no whitespace inside)
+            # (one word, or words one plain space apart, as in most text: nothing to search for)
+            if length != chars and not _one_space_apart(source, first, last, len(words), length):
                 for run in _ODD_SPACE.finditer(source, first, last):
                     edits.append(Edit(run.start(), run.end(), RULE, "markup and layout whitespace", 1.0, " "))
             pending = " " if last < end else ""
@@ -673,6 +674,13 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
     if source[emitted_end:] != tail:
         edits.append(Edit(emitted_end, len(source), RULE, "markup and layout whitespace", 1.0, tail))
     return edits, _chrome_spans(placed, reasons, text_len)
+
+
+def _one_space_apart(source: str, first: int, last: int, n_words: int, length: int) -> bool:
+    """Whether the ``n_words`` words of ``source[first:last]`` (``length``: their
+    characters and one per gap) are each one plain space apart, so that
+    _ODD_SPACE finds nothing between them."""
+    return last - first == length and source.count(" ", first, last) == n_words - 1
 
 
 def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
