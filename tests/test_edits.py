@@ -1,5 +1,5 @@
 """The one place edits are resolved, applied, inverted and composed."""
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from cleaner import edits as E
 from cleaner.document import Edit, line_span, split_lines
@@ -109,3 +109,46 @@ def test_split_lines_equals_the_loop(text):
     lines = split_lines(text)
     assert [(l.index, l.start, l.end, l.text) for l in lines] == _split_lines_by_loop(text)
     assert all(text[l.start:l.end] == l.text and l.blank == (not l.text.strip()) for l in lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(-3, 20), st.integers(-3, 20), st.text(max_size=3), st.text(max_size=3),
+       st.one_of(st.none(), st.floats(0, 1)), st.one_of(st.none(), st.text(max_size=3)), st.booleans())
+def test_an_edit_is_made_as_the_generated_frozen_dataclass_made_it(start, end, rule, reason, score, replacement,
+                                                                     by_keyword):
+    """Edit's own __init__ (fields set at once) gives what dataclass(frozen=True)'s
+    generated one with the span check after it gave: fields, defaults, equality,
+    hashing, the refusal of a bad span and of assignment."""
+    import dataclasses
+
+    import pytest
+
+    @dataclasses.dataclass(frozen=True)
+    class Generated:
+        start: int
+        end: int
+        rule: str
+        reason: str
+        score: float = 1.0
+        replacement: str = ""
+
+        def __post_init__(self) -> None:
+            if not 0 <= self.start <= self.end:
+                raise ValueError(f"bad edit span [{self.start}, {self.end})")
+
+    optional = {k: v for k, v in (("score", score), ("replacement", replacement)) if v is not None}
+    args = dict(start=start, end=end, rule=rule, reason=reason, **optional)
+    make = (lambda cls: cls(**args)) if by_keyword else (lambda cls: cls(start, end, rule, reason, *optional.values()))
+    if not 0 <= start <= end:
+        with pytest.raises(ValueError, match=r"bad edit span \[") as ours:
+            make(Edit)
+        with pytest.raises(ValueError) as theirs:
+            make(Generated)
+        assert str(ours.value) == str(theirs.value)
+        return
+    edit, expected = make(Edit), make(Generated)
+    assert dataclasses.astuple(edit) == dataclasses.astuple(expected)
+    assert repr(edit).partition("(")[2] == repr(expected).partition("(")[2] and edit == make(Edit)
+    assert hash(edit) == hash(make(Edit)) and dataclasses.replace(edit, end=edit.end) == edit
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        edit.start = 0

@@ -99,3 +99,28 @@ def test_codec_names_are_canonical():
     data = ARTICLE.encode("cp1252")
     _, facts = decode(data)
     assert codecs.lookup(facts.encoding).name == facts.encoding
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet="ab \t\u2028é", max_size=5), st.sampled_from(["\n", "\r\n", "\r"])),
+                max_size=12), st.sampled_from(["", "\n", "\r\n", "\r"]))
+def test_newlines_of_one_kind_take_the_short_way_with_the_same_facts(lines, tail):
+    """Normalising and restoring newlines give what listing and joining every
+    terminator gives, whether the text has one kind of newline or several."""
+    import re
+    from collections import Counter
+
+    from cleaner.io import encoding
+
+    raw = "".join(text + newline for text, newline in lines) + tail
+    terminators = re.findall(r"\r\n|\r|\n", raw)
+    text, newline, exceptions = encoding._normalise_newlines(raw)
+    assert text == re.sub(r"\r\n|\r|\n", "\n", raw)
+    if "\r" in raw:
+        dominant = Counter(terminators).most_common(1)[0][0]
+        assert (newline, exceptions) == (dominant, [(i, t) for i, t in enumerate(terminators) if t != dominant])
+    parts = text.split("\n")
+    joined = [parts[0]]
+    for index, part in enumerate(parts[1:]):
+        joined += [dict(exceptions).get(index, newline or "\n"), part]
+    assert encoding._restore_newlines(text, newline, exceptions) == "".join(joined) == raw

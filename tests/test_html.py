@@ -321,3 +321,84 @@ def test_a_start_tags_naming_attributes_are_read_as_the_parser_did(tag, attrs, c
 
     page = "<" + tag + "".join(gap + name + value for name, value, gap in attrs) + close + "Text</" + tag + ">"
     assert reader._read(page) == reference_read(page)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", " ", "\n  ", "\t", "\r\n", "\f", "\x0b", "\xa0", " \u2003 ", "x "]),
+                          st.sampled_from(["<p>", "</p>", "<b>", "</b>", "<div class='nav'>", "</div>", "<br/>",
+                                           "<script>", "</script>", "<svg>", "</svg>", "<!-- c -->", "< p>", "&amp;",
+                                           "word", "<a\nhref=x>", "</a >"])), max_size=12),
+       st.sampled_from(["", " ", "\n"]))
+def test_whitespace_before_a_tag_is_read_with_it_as_the_parser_did(runs, tail):
+    """The tokenizer reads an ASCII whitespace run and the tag after it in one
+    match: the pieces are those of reading them apart (the parser's)."""
+    from cleaner.io import html as reader
+
+    page = "".join(space + token for space, token in runs) + tail
+    assert reader._read(page) == reference_read(page)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["nav", "menu", "x1", "with", "has", "-", "_", "content", "entry", "top", "bar",
+                                 "top-bar", "header", "wp", "caption", "text", "col", "md", "İ", "ß", "no", "post"]),
+                max_size=6).map("".join))
+def test_word_facts_of_a_token_naming_nothing_are_found_without_the_full_analysis(token):
+    """The shortcut for a token none of whose parts is a word the facts look for
+    gives what the full analysis (parts, layout cut, three intersections) gives."""
+    import re
+
+    from cleaner.io import html as reader
+
+    parts = re.findall(r"[a-z0-9]+", token)
+    cut = next((i for i, part in enumerate(parts) if part in reader._LAYOUT_MODIFIERS), len(parts))
+    words = {token, *parts[:cut]}
+    expected = (frozenset(words & reader._CHROME_WORD_SET), bool(words & reader._PAGE_HEADER_WORDS),
+                bool({token, *parts} & reader._CONTENT_WORDS))
+    assert reader._word_facts.__wrapped__(token) == expected
+    names = " ".join([token, "x", token])
+    assert reader._content_class(names) == any(reader._word_facts(t)[2] for t in names.split())
+
+
+def test_line_facts_made_from_a_list_of_fields_are_the_named_tuple():
+    from cleaner.io.html import LineFacts, _new_line_facts
+
+    fields = [3, 9, "li", 5, 2, 0, True, False]
+    facts = _new_line_facts(fields)
+    assert type(facts) is LineFacts and facts == LineFacts(*fields)
+    assert (facts.start, facts.end, facts.tag, facts.chars, facts.link_chars, facts.chrome_chars, facts.in_article,
+            facts.content_class) == tuple(fields)
+
+
+
+_SPACED = st.lists(st.sampled_from(["a", "bc", "é", " ", " ", "  ", "\n", "\t", "\xa0", "\u2003", "\x1c", "\x0b", "\r"]),
+                   max_size=20).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_SPACED)
+def test_words_one_plain_space_apart_hold_no_whitespace_to_replace(text):
+    from cleaner.io import html as reader
+
+    words = text.split()
+    if not words:
+        return
+    first, last = len(text) - len(text.lstrip()), len(text.rstrip())
+    length = sum(map(len, words)) + len(words) - 1
+    apart = reader._one_space_apart(text, first, last, len(words), length)
+    assert apart == (text[first:last] == " ".join(words))
+    if apart:
+        assert reader._ODD_SPACE.search(text, first, last) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_SPACED, st.sampled_from(["<b>", "</b>", "<p>", "&nbsp;", "&#32;", "<br>"])),
+                max_size=8).map("".join))
+def test_pieces_are_searched_for_whitespace_only_when_it_may_be_found(page):
+    """The edits are those of searching every piece of more than one word."""
+    from unittest import mock
+
+    from cleaner.io import html as reader
+
+    with mock.patch.object(reader, "_one_space_apart", lambda *args: False):
+        searched = reader.extract(page)
+    assert reader.extract(page) == searched

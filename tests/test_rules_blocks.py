@@ -1,5 +1,7 @@
 """The line classifier: page chrome around an article, in plain text and HTML."""
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner import clean_text, edits as E
 from cleaner.document import Document
@@ -393,3 +395,33 @@ def test_link_like_needs_a_dot_unless_a_scheme_or_an_at_sign():
             expected = False
         assert blocks._link_like(text) == expected
     assert all("." in hint for hint in blocks._LINK_HINTS)
+
+
+def _html_facts_row_by_row(doc, lines):
+    """``_html_facts`` as first written: a zero matrix filled one row at a time."""
+    facts = doc.meta["chrome_spans"].lines
+    out = np.zeros((len(lines), 6))
+    by_start = {f.start: f for f in facts}
+    for i, line in enumerate(lines):
+        f = by_start.get(line.start + len(line.text) - len(line.text.lstrip()))
+        if f is not None:
+            chars = max(f.chars, 1)
+            code = blocks._TAG_CODE.get(f.tag, 0)
+            out[i] = (code, code - 7 if code >= 8 else 0, f.link_chars / chars, f.chrome_chars / chars,
+                      f.in_article, f.content_class)
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([
+    "<p>", "</p>", "<h1>", "<h3>", "</h3>", "<li>", "<td>", "<title>", "<a href=x>", "</a>", "<nav>", "</nav>",
+    "<article>", "<div class='entry-content'>", "</div>", "<figcaption>", "<br>", " ", "\n", "Home", "a b c",
+    "The council met on Tuesday.", "&nbsp;", "&amp;"]), max_size=40).map("".join), st.booleans())
+def test_html_facts_built_at_once_match_row_by_row(page, every_line):
+    markup, spans = extract_with_chrome(page)
+    text = E.apply(page, E.resolve(markup))
+    doc = Document(text, format="html", meta={"chrome_spans": spans})
+    lines = doc.lines() if every_line else blocks.text_lines(doc)  # (blank lines have no facts)
+    facts = blocks._html_facts(doc, lines)
+    assert facts.shape == (len(lines), 6) and facts.dtype == np.float64
+    assert np.array_equal(facts, _html_facts_row_by_row(doc, lines))

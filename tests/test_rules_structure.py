@@ -1,4 +1,7 @@
 """HTML page furniture (nav, footer, share bars, cookie notices) found from the page structure."""
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cleaner import edits as E
 from cleaner.io.html import extract_with_chrome
 from cleaner.document import Document
@@ -95,3 +98,49 @@ def test_a_line_in_two_kinds_of_furniture_is_named_by_the_one_holding_more_words
     reasons = [e.reason for e in detect(Document(text, format="html", meta={"chrome_spans": spans}), RuleContext())]
     assert reasons == ["page furniture (<nav>: navigation)", "page furniture (<div share>: share buttons)",
                        "page furniture (<nav>: navigation)"]
+
+
+def _detect_span_by_span(doc, spans):
+    """The rule as first written: each line's overlap with every span near it, one by one."""
+    from bisect import bisect_right
+    from collections import Counter
+
+    from cleaner.document import line_span
+
+    starts = [s for s, _, _ in spans]
+    found = []
+    for line in doc.lines():
+        if line.blank:
+            continue
+        i = max(bisect_right(starts, line.start) - 1, 0)
+        covered, reasons = 0, []
+        while i < len(spans) and spans[i][0] < line.end:
+            start, end, reason = spans[i]
+            overlap = min(end, line.end) - max(start, line.start)
+            if overlap > 0:
+                covered += overlap
+                reasons.append(reason)
+            i += 1
+        if reasons and covered >= len(line.text.replace(" ", "")):
+            found.append((*line_span(line, doc.text), Counter(reasons).most_common(1)[0][0]))
+    return found
+
+
+_PARTS = st.sampled_from([
+    "<nav>", "</nav>", "<footer>", "</footer>", "<div class='share'>", "<div class='menu-with-x'>", "</div>",
+    "<p>", "</p>", "<li>", "<br>", "<figcaption>", "</figcaption>", "<span class=social>", "</span>", "<main>",
+    "Home", "News", " ", "\n", "&amp;", "&nbsp;", "&#10;", "a b", "The council met.", "&copy; 2024"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PARTS, max_size=40).map("".join))
+def test_line_coverage_by_running_totals_matches_span_by_span(page):
+    """The reader's spans are words within one line, in order, and the rule finds
+    what a walk over every span overlapping each line finds."""
+    markup, spans = extract_with_chrome(page)
+    text = E.apply(page, E.resolve(markup))
+    for (start, end, _), following in zip(spans, list(spans[1:]) + [(len(text), len(text), "")]):
+        assert start < end <= following[0] and "\n" not in text[start:end]
+    doc = Document(text, format="html", meta={"chrome_spans": spans})
+    found = [(e.start, e.end, e.reason) for e in detect(doc, RuleContext())]
+    assert found == [(s, e, f"page furniture ({r})") for s, e, r in _detect_span_by_span(doc, spans)]

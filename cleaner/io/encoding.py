@@ -225,14 +225,19 @@ def _normalise_newlines(raw: str) -> tuple[str, str | None, list[tuple[int, str]
     terminators = _NEWLINES.findall(raw)
     if not terminators:
         return raw, None, []
-    dominant = Counter(terminators).most_common(1)[0][0]
-    exceptions = [(i, t) for i, t in enumerate(terminators) if t != dominant]
+    counts = Counter(terminators)
+    dominant, n_dominant = counts.most_common(1)[0]
+    exceptions = []
+    if n_dominant < len(terminators):  # (most files have one kind of newline: no pass over them all)
+        exceptions = [(i, t) for i, t in enumerate(terminators) if t != dominant]
     return _NEWLINES.sub("\n", raw), dominant, exceptions
 
 
 def _restore_newlines(text: str, newline: str | None, exceptions) -> str:
     if newline in (None, "\n") and not exceptions:
         return text
+    if not exceptions:  # one kind of newline: what the join below makes of it
+        return text.replace("\n", newline)
     parts = text.split("\n")
     terminators = [newline or "\n"] * (len(parts) - 1)
     for index, term in exceptions:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..document import Edit
 
@@ -86,24 +86,27 @@ _PAGE_STATE = ("div", 0, 0, 0)
 # other "<" or "&" goes through _markup/_reference, which follow the parser's rules
 # case by case. tests/html_reference.py keeps the parser-based reader to compare.
 
-# ASCII whitespace alone up to markup, text, a plain start tag (ASCII whitespace
-# between attributes, values quoted or bare), a plain end tag, or a reference
-# closed by ";"; else group 8 alone: a "<" or "&" the exact rules read. Where the parser's rules would read more (a tag
-# name going on past "-", other whitespace, "==", a value running into a quote),
-# these patterns stop at a character they cannot continue with and fail instead.
+# A plain start tag (ASCII whitespace between attributes, values quoted or bare)
+# or a plain end tag, each with the ASCII whitespace before it (one match, not
+# two: tags are most of a page's tokens and whitespace runs sit between them);
+# ASCII whitespace alone up to other markup; text; a reference closed by ";";
+# else group 10 alone: a "<" or "&" the exact rules read. Where the parser's rules
+# would read more (a tag name going on past "-", other whitespace, "==", a value
+# running into a quote), these patterns stop at a character they cannot continue
+# with and fail instead.
 _TOKEN = re.compile(r"""
-    ([\t\n\r\f ]++(?![^<&]))
-  | ([^<&]+)
-  | <([a-zA-Z][a-zA-Z0-9-]*+)
+    ([\t\n\r\f ]*+)<([a-zA-Z][a-zA-Z0-9-]*+)
      ((?:[\t\n\r\f ]++[^\s/>="'<]++
          (?:[\t\n\r\f ]*+=[\t\n\r\f ]*+(?:"[^"]*+"|'[^']*+'|[^\s"'<>=`]++))?
      )*+)
      [\t\n\r\f ]*+(/?)>
-  | </([a-zA-Z][a-zA-Z0-9-]*+)[\t\n\r\f ]*+>
+  | ([\t\n\r\f ]*+)</([a-zA-Z][a-zA-Z0-9-]*+)[\t\n\r\f ]*+>
+  | ([\t\n\r\f ]++(?![^<&]))
+  | ([^<&]+)
   | (&(?:\#[0-9]++|\#[xX][0-9a-fA-F]++|[a-zA-Z][a-zA-Z0-9]*+);)
   | ([<&])
 """, re.VERBOSE)
-_SPACE, _TEXT, _START, _END, _REF = 1, 2, 5, 6, 7  # the token's kind: its last group
+_START, _END, _SPACE, _TEXT, _REF = 4, 6, 7, 8, 9  # the token's kind: its last group
 # In the attributes of a start tag _TOKEN read, the next naming attribute with a
 # value (class, id, role, itemprop in any case): the attributes before it are
 # passed over whole, so a value holding ` class=x` is never taken for one.
@@ -389,21 +392,24 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                         append(space_piece)
                     pos = m.end()
                     continue
-                if kind == _START:  # (read here whole: the commonest token after text)
+                if kind == _START:  # (read here whole: the commonest token)
                     pos = m.end()
-                    info = _cached_tag_info(tag_infos, m.group(3))
-                    attrs = m.group(4)  # the attributes' text, or None
-                    self_closing = bool(m.group(5))  # "/>": a boundary, nothing opened
-                    kind = _START_TAG
+                    space, name, attrs, self_closing = m.group(1, 2, 3, 4)  # attrs: their text or ""
+                    if space and not skip_stack:
+                        append(space_piece)
+                    info = tag_infos.get(name) or _cached_tag_info(tag_infos, name)
+                    kind = _START_TAG  # (self_closing: "/", a boundary with nothing opened)
                 elif kind == _END:
                     pos = m.end()
-                    name = m.group(6)
+                    space, name = m.group(5, 6)
+                    if space and not skip_stack:
+                        append(space_piece)
                     info = tag_infos.get(name)
                     tag = name.lower() if info is None else info[0]
                     kind = _END_TAG_FOUND
                 elif kind == _REF:
                     if not skip_stack:
-                        text = m.group(7)
+                        text = m.group(9)
                         decoded = _decoded(text)
                         if decoded == text:
                             append(("text", pos, m.end(), active, state))
@@ -442,7 +448,7 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                     else:
                         tag, attrs = detail  # attrs: a list of (name, value)
                         info = _cached_tag_info(tag_infos, tag)
-                        self_closing = False
+                        self_closing = ""
             if kind == _START_TAG:
                 tag, boundary, line_block, void, link, article, plain_facts = info
                 if boundary:
@@ -520,9 +526,10 @@ def _tag_facts(tag: str, chrome_names: str, content_names: str) -> tuple[str | N
 
 
 def _content_class(names: str) -> bool:
-    if not names:
-        return False
-    return any(_word_facts(token)[2] for token in names.split())
+    for token in names.split():  # (a loop, not any() over a generator: cheaper for the few tokens)
+        if _word_facts(token)[2]:
+            return True
+    return False
 
 
 def _chrome_reason(tag: str, names: str) -> tuple[str | None, str | None]:
@@ -543,6 +550,12 @@ def _chrome_reason(tag: str, names: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+# Every word _word_facts looks for: a token that is none of them and has no part
+# that is one names nothing.
+_NAMING_WORDS = _CHROME_WORD_SET | _PAGE_HEADER_WORDS | _CONTENT_WORDS
+_NAMES_NOTHING = (frozenset(), False, False)
+
+
 @functools.lru_cache(maxsize=16384)
 def _word_facts(token: str) -> tuple[frozenset[str], bool, bool]:
     """(the furniture words, whether a page header word, whether an article word)
@@ -550,6 +563,8 @@ def _word_facts(token: str) -> tuple[frozenset[str], bool, bool]:
     furniture only the parts before a layout modifier ("content-with-sidebar":
     a layout with a sidebar, not one). Cached: classes share their tokens."""
     parts = _CLASS_WORDS.findall(token)
+    if token not in _NAMING_WORDS and _NAMING_WORDS.isdisjoint(parts):
+        return _NAMES_NOTHING  # (most tokens: "col-md-4", "btn")
     cut = next((i for i, part in enumerate(parts) if part in _LAYOUT_MODIFIERS), len(parts))
     words = {token, *parts[:cut]}
     return (frozenset(words & _CHROME_WORD_SET), bool(words & _PAGE_HEADER_WORDS),
@@ -568,9 +583,11 @@ class ChromeSpans(list):
     lines: list
 
 
-@dataclass(frozen=True)
-class LineFacts:
-    """What the markup says about one line of the extracted text (offsets in that text)."""
+class LineFacts(NamedTuple):
+    """What the markup says about one line of the extracted text (offsets in that text).
+
+    A named tuple, made in C by ``_new_line_facts`` (a frozen dataclass sets its
+    fields one by one through object.__setattr__, for each line of every page)."""
 
     start: int
     end: int
@@ -580,6 +597,9 @@ class LineFacts:
     chrome_chars: int  # of those, inside page furniture (see ``_chrome_spans``)
     in_article: bool  # inside <article>/<main>
     content_class: bool  # inside an element whose class/id names the article ("entry-content")
+
+
+_new_line_facts = functools.partial(tuple.__new__, LineFacts)  # a LineFacts from its eight fields in order
 
 
 def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
@@ -641,7 +661,8 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
             edits.append(Edit(start, end, RULE, "character reference", 1.0, decoded))
             pending = ""
         else:
-            if length != chars:  # (one word: no whitespace inside)
+            # (one word, or words one plain space apart, as in most text: nothing to search for)
+            if length != chars and not _one_space_apart(source, first, last, len(words), length):
                 for run in _ODD_SPACE.finditer(source, first, last):
                     edits.append(Edit(run.start(), run.end(), RULE, "markup and layout whitespace", 1.0, " "))
             pending = " " if last < end else ""
@@ -653,6 +674,13 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
     if source[emitted_end:] != tail:
         edits.append(Edit(emitted_end, len(source), RULE, "markup and layout whitespace", 1.0, tail))
     return edits, _chrome_spans(placed, reasons, text_len)
+
+
+def _one_space_apart(source: str, first: int, last: int, n_words: int, length: int) -> bool:
+    """Whether the ``n_words`` words of ``source[first:last]`` (``length``: their
+    characters and one per gap) are each one plain space apart, so that
+    _ODD_SPACE finds nothing between them."""
+    return last - first == length and source.count(" ", first, last) == n_words - 1
 
 
 def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
@@ -681,13 +709,13 @@ def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
                     word_start += len(word) + 1
         if current is None or current[8] != line_no:
             if current is not None:
-                lines.append(LineFacts(*current[:8]))
+                lines.append(_new_line_facts(current[:8]))
             current = [start, end, tag, 0, 0, 0, bool(in_article), bool(content), line_no]
         current[1] = end
         current[3] += chars
         current[4] += chars * in_link
         current[5] += chars * bool(inner)
     if current is not None:
-        lines.append(LineFacts(*current[:8]))
+        lines.append(_new_line_facts(current[:8]))
     spans.lines = lines
     return spans

@@ -309,18 +309,22 @@ def _html_facts(doc: Document, lines: list[Line]) -> np.ndarray | None:
     facts = getattr(spans, "lines", None)
     if facts is None:
         return None
-    out = np.zeros((len(lines), 6))
     by_start = {f.start: f for f in facts}
-    for i, line in enumerate(lines):
+    rows = []  # (one array at the end: numpy is slow to assign row by row)
+    for line in lines:
         offset = len(line.text) - len(line.text.lstrip())
         f = by_start.get(line.start + offset)
         if f is None:
+            rows.append(_NO_FACTS)
             continue
         chars = max(f.chars, 1)
         code = _TAG_CODE.get(f.tag, 0)
-        out[i] = (code, code - 7 if code >= 8 else 0, f.link_chars / chars, f.chrome_chars / chars,
-                  f.in_article, f.content_class)
-    return out
+        rows.append((code, code - 7 if code >= 8 else 0, f.link_chars / chars, f.chrome_chars / chars,
+                     f.in_article, f.content_class))
+    return np.array(rows, dtype=float).reshape(len(lines), 6)
+
+
+_NO_FACTS = (0, 0, 0.0, 0.0, False, False)  # a line the markup says nothing about
 
 
 def _shift(column: np.ndarray, k: int, fill: float) -> np.ndarray:

@@ -7,8 +7,9 @@ text is proposed for removal. Plain-text documents carry no such facts.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left
 from collections import Counter
+from itertools import accumulate
 
 from ..document import Document, Edit, line_span
 from . import RuleContext
@@ -18,24 +19,24 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     spans = doc.meta.get("chrome_spans")
     if not spans:
         return []
+    # The spans are words of the text, in order (as the reader marks them): each
+    # lies within one line, so a line's furniture is the spans starting in it,
+    # found by bisection and their lengths summed from running totals, not one by one.
     starts = [s for s, _, _ in spans]
+    total = list(accumulate((e - s for s, e, _ in spans), initial=0))
     edits = []
     for line in doc.lines():
         if line.blank:
             continue
-        i = max(bisect_right(starts, line.start) - 1, 0)
-        covered = 0
-        reasons = []
-        while i < len(spans) and spans[i][0] < line.end:
-            start, end, reason = spans[i]
-            overlap = min(end, line.end) - max(start, line.start)
-            if overlap > 0:
-                covered += overlap
-                reasons.append(reason)
-            i += 1
+        first = bisect_left(starts, line.start)
+        stop = bisect_left(starts, line.end, first)
+        if first == stop:
+            continue
+        covered = total[stop] - total[first]
         visible = len(line.text.replace(" ", ""))
         # Spans cover words only; the spaces between them are not counted.
-        if reasons and covered >= visible:
+        if covered >= visible:
+            reasons = [reason for _, _, reason in spans[first:stop]]
             # the most frequent reason; a tie goes to the first (set order would vary per process)
             if reasons.count(reasons[0]) == len(reasons):
                 reason = reasons[0]  # one reason (most lines): nothing to count
