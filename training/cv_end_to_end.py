@@ -19,6 +19,10 @@ a run over the whole folder would: the counts hold no labels.
 ``cleaner.rules`` for the run (to compare decisions by this estimate, not
 by in-sample scores). ``--shipped`` scores the shipped model the same way
 (in-sample: its figures should match ``score_chrome.py``'s).
+``--shipped-features`` trains each fold's model on only the features the
+shipped model uses: the held-out estimate for a shipped model that predates
+features added since (one kind's model may be kept while the other is
+retrained).
 Needs scikit-learn (``pip install -e '.[bench]'``).
 """
 from __future__ import annotations
@@ -92,6 +96,9 @@ def main() -> None:
     ap.add_argument("--weight", default=None, help="line weights (default: each kind's as shipped)")
     ap.add_argument("--set", action="append", default=[], metavar="MODULE.NAME=VALUE")
     ap.add_argument("--shipped", action="store_true", help="score the shipped model (in-sample)")
+    ap.add_argument("--shipped-features", action="store_true",
+                    help="train each fold's model on the features the shipped model of its kind uses "
+                         "(a held-out estimate for a shipped model older than the feature list)")
     ap.add_argument("--save", type=Path, help="write each kind's cleaned pages under this folder")
     args = ap.parse_args()
     from sklearn.model_selection import GroupKFold
@@ -112,14 +119,16 @@ def main() -> None:
                 rows = tb.build(pages, kind, augment=kind == "txt")
                 weight = args.weight or tb.SHIPPED_WEIGHT[kind]
                 threshold = args.threshold if args.threshold is not None else shipped[kind]["decision_threshold"]
+                names = shipped[kind]["features"] if args.shipped_features else blocks.FEATURES
+                columns = [blocks.FEATURES.index(name) for name in names]
                 sites = np.array([pages[r[0]]["site"] for r in rows])
                 cleaned = {}
                 for tr, te in GroupKFold(n_splits=args.folds).split(rows, groups=sites):
-                    X = np.vstack([rows[i][1] for i in tr])
+                    X = np.vstack([rows[i][1][:, columns] for i in tr])
                     y = np.concatenate([rows[i][2] for i in tr])
                     w = np.concatenate([tb.line_weights(rows[i][1], weight) for i in tr])
                     model = tb.fit(X, y, args, w)
-                    spec = dict(shipped, **{kind: tb.export(model, threshold, args.depth)})
+                    spec = dict(shipped, **{kind: tb.export(model, threshold, args.depth, list(names))})
                     held_out = {str(pages[rows[i][0]]["source"].path) for i in te}
                     fold_cleaned = clean_all(pages, spec, Path(scratch))
                     cleaned.update({k: v for k, v in fold_cleaned.items() if k in held_out})

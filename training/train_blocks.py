@@ -146,8 +146,9 @@ def fit(X, y, args, weight=None):
     return model
 
 
-def export(model, threshold: float, depth: int) -> dict:
-    """The fitted trees as padded node tables (see blocks.TreeModel)."""
+def export(model, threshold: float, depth: int, features: list[str] | None = None) -> dict:
+    """The fitted trees as padded node tables (see blocks.TreeModel); ``features``:
+    the names of the columns the model was fitted on (default: all of blocks.FEATURES)."""
     predictors = [p[0] for p in model._predictors]
     width = max(len(p.nodes) for p in predictors)
     T = len(predictors)
@@ -172,7 +173,7 @@ def export(model, threshold: float, depth: int) -> dict:
         for i in range(len(nodes), width):
             left[t, i] = right[t, i] = i
     return {
-        "features": blocks.FEATURES, "decision_threshold": threshold, "depth": real_depth,
+        "features": features or blocks.FEATURES, "decision_threshold": threshold, "depth": real_depth,
         "baseline": float(np.ravel(model._baseline_prediction)[0]),
         "feature": feature.tolist(), "split": [[float(f"{v:.6g}") for v in r] for r in split.tolist()],
         "left": left.tolist(), "right": right.tolist(),
