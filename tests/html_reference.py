@@ -29,7 +29,8 @@ class _Tokens(HTMLParser):
         self.open_counts: dict[str, int] = {}  # open elements by tag
         self.chrome_reasons: list[str] = []  # container id -> why it is furniture
         self.active: tuple[int, ...] = ()  # chrome containers around the current position
-        self.state: tuple = _PAGE_STATE  # (block tag, in link, in article/main, content class)
+        self.state: tuple = _PAGE_STATE  # (block tag, in link, in article/main, content class, block node)
+        self.blocks_opened = 0
 
     @functools.cached_property
     def line_starts(self) -> list[int]:
@@ -52,15 +53,17 @@ class _Tokens(HTMLParser):
             return
         chrome_names, content_names = _element_names(attrs) if attrs else ("", "")
         furniture, masthead, names_article = _tag_facts(tag, chrome_names, content_names)
-        block, in_link, in_article, in_content_class = self.state
+        block, in_link, in_article, in_content_class, node = self.state
         reason = furniture or (None if in_article else masthead)
         if reason:
             self.active = self.active + (len(self.chrome_reasons),)
             self.chrome_reasons.append(reason)
         if tag in _BLOCK:
             block = tag if tag in _LINE_TAGS else "div"  # the innermost block element's, as reported for a line
+            node = (self.blocks_opened, tag, node)
+            self.blocks_opened += 1
         self.state = (block, in_link or int(tag == "a"), in_article or int(tag in ("article", "main")),
-                      in_content_class or int(names_article))
+                      in_content_class or int(names_article), node)
         self.open.append((tag, self.active, self.state))
         self.open_counts[tag] = self.open_counts.get(tag, 0) + 1
 

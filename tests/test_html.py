@@ -51,6 +51,33 @@ def test_furniture_spans_are_per_word_and_lines_carry_markup_facts():
                      (114, 122, "div", 7, 0, 7, False, False)]
 
 
+def test_lines_carry_the_block_elements_around_them_outermost_first():
+    page = ("<html><body><div id=page><header><a href=/>Daily Bugle</a></header>"
+            "<div class=story><h1>Budget passes</h1><p>The council <b>approved</b> it.</p>"
+            "<figure><img src=x.jpg><figcaption>The mayor</figcaption></figure>"
+            "<ul><li><a href=/a>More <span>news</span></a></li><li>Sport<br/>Weather</li></ul></div>"
+            "tail text</div></body></html>")
+    _, spans = extract_with_chrome(page)
+    got = [(f.blocks, f.block_tags) for f in spans.lines]
+    assert got == [
+        ((0, 1, 2, 3), ("html", "body", "div", "header")),  # Daily Bugle
+        ((0, 1, 2, 4, 5), ("html", "body", "div", "div", "h1")),  # Budget passes
+        ((0, 1, 2, 4, 6), ("html", "body", "div", "div", "p")),  # The council approved it.
+        ((0, 1, 2, 4, 7, 8), ("html", "body", "div", "div", "figure", "figcaption")),  # The mayor
+        ((0, 1, 2, 4, 9, 10), ("html", "body", "div", "div", "ul", "li")),  # More news (inline tags are not blocks)
+        ((0, 1, 2, 4, 9, 11), ("html", "body", "div", "div", "ul", "li")),  # Sport ("<br/>": a boundary, no element)
+        ((0, 1, 2, 4, 9, 11), ("html", "body", "div", "div", "ul", "li")),  # Weather
+        ((0, 1, 2), ("html", "body", "div")),  # tail text: back in the page's <div> once the story closed
+    ]
+
+
+def test_unclosed_and_stray_block_tags_give_the_blocks_the_reader_keeps_open():
+    # "</div>" closes what it left open (the <p>); a stray "</section>" closes nothing
+    _, spans = extract_with_chrome("<div><p>one</div></section><p>two<li>three")
+    assert [(f.blocks, f.block_tags) for f in spans.lines] == [
+        ((0, 1), ("div", "p")), ((2,), ("p",)), ((2, 3), ("p", "li"))]
+
+
 def test_declarations_the_standard_parser_rejects_are_read_as_comments():
     # html.parser raises AssertionError on these; a browser skips them up to ">"
     for page, text in (("<p>a<![foo[ x]]>b</p><p>c</p>", "ab\nc\n"),
@@ -208,11 +235,12 @@ def reference_read(page: str):
     return html_reference.read(page)
 
 
-_PROBE_PIECES = ([("block",), ("text", 3, 4, (), ("p", 0, 0, 0)), ("text", 4, 8, (), ("p", 0, 0, 0)),
-                  ("text", 8, 11, (), ("p", 0, 0, 0)), ("block",), ("text", 24, 25, (), ("div", 1, 0, 0)),
-                  ("text", 58, 60, (), ("div", 0, 0, 0)), ("text", 60, 65, (), ("div", 0, 0, 0)),
-                  ("ref", 65, 69, "A", (), ("div", 0, 0, 0)), ("space",),
-                  ("text", 70, 81, (), ("div", 0, 0, 0)), ("text", 81, 83, (), ("div", 0, 0, 0))], [])
+_P = ("p", 0, 0, 0, (0, "p", None))  # in the <p>: block element number 0
+_PROBE_PIECES = ([("block",), ("text", 3, 4, (), _P), ("text", 4, 8, (), _P),
+                  ("text", 8, 11, (), _P), ("block",), ("text", 24, 25, (), ("div", 1, 0, 0, None)),
+                  ("text", 58, 60, (), ("div", 0, 0, 0, None)), ("text", 60, 65, (), ("div", 0, 0, 0, None)),
+                  ("ref", 65, 69, "A", (), ("div", 0, 0, 0, None)), ("space",),
+                  ("text", 70, 81, (), ("div", 0, 0, 0, None)), ("text", 81, 83, (), ("div", 0, 0, 0, None))], [])
 
 
 def test_the_reference_reads_its_probe_as_recorded():
@@ -362,11 +390,11 @@ def test_word_facts_of_a_token_naming_nothing_are_found_without_the_full_analysi
 def test_line_facts_made_from_a_list_of_fields_are_the_named_tuple():
     from cleaner.io.html import LineFacts, _new_line_facts
 
-    fields = [3, 9, "li", 5, 2, 0, True, False]
+    fields = [3, 9, "li", 5, 2, 0, True, False, (1, 4), ("div", "ul")]
     facts = _new_line_facts(fields)
     assert type(facts) is LineFacts and facts == LineFacts(*fields)
     assert (facts.start, facts.end, facts.tag, facts.chars, facts.link_chars, facts.chrome_chars, facts.in_article,
-            facts.content_class) == tuple(fields)
+            facts.content_class, facts.blocks, facts.block_tags) == tuple(fields)
 
 
 

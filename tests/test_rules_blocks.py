@@ -425,3 +425,60 @@ def test_html_facts_built_at_once_match_row_by_row(page, every_line):
     facts = blocks._html_facts(doc, lines)
     assert facts.shape == (len(lines), 6) and facts.dtype == np.float64
     assert np.array_equal(facts, _html_facts_row_by_row(doc, lines))
+
+
+def _dom_rows(page: str) -> dict[str, dict[str, float]]:
+    """The tree-of-blocks features of each line of ``page``, by the line's text."""
+    markup, spans = extract_with_chrome(page)
+    text = E.apply(page, E.resolve(markup))
+    doc = Document(text, format="html", meta={"chrome_spans": spans})
+    lines = blocks.text_lines(doc)
+    X = blocks.features(doc, lines, RuleContext())
+    return {line.text.strip(): dict(zip(blocks.FEATURES, row.tolist())) for line, row in zip(lines, X)}
+
+
+DOM_PAGE = (
+    "<html><body><div class=top><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li>"
+    "<li><a href='/sport'>Sport</a></li></ul></div>"
+    "<div class=wrap><h1>Budget passes</h1><div class=body>"
+    + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    + "<figure><img src=a.jpg><figcaption>The mayor on Tuesday</figcaption></figure>"
+    "<table><tr><td>Schools</td><td>$4m</td></tr></table></div>"
+    "<div class=more><h3>Elsewhere</h3><p><a href='/a'>Storm hits the coast</a></p>"
+    "<p><a href='/b'>Team wins the cup</a></p></div></div>"
+    "<div class=foot>Contact the newsroom by mail</div></body></html>")
+
+
+def test_the_main_container_is_the_innermost_block_holding_most_of_the_prose():
+    rows = _dom_rows(DOM_PAGE)
+    body = rows[PARAGRAPHS[0]]
+    # html > body > div.wrap > div.body > p: the <p> is one level below div.body, which holds all the prose
+    assert body["main_box"] == 1.0 and body["main_below"] == 1.0 and body["main_away"] == 0.0
+    assert body["main_share"] == 1.0
+    assert rows["The mayor on Tuesday"]["main_box"] == 1.0 and rows["The mayor on Tuesday"]["main_below"] == 2.0
+    # the headline sits beside div.body (one level up to div.wrap), the menu three levels up to <body>
+    assert rows["Budget passes"]["main_box"] == 0.0 and rows["Budget passes"]["main_away"] == 1.0
+    assert rows["Home"]["main_away"] == 3.0 and rows["Contact the newsroom by mail"]["main_away"] == 1.0
+    assert rows["Storm hits the coast"]["main_away"] == 2.0
+
+
+def test_ancestor_tags_and_the_position_after_the_first_h1():
+    rows = _dom_rows(DOM_PAGE)
+    assert rows["The mayor on Tuesday"]["in_figure"] == 1.0 and rows["$4m"]["in_table"] == 1.0
+    assert rows["Home"]["in_list"] == 1.0 and rows[PARAGRAPHS[0]]["in_list"] == 0.0
+    assert rows["Home"]["after_h1"] == 0.0 and rows["Budget passes"]["after_h1"] == 1.0
+    assert rows["Team wins the cup"]["after_h1"] == 1.0
+    no_h1 = _dom_rows(DOM_PAGE.replace("h1>", "h2>"))
+    assert no_h1["Home"]["after_h1"] == -1.0 and no_h1[PARAGRAPHS[0]]["after_h1"] == -1.0
+    in_header = _dom_rows("<header><p>Site name</p></header><main>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+                          + "</main>")
+    assert in_header["Site name"]["in_header"] == 1.0 and in_header[PARAGRAPHS[2]]["in_header"] == 0.0
+
+
+def test_plain_text_has_no_tree_of_blocks():
+    doc = Document("\n".join(MENU + PARAGRAPHS) + "\n")
+    lines = blocks.text_lines(doc)
+    X = blocks.features(doc, lines, RuleContext())
+    at = blocks.FEATURES.index("main_box")
+    assert not X[:, at:].any()
+

@@ -73,8 +73,11 @@ def declared_encoding(data: bytes) -> str | None:
 # Attributes whose values name an element: class, id and role tell furniture
 # (chrome names), class, id and itemprop the article (content names).
 _NAMING_ATTRS = frozenset(("class", "id", "role", "itemprop"))
-# The markup state outside any element: (block tag, in link, in article/main, content class).
-_PAGE_STATE = ("div", 0, 0, 0)
+# The markup state outside any element: (block tag, in link, in article/main, content
+# class, block node). A block node is ``(number, tag, node around it)``: the innermost
+# open block element, numbered in the order the elements open, linked to the block
+# element around it (None at the page's top), so a line's block ancestors are a walk away.
+_PAGE_STATE = ("div", 0, 0, 0, None)
 
 
 # -- the tokenizer ---------------------------------------------------------------
@@ -360,7 +363,8 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
     opened: list[tuple] = []
     open_counts: dict[str, int] = {}
     active: tuple = ()  # furniture containers around the current position
-    state: tuple = _PAGE_STATE  # (block tag, in link, in article/main, content class)
+    state: tuple = _PAGE_STATE  # (block tag, in link, in article/main, content class, block node)
+    blocks_opened = 0  # block elements opened so far: the next block node's number
     raw = None  # the raw-text element (script, style) being read
     token = _TOKEN.match
     tag_infos = _TAG_INFOS
@@ -468,14 +472,17 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                     furniture, masthead, names_article = _attr_facts(tag, attrs)
                 else:
                     furniture, masthead, names_article = _tag_facts(tag, *_element_names(attrs))
-                block, in_link, in_article, in_content_class = state
+                block, in_link, in_article, in_content_class, node = state
                 reason = furniture or (None if in_article else masthead)
                 if reason:
                     active = active + (len(reasons),)
                     reasons.append(reason)
                 # (line_block: the innermost block element's tag, as reported for a line)
+                if boundary:
+                    node = (blocks_opened, tag, node)
+                    blocks_opened += 1
                 state = (line_block or block, in_link or link, in_article or article,
-                         in_content_class or int(names_article))
+                         in_content_class or int(names_article), node)
                 opened.append((tag, active, state))
                 open_counts[tag] = open_counts.get(tag, 0) + 1
             elif kind == _END_TAG_FOUND:
@@ -597,9 +604,13 @@ class LineFacts(NamedTuple):
     chrome_chars: int  # of those, inside page furniture (see ``_chrome_spans``)
     in_article: bool  # inside <article>/<main>
     content_class: bool  # inside an element whose class/id names the article ("entry-content")
+    # The block elements around the line's first word, outermost first: their
+    # numbers (in the order they open in the page) and their tags.
+    blocks: tuple[int, ...] = ()
+    block_tags: tuple[str, ...] = ()
 
 
-_new_line_facts = functools.partial(tuple.__new__, LineFacts)  # a LineFacts from its eight fields in order
+_new_line_facts = functools.partial(tuple.__new__, LineFacts)  # a LineFacts from all its fields in order
 
 
 def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
@@ -692,8 +703,8 @@ def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
     wrappers = {c for c, n in enumerate(size) if n > MAX_CHROME_SHARE * total}
     spans = ChromeSpans()
     lines: list[LineFacts] = []
-    current: list | None = None  # [start, end, tag, chars, link, chrome, article, content, line number]
-    for start, end, chars, active, (tag, in_link, in_article, content), line_no, words in placed:
+    current: list | None = None  # [start, end, tag, chars, link, chrome, article, content, blocks, tags, line number]
+    for start, end, chars, active, (tag, in_link, in_article, content, node), line_no, words in placed:
         if not active or not wrappers:
             inner = active  # (most pages: no container wraps much of the page)
         else:
@@ -707,15 +718,21 @@ def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
                 for word in words:
                     spans.append((word_start, word_start + len(word), reason))
                     word_start += len(word) + 1
-        if current is None or current[8] != line_no:
+        if current is None or current[10] != line_no:
             if current is not None:
-                lines.append(_new_line_facts(current[:8]))
-            current = [start, end, tag, 0, 0, 0, bool(in_article), bool(content), line_no]
+                lines.append(_new_line_facts(current[:10]))
+            numbers, tags = [], []
+            while node is not None:
+                numbers.append(node[0])
+                tags.append(node[1])
+                node = node[2]
+            current = [start, end, tag, 0, 0, 0, bool(in_article), bool(content),
+                       tuple(reversed(numbers)), tuple(reversed(tags)), line_no]
         current[1] = end
         current[3] += chars
         current[4] += chars * in_link
         current[5] += chars * bool(inner)
     if current is not None:
-        lines.append(_new_line_facts(current[:8]))
+        lines.append(_new_line_facts(current[:10]))
     spans.lines = lines
     return spans

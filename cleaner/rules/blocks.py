@@ -168,6 +168,10 @@ HTML_FEATURES = [
     "html", "tag", "heading", "link_density", "chrome_share", "in_article", "content_class",
     "link_density@-1", "link_density@+1", "chrome_share@-1", "chrome_share@+1", "tag@-1", "tag@+1",
     "article_share", "content_class_share",
+] + [
+    # Where the line sits in the page's tree of block elements (see _dom_columns).
+    "main_box", "main_below", "main_away", "main_share",
+    "in_figure", "in_header", "in_table", "in_list", "after_h1",
 ]
 FEATURES = BASE_FEATURES + CONTEXT_FEATURES + HTML_FEATURES
 
@@ -327,6 +331,75 @@ def _html_facts(doc: Document, lines: list[Line]) -> np.ndarray | None:
 _NO_FACTS = (0, 0, 0.0, 0.0, False, False)  # a line the markup says nothing about
 
 
+def _line_facts(doc: Document, lines: list[Line]) -> list | None:
+    """The HTML reader's ``LineFacts`` of each of ``lines`` (None where it has none),
+    or None for a document that is not read from HTML."""
+    facts = getattr(doc.meta.get("chrome_spans"), "lines", None)
+    if facts is None:
+        return None
+    by_start = {f.start: f for f in facts}
+    return [by_start.get(line.start + len(line.text) - len(line.text.lstrip())) for line in lines]
+
+
+MAIN_PROSE_SHARE = 0.5  # the main container holds at least this share of the page's prose words
+_ANCESTOR_GROUPS = ({"figure"}, {"header"}, {"table"}, {"ul", "ol", "menu", "dl"})
+
+
+def _dom_columns(facts: list, words: np.ndarray, prose: np.ndarray, tag: np.ndarray) -> np.ndarray:
+    """Features of each line from the tree of block elements around it.
+
+    The main container is the innermost block element holding at least
+    ``MAIN_PROSE_SHARE`` of the page's prose words: a line is in it or not,
+    so many levels below it, or so many levels away (from its innermost
+    block up to the element it shares with the main container). Then
+    whether a <figure>, <header>, <table> or list is around the line, and
+    whether the line comes after the page's first <h1> (-1: none).
+    (Left out, as they did not carry to sites the model had not seen: the
+    line's depth in the page, which is the site template's, and the block
+    around the line holding two or more lines, with its link density, words
+    per line and share of prose.)"""
+    n = len(facts)
+    out = np.zeros((n, 9))
+    # Per block element: [prose words, depth]
+    agg: dict[int, list] = {}
+    for f, pw in zip(facts, (words * prose).tolist()):
+        if f is None or not pw:
+            continue
+        for depth, b in enumerate(f.blocks):
+            a = agg.get(b)
+            if a is None:
+                a = agg[b] = [0.0, depth]
+            a[0] += pw
+    total_prose = float((words * prose).sum())
+    main = None
+    if total_prose > 0:
+        held = [b for b, a in agg.items() if a[0] >= MAIN_PROSE_SHARE * total_prose]
+        if held:
+            main = max(held, key=lambda b: agg[b][1])
+    main_path = ()
+    if main is not None:
+        main_path = next(f.blocks[:agg[main][1] + 1] for f in facts if f is not None and main in f.blocks)
+    h1 = np.flatnonzero(tag == _TAG_CODE["h1"])
+    first_h1 = int(h1[0]) if len(h1) else -1
+    for i, f in enumerate(facts):
+        if f is None or not f.blocks:
+            continue
+        path = f.blocks
+        common = 0
+        for a, b in zip(path, main_path):
+            if a != b:
+                break
+            common += 1
+        inside = main is not None and common == len(main_path)
+        tags = set(f.block_tags)
+        out[i, :4] = (float(inside), len(path) - len(main_path) if inside else 0.0,
+                      0.0 if inside or main is None else len(path) - common,
+                      agg[main][0] / total_prose if main is not None else 0.0)
+        out[i, 4:8] = [float(bool(tags & group)) for group in _ANCESTOR_GROUPS]
+    out[:, 8] = -1.0 if first_h1 < 0 else (np.arange(n) >= first_h1).astype(float)
+    return out
+
+
 def _shift(column: np.ndarray, k: int, fill: float) -> np.ndarray:
     out = np.full_like(column, fill)
     if k > 0:
@@ -446,12 +519,14 @@ def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
         html_cols = np.zeros((n, len(HTML_FEATURES)))
     else:
         tag, heading, link, chrome, article, content = html.T
+        facts = _line_facts(doc, lines)
         weights = words / max(words.sum(), 1.0)
         html_cols = np.column_stack([
             np.ones(n), tag, heading, link, chrome, article, content,
             _shift(link, -1, -1.0), _shift(link, 1, -1.0), _shift(chrome, -1, -1.0), _shift(chrome, 1, -1.0),
             _shift(tag, -1, -1.0), _shift(tag, 1, -1.0),
             np.full(n, float((article * weights).sum())), np.full(n, float((content * weights).sum())),
+            _dom_columns(facts, words, prose, tag),
         ])
     return np.column_stack([base, np.column_stack(ctx_cols), html_cols])
 
