@@ -309,15 +309,14 @@ def _base_matrix(lines: list[Line], norms: list[str], ctx: RuleContext) -> np.nd
 
 def _html_facts(doc: Document, lines: list[Line]) -> np.ndarray | None:
     """Per line: tag code, heading level, link density, furniture share, article flags."""
-    spans = doc.meta.get("chrome_spans")
-    facts = getattr(spans, "lines", None)
-    if facts is None:
-        return None
-    by_start = {f.start: f for f in facts}
+    facts = _line_facts(doc, lines)
+    return None if facts is None else _facts_matrix(facts)
+
+
+def _facts_matrix(facts: list) -> np.ndarray:
+    """``_html_facts`` of lines whose ``LineFacts`` are ``facts``."""
     rows = []  # (one array at the end: numpy is slow to assign row by row)
-    for line in lines:
-        offset = len(line.text) - len(line.text.lstrip())
-        f = by_start.get(line.start + offset)
+    for f in facts:
         if f is None:
             rows.append(_NO_FACTS)
             continue
@@ -325,7 +324,7 @@ def _html_facts(doc: Document, lines: list[Line]) -> np.ndarray | None:
         code = _TAG_CODE.get(f.tag, 0)
         rows.append((code, code - 7 if code >= 8 else 0, f.link_chars / chars, f.chrome_chars / chars,
                      f.in_article, f.content_class))
-    return np.array(rows, dtype=float).reshape(len(lines), 6)
+    return np.array(rows, dtype=float).reshape(len(facts), 6)
 
 
 _NO_FACTS = (0, 0, 0.0, 0.0, False, False)  # a line the markup says nothing about
@@ -514,12 +513,11 @@ def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
     comments_at = np.maximum.accumulate(np.where(opens, np.arange(n), -1))
     ctx_cols.append(np.where(comments_at >= 0, np.log1p(np.minimum(idx - comments_at, 30)), np.log1p(30.0)))
 
-    html = _html_facts(doc, lines)
-    if html is None:
+    facts = _line_facts(doc, lines)
+    if facts is None:
         html_cols = np.zeros((n, len(HTML_FEATURES)))
     else:
-        tag, heading, link, chrome, article, content = html.T
-        facts = _line_facts(doc, lines)
+        tag, heading, link, chrome, article, content = _facts_matrix(facts).T
         weights = words / max(words.sum(), 1.0)
         html_cols = np.column_stack([
             np.ones(n), tag, heading, link, chrome, article, content,
