@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Held-out estimate of the whole chrome decision, not only the line model.
 
-    python training/cv_end_to_end.py [--kinds txt,html] [--folds 5] [--set NAME=VALUE ...] [--shipped]
+    python training/cv_end_to_end.py [--kinds txt,html] [--folds 5] [--set NAME=VALUE ...] [--shipped | --shipped-features]
 
 ``train_blocks.py`` cross-validates the line model alone, thresholded. What a
 curator gets is ``cleaner clean``: the model's probabilities, the decisions
@@ -106,6 +106,10 @@ def main() -> None:
     apply_settings(args.set)
     scorer = tb.load_scorer(args.eval)
     shipped = json.loads(blocks.MODEL_PATH.read_text())["models"]
+    unknown = [kind for kind in args.kinds.split(",") if kind not in shipped]
+    if unknown:  # (each fold keeps the shipped models of the other kinds, and their threshold)
+        sys.exit(f"cv_end_to_end: no shipped model for {', '.join(unknown)} in {blocks.MODEL_PATH} "
+                 f"(kinds: {', '.join(shipped)})")
     html_cache = Path(tempfile.gettempdir()) / "cleaner_train_html"
     html_cache.mkdir(exist_ok=True)
     report = {}
