@@ -2,6 +2,7 @@
 """Held-out estimate of the whole chrome decision, not only the line model.
 
     python training/cv_end_to_end.py [--kinds txt,html] [--folds 5] [--set NAME=VALUE ...] [--shipped | --shipped-features]
+                                     [--thresholds 0.5,0.6,0.7 [--write-threshold]]
 
 ``train_blocks.py`` cross-validates the line model alone, thresholded. What a
 curator gets is ``cleaner clean``: the model's probabilities, the decisions
@@ -23,6 +24,12 @@ by in-sample scores). ``--shipped`` scores the shipped model the same way
 shipped model uses: the held-out estimate for a shipped model that predates
 features added since (one kind's model may be kept while the other is
 retrained).
+
+``--thresholds`` scores each decision threshold with the same fold models.
+The best (AEB + WCXB) is the threshold to ship: the model-alone choice of
+``train_blocks.py`` ignores the decisions and rules around the model.
+``--write-threshold`` (with ``--shipped-features``) sets it in the shipped
+model file; the trees are left as they are.
 Needs scikit-learn (``pip install -e '.[bench]'``).
 """
 from __future__ import annotations
@@ -82,6 +89,41 @@ def apply_settings(settings: list[str]) -> None:
         setattr(module, attr, type(getattr(module, attr))(value))
 
 
+def held_out_cleaning(pages: list[dict], kind: str, shipped: dict, args, scratch: Path) -> dict[float, dict[str, str]]:
+    """For each decision threshold: every page cleaned by the fold model that
+    never saw its site."""
+    from sklearn.model_selection import GroupKFold
+
+    rows = tb.build(pages, kind, augment=kind == "txt")
+    weight = args.weight or tb.SHIPPED_WEIGHT[kind]
+    thresholds = args.thresholds or [shipped[kind]["decision_threshold"]]
+    names = shipped[kind]["features"] if args.shipped_features else blocks.FEATURES
+    columns = [blocks.FEATURES.index(name) for name in names]
+    sites = np.array([pages[r[0]]["site"] for r in rows])
+    cleaned: dict[float, dict[str, str]] = {t: {} for t in thresholds}
+    for tr, te in GroupKFold(n_splits=args.folds).split(rows, groups=sites):
+        X = np.vstack([rows[i][1][:, columns] for i in tr])
+        y = np.concatenate([rows[i][2] for i in tr])
+        w = np.concatenate([tb.line_weights(rows[i][1], weight) for i in tr])
+        model = tb.fit(X, y, args, w)
+        held_out = {str(pages[rows[i][0]]["source"].path) for i in te}
+        for t in thresholds:
+            spec = dict(shipped, **{kind: tb.export(model, t, args.depth, list(names))})
+            fold_cleaned = clean_all(pages, spec, scratch)
+            cleaned[t].update({k: v for k, v in fold_cleaned.items() if k in held_out})
+    return cleaned
+
+
+def write_threshold(kind: str, threshold: float) -> None:
+    """Set ``kind``'s decision threshold in the shipped model file."""
+    spec = json.loads(blocks.MODEL_PATH.read_text())
+    spec["models"][kind]["decision_threshold"] = threshold
+    tmp = blocks.MODEL_PATH.with_suffix(".tmp")
+    tmp.write_text(json.dumps(spec, separators=(",", ":")))
+    tmp.replace(blocks.MODEL_PATH)
+    print(f"[{kind}] wrote decision threshold {threshold} to {blocks.MODEL_PATH}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--eval", type=Path, default=HERE.parent.parent / "shared" / "eval" / "chrome")
@@ -91,8 +133,10 @@ def main() -> None:
     ap.add_argument("--depth", type=int, default=5)
     ap.add_argument("--learning-rate", type=float, default=0.1)
     ap.add_argument("--min-leaf", type=int, default=tb.MIN_SAMPLES_LEAF)
-    ap.add_argument("--threshold", type=float, default=None,
-                    help="decision threshold of every fold's model (default: the shipped model's)")
+    ap.add_argument("--thresholds", type=lambda v: [float(t) for t in v.split(",")], default=None,
+                    help="decision thresholds to score, comma-separated (default: the shipped model's)")
+    ap.add_argument("--write-threshold", action="store_true",
+                    help="write the best of --thresholds into the shipped model file (needs --shipped-features)")
     ap.add_argument("--weight", default=None, help="line weights (default: each kind's as shipped)")
     ap.add_argument("--set", action="append", default=[], metavar="MODULE.NAME=VALUE")
     ap.add_argument("--shipped", action="store_true", help="score the shipped model (in-sample)")
@@ -101,8 +145,8 @@ def main() -> None:
                          "(a held-out estimate for a shipped model older than the feature list)")
     ap.add_argument("--save", type=Path, help="write each kind's cleaned pages under this folder")
     args = ap.parse_args()
-    from sklearn.model_selection import GroupKFold
-
+    if args.write_threshold and not (args.shipped_features and args.thresholds):
+        ap.error("--write-threshold needs --shipped-features and --thresholds")
     apply_settings(args.set)
     scorer = tb.load_scorer(args.eval)
     shipped = json.loads(blocks.MODEL_PATH.read_text())["models"]
@@ -112,31 +156,24 @@ def main() -> None:
                  f"(kinds: {', '.join(shipped)})")
     html_cache = Path(tempfile.gettempdir()) / "cleaner_train_html"
     html_cache.mkdir(exist_ok=True)
-    report = {}
+    report, sweep = {}, {}
     with tempfile.TemporaryDirectory() as scratch:
         for kind in args.kinds.split(","):
             t0 = time.time()
             pages = tb.load_pages(args.eval, kind, html_cache)
             if args.shipped:
-                cleaned = clean_all(pages, shipped, Path(scratch))
+                by_threshold = {shipped[kind]["decision_threshold"]: clean_all(pages, shipped, Path(scratch))}
             else:
-                rows = tb.build(pages, kind, augment=kind == "txt")
-                weight = args.weight or tb.SHIPPED_WEIGHT[kind]
-                threshold = args.threshold if args.threshold is not None else shipped[kind]["decision_threshold"]
-                names = shipped[kind]["features"] if args.shipped_features else blocks.FEATURES
-                columns = [blocks.FEATURES.index(name) for name in names]
-                sites = np.array([pages[r[0]]["site"] for r in rows])
-                cleaned = {}
-                for tr, te in GroupKFold(n_splits=args.folds).split(rows, groups=sites):
-                    X = np.vstack([rows[i][1][:, columns] for i in tr])
-                    y = np.concatenate([rows[i][2] for i in tr])
-                    w = np.concatenate([tb.line_weights(rows[i][1], weight) for i in tr])
-                    model = tb.fit(X, y, args, w)
-                    spec = dict(shipped, **{kind: tb.export(model, threshold, args.depth, list(names))})
-                    held_out = {str(pages[rows[i][0]]["source"].path) for i in te}
-                    fold_cleaned = clean_all(pages, spec, Path(scratch))
-                    cleaned.update({k: v for k, v in fold_cleaned.items() if k in held_out})
-            report[kind] = scores(scorer, pages, cleaned)
+                by_threshold = held_out_cleaning(pages, kind, shipped, args, Path(scratch))
+            by_score = {t: scores(scorer, pages, cleaned) for t, cleaned in by_threshold.items()}
+            best = max(by_score, key=lambda t: sum(by_score[t].values()))
+            cleaned = by_threshold[best]
+            if len(by_score) > 1:
+                print(f"[{kind}] by threshold: {by_score}; best {best}", flush=True)
+                sweep[kind] = by_score
+            if args.write_threshold:
+                write_threshold(kind, best)
+            report[kind] = by_score[best]
             if args.save:
                 folder = args.save / kind
                 folder.mkdir(parents=True, exist_ok=True)
@@ -144,7 +181,7 @@ def main() -> None:
                     (folder / f"{p['id']}.txt").write_text(cleaned[str(p["source"].path)], encoding="utf-8")
             print(f"[{kind}] {'shipped, in-sample' if args.shipped else 'held-out by site'}: "
                   f"{report[kind]} ({time.time() - t0:.0f}s)", flush=True)
-    print(json.dumps({"settings": args.set, "shipped": args.shipped, "scores": report}))
+    print(json.dumps({"settings": args.set, "shipped": args.shipped, "scores": report, "by_threshold": sweep}))
 
 
 if __name__ == "__main__":
