@@ -414,7 +414,7 @@ def _html_facts_row_by_row(doc, lines):
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from([
-    "<p>", "</p>", "<h1>", "<h3>", "</h3>", "<li>", "<td>", "<title>", "<a href=x>", "</a>", "<nav>", "</nav>",
+    "<p>", "</p>", "<h1>", "<h2>", "</h2>", "<h3>", "</h3>", "<li>", "<td>", "<title>", "<a href=x>", "</a>", "<nav>", "</nav>",
     "<article>", "<div class='entry-content'>", "</div>", "<figcaption>", "<br>", " ", "\n", "Home", "a b c",
     "The council met on Tuesday.", "&nbsp;", "&amp;"]), max_size=40).map("".join), st.booleans())
 def test_html_facts_built_at_once_match_row_by_row(page, every_line):
@@ -425,6 +425,9 @@ def test_html_facts_built_at_once_match_row_by_row(page, every_line):
     facts = blocks._html_facts(doc, lines)
     assert facts.shape == (len(lines), 6) and facts.dtype == np.float64
     assert np.array_equal(facts, _html_facts_row_by_row(doc, lines))
+    # kept_lines reads the <h1>/<h2> lines off the tags: heading level 1 or 2 in the matrix
+    by_level = frozenset(np.flatnonzero((facts[:, 1] >= 1) & (facts[:, 1] <= 2)).tolist())
+    assert blocks._top_headings(blocks._line_facts(doc, lines)) == by_level
 
 
 def _dom_rows(page: str) -> dict[str, dict[str, float]]:

@@ -330,6 +330,12 @@ def _facts_matrix(facts: list) -> np.ndarray:
 _NO_FACTS = (0, 0, 0.0, 0.0, False, False)  # a line the markup says nothing about
 
 
+def _top_headings(facts: list) -> frozenset[int]:
+    """Indices of the lines marked <h1> or <h2>: heading level 1 or 2 in
+    ``_facts_matrix``, read off the tags without building the matrix."""
+    return frozenset(i for i, f in enumerate(facts) if f is not None and f.tag in ("h1", "h2"))
+
+
 def _line_facts(doc: Document, lines: list[Line]) -> list | None:
     """The HTML reader's ``LineFacts`` of each of ``lines`` (None where it has none),
     or None for a document that is not read from HTML."""
@@ -741,8 +747,8 @@ def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: f
         return None
     keep = _doubtful_join_sure(proba, keep)
     keep = _spare_inside_article(lines, proba, keep)
-    html = _html_facts(doc, lines)
-    headings = frozenset() if html is None else frozenset(np.flatnonzero((html[:, 1] >= 1) & (html[:, 1] <= 2)).tolist())
+    facts = _line_facts(doc, lines)
+    headings = frozenset() if facts is None else _top_headings(facts)
     return _drop_article_copies(lines, _keep_inside_run(lines, keep, headings))
 
 
