@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 
 _BOMS = [  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -60,11 +61,12 @@ class TextFacts:
 UTF8_LF = TextFacts()
 
 
-def decode(data: bytes, declared: str | None = None) -> tuple[str, TextFacts]:
+def decode(data: bytes, declared: str | Callable[[], str | None] | None = None) -> tuple[str, TextFacts]:
     """Decode ``data`` to LF-normalised text plus the facts to re-encode it.
 
     ``declared`` is an encoding named by the container (an HTML meta charset),
-    tried after BOMs and UTF-8 but before statistical detection.
+    tried after BOMs and UTF-8 but before statistical detection; or a function
+    that finds it, called only then (most pages are UTF-8 and never need it).
     """
     encoding, bom_len = _sniff_bom(data)
     body = data[bom_len:]
@@ -118,7 +120,7 @@ def _bom_for(encoding: str) -> bytes:
     raise DecodeError(f"no byte-order mark for {encoding}")
 
 
-def _guess(body: bytes, declared: str | None) -> str:
+def _guess(body: bytes, declared: str | Callable[[], str | None] | None) -> str:
     if not body:
         return "utf-8"
     if b"\x00" in body[:_SAMPLE]:  # before UTF-8: ASCII-range UTF-16 is valid UTF-8 full of NULs
@@ -134,6 +136,8 @@ def _guess(body: bytes, declared: str | None) -> str:
     if _mostly_utf8(body):
         raise DecodeError(f"mixed encodings: UTF-8 in places, but byte 0x{body[bad]:02X} at offset {bad} "
                           "is not UTF-8 (convert the file to one encoding)")
+    if callable(declared):
+        declared = declared()
     candidates = []
     if declared:
         candidates.append(declared)
