@@ -485,3 +485,55 @@ def test_plain_text_has_no_tree_of_blocks():
     at = blocks.FEATURES.index("main_box")
     assert not X[:, at:].any()
 
+
+
+# Pieces of the shapes _CUE, _COPYRIGHT and _TRUNCATED look for, in odd cases and with
+# non-ASCII neighbours, to build lines around the ASCII fast paths' edges.
+_SHAPE_PIECES = ["Related", "RELATED", "more", "More Stories", "most READ", "top news", "Read More", "read",
+                 "more", "Don't miss", "dont MISS", "You May Also Like", "lesen sie auch", "Lire aussi",
+                 "leía", "© 2024", "(C) 2021", "(c)", "Copyright", "COPYRIGHTS", "all rights reserved",
+                 "All Rights Reserved", "...", "…", "[…]", "(…)", "[...]", ".", "]", ")", " ", "  ", ":", "»",
+                 "'", "ſ", "K", "İ", "ı", "é", "Ä", "x", "1", "about the author", "Up next", "articles", "reads"]
+
+
+def _shape_flags_plain(s: str) -> tuple[bool, bool, bool]:
+    """The cue, copyright and truncation tests of _text_features as first written."""
+    return (bool(blocks._CUE.search(s)), bool(blocks._COPYRIGHT.search(s)),
+            bool(blocks._TRUNCATED.search(s, max(len(s) - blocks._TRUNCATED_TAIL, 0))))
+
+
+def _shape_flags_fast(s: str) -> tuple[bool, bool, bool]:
+    low, ascii_line = s.lower(), s.isascii()
+    return (bool(blocks._CUE_LOWER.search(low) if ascii_line else blocks._CUE.search(s)),
+            bool(blocks._COPYRIGHT_LOWER.search(low) if ascii_line else blocks._COPYRIGHT.search(s)),
+            blocks._truncated(s, low, len(s), ascii_line))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_SHAPE_PIECES), min_size=1, max_size=8).map("".join))
+def test_ascii_fast_paths_of_line_shapes_match_the_patterns(line):
+    s = line.strip()
+    assert _shape_flags_fast(s) == _shape_flags_plain(s)
+
+
+def test_ascii_fast_paths_of_line_shapes_explicit_cases():
+    cases = ["Related", "More stories", "MOST POPULAR", "Read more", "Read More »", "Read more...", "Story… ",
+             "Copyright 2024 Acme", "(C) 2020", "All Rights Reserved.", "Recommended for you", "The end.",
+             "nothing here", "Lesen Sie auch", "À lire aussi", "relatedness", "Trending now", "[…]", "Ends (…)"]
+    for line in cases:
+        s = line.strip()
+        assert _shape_flags_fast(s) == _shape_flags_plain(s), s
+    assert any(any(_shape_flags_plain(line.strip())) for line in cases)
+    # the lower-cased patterns are the same patterns, and no non-ASCII letter of theirs folds to ASCII
+    import re
+
+    for pattern in (blocks._CUE, blocks._COPYRIGHT):
+        assert pattern.pattern == pattern.pattern.lower()
+        for ch in {c for c in pattern.pattern if not c.isascii()}:
+            assert not any(re.fullmatch(re.escape(ch), chr(a), re.IGNORECASE) for a in range(128))
+
+
+def test_comments_hint_pattern_is_any_hint():
+    for low in ["3 comments", "responses", "no replies", "join the conversation", "reactions", "the end", "",
+                "oment", "omments", "discussion", "thoughts on"]:
+        assert bool(blocks._COMMENTS_HINT.search(low)) == any(h in low for h in blocks._COMMENTS_HINTS)
