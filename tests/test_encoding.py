@@ -155,3 +155,25 @@ def test_declared_found_on_demand_decodes_as_the_declared_name(data, declared):
         assert not asked
     except UnicodeDecodeError:
         pass
+
+
+def _normalise_newlines_plain(raw: str):
+    """_normalise_newlines without its one-kind fast paths: every terminator listed and counted."""
+    from collections import Counter
+
+    from cleaner.io.encoding import _NEWLINES
+
+    terminators = _NEWLINES.findall(raw)
+    if not terminators:
+        return raw, None, []
+    dominant, n_dominant = Counter(terminators).most_common(1)[0]
+    exceptions = [(i, t) for i, t in enumerate(terminators) if t != dominant]
+    return _NEWLINES.sub("\n", raw), dominant, exceptions
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b c", "\r\n", "\r", "\n", "\r\n\r\n", "\n\r", "é"]), max_size=30).map("".join))
+def test_newline_fast_paths_match_the_plain_normalising(raw):
+    from cleaner.io.encoding import _normalise_newlines
+
+    assert _normalise_newlines(raw) == _normalise_newlines_plain(raw)

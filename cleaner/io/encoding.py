@@ -226,6 +226,11 @@ def _reads_as_text(text: str) -> bool:
 def _normalise_newlines(raw: str) -> tuple[str, str | None, list[tuple[int, str]]]:
     if "\r" not in raw:  # the common case: nothing to normalise, no need to list every terminator
         return raw, ("\n" if "\n" in raw else None), []
+    crlf = raw.count("\r\n")
+    if crlf == raw.count("\r") == raw.count("\n"):  # every CR and LF in a CRLF pair: all terminators are CRLF
+        return raw.replace("\r\n", "\n"), "\r\n", []
+    if "\n" not in raw:  # only lone CRs
+        return raw.replace("\r", "\n"), "\r", []
     terminators = _NEWLINES.findall(raw)
     if not terminators:
         return raw, None, []
