@@ -537,3 +537,31 @@ def test_comments_hint_pattern_is_any_hint():
     for low in ["3 comments", "responses", "no replies", "join the conversation", "reactions", "the end", "",
                 "oment", "omments", "discussion", "thoughts on"]:
         assert bool(blocks._COMMENTS_HINT.search(low)) == any(h in low for h in blocks._COMMENTS_HINTS)
+
+
+def _char_columns_plain(text: str) -> dict[str, float]:
+    """The character and word counts of _text_features as first written: per character, one pattern."""
+    s = text.strip()
+    n_chars = len(s)
+    words = blocks._WORD.findall(s)
+    n_alpha = len(words) or 1
+    letters = len("".join(words))
+    return {
+        "digits": sum(map(str.isdigit, s)) / max(n_chars, 1),
+        "upper": sum(map(str.isupper, s)) / max(letters, 1),
+        "alpha": letters / max(n_chars, 1),
+        "cjk": len(blocks._CJK.findall(s)) / max(n_chars, 1),
+        "title_case": sum(1 for w in words if w[0].isupper()) / n_alpha,
+        "stopwords": sum(1 for w in words if w.casefold() in blocks.STOPWORDS) / n_alpha,
+        "word_len": letters / n_alpha,
+    }
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["The", "council", "MET", " ", "  ", "2024", "٣", "²", "Ⅻ", "É", "été", "ß",
+                                 "東京", "한국", "Ωmega", "_x_", "a1b", "\u00a0", "’", "\ud800", "İ", "ǅ"]),
+                max_size=12).map("".join))
+def test_text_features_character_counts_match_the_plain_counts(line):
+    row = dict(zip(blocks._TEXT_FEATURES, blocks._text_features.__wrapped__(line)))
+    for name, value in _char_columns_plain(line).items():
+        assert row[name] == value, name

@@ -70,6 +70,8 @@ _STOPWORDS_BY_LANG = {
 STOPWORDS = frozenset(w for words in _STOPWORDS_BY_LANG.values() for w in words.split())
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_ASCII_WORD = re.compile(r"[A-Za-z]+")  # _WORD on ASCII text (its only letters), a cheaper class to test
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _SENTENCE_END = re.compile(r"[.!?…。！？]['\"”’»)\]]*\s*$")
 _INNER_PUNCT = re.compile(r"[.!?;。！？](?=\s)")
 # A web address or an e-mail address. The e-mail shape is a slow scan and
@@ -231,20 +233,24 @@ def _text_features(text: str) -> tuple[float, ...]:
     tokens = s.split()
     n_words = len(tokens)
     n_chars = len(s)
-    words = _WORD.findall(s)
+    ascii_line = s.isascii()
+    words = (_ASCII_WORD if ascii_line else _WORD).findall(s)
     n_alpha_words = len(words) or 1
     letters = len("".join(words))
-    ascii_line = s.isascii()
+    # Digits and capitals: ASCII ones counted on the UTF-8 bytes, in C (no
+    # other character's encoding holds an ASCII byte, and the only ASCII
+    # characters str.isdigit / str.isupper accept are 0-9 / A-Z), then
+    # the few non-ASCII characters one by one.
+    raw = s.encode("utf-8", "surrogatepass")
+    digits = len(raw) - len(raw.translate(None, _ASCII_DIGITS))
+    upper = len(raw) - len(raw.translate(None, _ASCII_UPPER))
     if ascii_line:
-        # Byte counts: the same numbers as the per-character tests below, in C.
-        raw = s.encode("ascii")
-        digits = len(raw) - len(raw.translate(None, _ASCII_DIGITS))
-        upper = len(raw) - len(raw.translate(None, _ASCII_UPPER))
         cjk = 0
     else:
-        digits = sum(map(str.isdigit, s))
-        upper = sum(map(str.isupper, s))
-        cjk = len(_CJK.findall(s))
+        other = "".join(_NON_ASCII_RUN.findall(s))
+        digits += sum(map(str.isdigit, other))
+        upper += sum(map(str.isupper, other))
+        cjk = len(_CJK.findall(other))
     title = sum(map(str.isupper, map(_first_char, words)))
     stop = sum(map(STOPWORDS.__contains__, map(str.casefold, words)))
     ends = bool(_SENTENCE_END.search(s))

@@ -271,6 +271,9 @@ def _may_be_byline(s: str) -> bool:
     return _holds_digit(s) or bool(_BYLINE_HINT.search(s.casefold()))
 
 
+# Cached: the line classifier and the header scan ask about the same lines,
+# again in each cleaning round.
+@lru_cache(maxsize=1 << 16)
 def byline_rule(text: str) -> str | None:
     """"byline" for an author/date/reading-time line, "dateline" for a relative date, else None."""
     s = text.strip()
