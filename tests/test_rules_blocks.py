@@ -565,3 +565,14 @@ def test_text_features_character_counts_match_the_plain_counts(line):
     row = dict(zip(blocks._TEXT_FEATURES, blocks._text_features.__wrapped__(line)))
     for name, value in _char_columns_plain(line).items():
         assert row[name] == value, name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(-50, 50), min_size=1, max_size=40), st.integers(0, 12))
+def test_window_mean_matches_the_clipped_bounds(values, radius):
+    column = np.array(values)
+    n = len(column)
+    padded = np.concatenate([[0.0], np.cumsum(column)])
+    lo, hi = np.clip(np.arange(n) - radius, 0, n), np.clip(np.arange(n) + radius + 1, 0, n)
+    expected = (padded[hi] - padded[lo]) / (hi - lo)
+    assert blocks._window_mean(column, radius).tobytes() == expected.tobytes()

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress, count
 from typing import Callable
 
 _BOMS = [  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
@@ -227,7 +228,8 @@ def _normalise_newlines(raw: str) -> tuple[str, str | None, list[tuple[int, str]
     if "\r" not in raw:  # the common case: nothing to normalise, no need to list every terminator
         return raw, ("\n" if "\n" in raw else None), []
     crlf = raw.count("\r\n")
-    if crlf == raw.count("\r") == raw.count("\n"):  # every CR and LF in a CRLF pair: all terminators are CRLF
+    no_lone_cr = crlf == raw.count("\r")  # every CR in a CRLF pair
+    if no_lone_cr and crlf == raw.count("\n"):  # and every LF too: all terminators are CRLF
         return raw.replace("\r\n", "\n"), "\r\n", []
     if "\n" not in raw:  # only lone CRs
         return raw.replace("\r", "\n"), "\r", []
@@ -238,8 +240,11 @@ def _normalise_newlines(raw: str) -> tuple[str, str | None, list[tuple[int, str]
     dominant, n_dominant = counts.most_common(1)[0]
     exceptions = []
     if n_dominant < len(terminators):  # (most files have one kind of newline: no pass over them all)
-        exceptions = [(i, t) for i, t in enumerate(terminators) if t != dominant]
-    return _NEWLINES.sub("\n", raw), dominant, exceptions
+        # the other terminators' indices picked out in C, then only they are listed
+        others = compress(count(), map(dominant.__ne__, terminators))
+        exceptions = [(i, terminators[i]) for i in others]
+    # CRLF and LF only (the usual mix): one plain replace does what the pattern's sub does
+    return (raw.replace("\r\n", "\n") if no_lone_cr else _NEWLINES.sub("\n", raw)), dominant, exceptions
 
 
 def _restore_newlines(text: str, newline: str | None, exceptions) -> str:

@@ -442,8 +442,9 @@ def _shift(column: np.ndarray, k: int, fill: float) -> np.ndarray:
 def _window_mean(column: np.ndarray, radius: int) -> np.ndarray:
     padded = np.concatenate([[0.0], np.cumsum(column)])
     n = len(column)
-    lo = np.clip(np.arange(n) - radius, 0, n)
-    hi = np.clip(np.arange(n) + radius + 1, 0, n)
+    # (np.clip's bounds that can bind only: np.clip costs several times more on small arrays)
+    lo = np.maximum(np.arange(n) - radius, 0)
+    hi = np.minimum(np.arange(n) + radius + 1, n)
     return (padded[hi] - padded[lo]) / (hi - lo)
 
 
