@@ -177,3 +177,12 @@ def test_newline_fast_paths_match_the_plain_normalising(raw):
     from cleaner.io.encoding import _normalise_newlines
 
     assert _normalise_newlines(raw) == _normalise_newlines_plain(raw)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b c", "\r\n", "\r", "\n", "é"]), max_size=30).map("".join))
+def test_restore_newlines_rebuilds_the_raw_text(raw):
+    from cleaner.io.encoding import _normalise_newlines, _restore_newlines
+
+    text, newline, exceptions = _normalise_newlines(raw)
+    assert _restore_newlines(text, newline, exceptions) == raw

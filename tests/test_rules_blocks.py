@@ -562,7 +562,7 @@ def _char_columns_plain(text: str) -> dict[str, float]:
                                  "東京", "한국", "Ωmega", "_x_", "a1b", "\u00a0", "’", "\ud800", "İ", "ǅ"]),
                 max_size=12).map("".join))
 def test_text_features_character_counts_match_the_plain_counts(line):
-    row = dict(zip(blocks._TEXT_FEATURES, blocks._text_features.__wrapped__(line)))
+    row = dict(zip(blocks._TEXT_FEATURES, blocks._text_features(line)))
     for name, value in _char_columns_plain(line).items():
         assert row[name] == value, name
 
@@ -576,3 +576,21 @@ def test_window_mean_matches_the_clipped_bounds(values, radius):
     lo, hi = np.clip(np.arange(n) - radius, 0, n), np.clip(np.arange(n) + radius + 1, 0, n)
     expected = (padded[hi] - padded[lo]) / (hi - lo)
     assert blocks._window_mean(column, radius).tobytes() == expected.tobytes()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Home", "The council met on Tuesday.", "© 2024 Acme", "x", "  y ", "東京 2024",
+                                 "Read more...", "By Jane Doe | March 3, 2024", "É"]), min_size=1, max_size=25))
+def test_base_matrix_from_row_bytes_is_the_matrix_of_the_feature_tuples(texts):
+    from cleaner.rules.chrome import normalize_line
+
+    doc = Document("\n".join(texts) + "\n")
+    lines = doc.lines()
+    norms = [normalize_line(line.text) for line in lines]
+    ctx = RuleContext()
+    X = blocks._base_matrix(lines, norms, ctx)
+    text = np.array([blocks._text_features(line.text) for line in lines], dtype=float)
+    corpus = np.array(blocks._corpus_columns(norms, ctx), dtype=float)
+    at = blocks._CORPUS_AT
+    expected = np.concatenate([text[:, :at], corpus, text[:, at:]], axis=1)
+    assert X.dtype == np.float64 and X.shape == expected.shape and X.tobytes() == expected.tobytes()

@@ -257,8 +257,7 @@ def _restore_newlines(text: str, newline: str | None, exceptions) -> str:
     for index, term in exceptions:
         if index < len(terminators):
             terminators[index] = term
-    out = [parts[0]]
-    for term, part in zip(terminators, parts[1:]):
-        out.append(term)
-        out.append(part)
+    out = [""] * (2 * len(parts) - 1)  # the parts with their terminators between them, set by slices in C
+    out[0::2] = parts
+    out[1::2] = terminators
     return "".join(out)

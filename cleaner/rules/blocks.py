@@ -23,6 +23,7 @@ import json
 import math
 import re
 import string
+from array import array
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -225,9 +226,7 @@ _ASCII_DIGITS = string.digits.encode("ascii")
 _ASCII_UPPER = string.ascii_uppercase.encode("ascii")
 
 
-# Per-line features that depend on the text alone, cached: cleaning looks at a
-# document again after each round, and a site's template lines recur.
-@lru_cache(maxsize=1 << 16)
+# Per-line features that depend on the text alone (cached as _text_feature_row).
 def _text_features(text: str) -> tuple[float, ...]:
     s = text.strip()
     tokens = s.split()
@@ -294,6 +293,15 @@ def _text_features(text: str) -> tuple[float, ...]:
     )
 
 
+# Cached: cleaning looks at a document again after each round, and a site's
+# template lines recur. Kept as the row's float64 bytes: a page's matrix is
+# then one join of its lines' rows (numpy takes a list of tuples of floats
+# apart one float at a time).
+@lru_cache(maxsize=1 << 16)
+def _text_feature_row(text: str) -> bytes:
+    return array("d", _text_features(text)).tobytes()
+
+
 _CORPUS_FEATURES = ["corpus_share", "corpus_log", "doc_repeats"]
 _TEXT_FEATURES = [name for name in BASE_FEATURES if name not in _CORPUS_FEATURES]
 # The corpus features sit together among the base features: the text
@@ -324,8 +332,8 @@ def _corpus_columns(norms: list[str], ctx: RuleContext) -> list[tuple[float, flo
 def _base_matrix(lines: list[Line], norms: list[str], ctx: RuleContext) -> np.ndarray:
     """The base features of ``lines``, one row each (text features with the
     corpus features in their place among them)."""
-    text = np.array(list(map(_text_features, [line.text for line in lines])), dtype=float)
-    text = text.reshape(len(lines), len(_TEXT_FEATURES))
+    rows = b"".join([_text_feature_row(line.text) for line in lines])
+    text = np.frombuffer(rows, dtype=np.float64).reshape(len(lines), len(_TEXT_FEATURES))
     corpus = np.array(_corpus_columns(norms, ctx), dtype=float).reshape(len(lines), len(_CORPUS_FEATURES))
     return np.concatenate([text[:, :_CORPUS_AT], corpus, text[:, _CORPUS_AT:]], axis=1)
 
