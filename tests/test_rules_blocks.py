@@ -594,3 +594,71 @@ def test_base_matrix_from_row_bytes_is_the_matrix_of_the_feature_tuples(texts):
     at = blocks._CORPUS_AT
     expected = np.concatenate([text[:, :at], corpus, text[:, at:]], axis=1)
     assert X.dtype == np.float64 and X.shape == expected.shape and X.tobytes() == expected.tobytes()
+
+
+
+def _dom_columns_row_by_row(facts, words, prose, tag):
+    """``_dom_columns`` as first written: the matrix filled one row at a time."""
+    n = len(facts)
+    out = np.zeros((n, 9))
+    # Per block element: [prose words, depth]
+    agg: dict[int, list] = {}
+    for f, pw in zip(facts, (words * prose).tolist()):
+        if f is None or not pw:
+            continue
+        for depth, b in enumerate(f.blocks):
+            a = agg.get(b)
+            if a is None:
+                a = agg[b] = [0.0, depth]
+            a[0] += pw
+    total_prose = float((words * prose).sum())
+    main = None
+    if total_prose > 0:
+        held = [b for b, a in agg.items() if a[0] >= blocks.MAIN_PROSE_SHARE * total_prose]
+        if held:
+            main = max(held, key=lambda b: agg[b][1])
+    main_path = ()
+    if main is not None:
+        main_path = next(f.blocks[:agg[main][1] + 1] for f in facts if f is not None and main in f.blocks)
+    h1 = np.flatnonzero(tag == blocks._TAG_CODE["h1"])
+    first_h1 = int(h1[0]) if len(h1) else -1
+    for i, f in enumerate(facts):
+        if f is None or not f.blocks:
+            continue
+        path = f.blocks
+        common = 0
+        for a, b in zip(path, main_path):
+            if a != b:
+                break
+            common += 1
+        inside = main is not None and common == len(main_path)
+        tags = set(f.block_tags)
+        out[i, :4] = (float(inside), len(path) - len(main_path) if inside else 0.0,
+                      0.0 if inside or main is None else len(path) - common,
+                      agg[main][0] / total_prose if main is not None else 0.0)
+        out[i, 4:8] = [float(bool(tags & group)) for group in blocks._ANCESTOR_GROUPS]
+    out[:, 8] = -1.0 if first_h1 < 0 else (np.arange(n) >= first_h1).astype(float)
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([
+    "<p>", "</p>", "<h1>", "</h1>", "<figure>", "</figure>", "<header>", "</header>", "<table><tr><td>", "</td></tr></table>",
+    "<ul><li>", "</li></ul>", "<div>", "</div>", "<main>", "</main>", "<br>", " ", "Home",
+    "The council met on Tuesday and agreed a budget for the coming year.",
+    "Schools and roads take the largest share of the new money, the council said."]), max_size=40).map("".join))
+def test_dom_columns_built_at_once_match_row_by_row(page):
+    markup, spans = extract_with_chrome(page)
+    text = E.apply(page, E.resolve(markup))
+    doc = Document(text, format="html", meta={"chrome_spans": spans})
+    lines = blocks.text_lines(doc)
+    facts = blocks._line_facts(doc, lines)
+    if not lines or facts is None:
+        return
+    X = blocks.features(doc, lines, RuleContext())
+    col = {name: X[:, i] for i, name in enumerate(blocks.FEATURES)}
+    words = np.expm1(col["log_words"])
+    prose = (((words >= 10) & (col["sentence_end"] > 0)) | (words >= 40)).astype(float)
+    tag = col["tag"]
+    fast = blocks._dom_columns(facts, words, prose, tag)
+    assert fast.tobytes() == _dom_columns_row_by_row(facts, words, prose, tag).tobytes()
