@@ -417,11 +417,8 @@ def _dom_columns(facts: list, words: np.ndarray, prose: np.ndarray, tag: np.ndar
         main_path = next(f.blocks[:agg[main][1] + 1] for f in facts if f is not None and main in f.blocks)
     h1 = np.flatnonzero(tag == _TAG_CODE["h1"])
     first_h1 = int(h1[0]) if len(h1) else -1
-    main_share = agg[main][0] / total_prose if main is not None else 0.0
-    rows = []  # (one array at the end: numpy is slow to assign row by row)
-    for f in facts:
+    for i, f in enumerate(facts):
         if f is None or not f.blocks:
-            rows.append(_NO_DOM)
             continue
         path = f.blocks
         common = 0
@@ -431,15 +428,12 @@ def _dom_columns(facts: list, words: np.ndarray, prose: np.ndarray, tag: np.ndar
             common += 1
         inside = main is not None and common == len(main_path)
         tags = set(f.block_tags)
-        rows.append((float(inside), len(path) - len(main_path) if inside else 0.0,
-                     0.0 if inside or main is None else len(path) - common, main_share,
-                     *[float(bool(tags & group)) for group in _ANCESTOR_GROUPS]))
-    out[:, :8] = np.array(rows, dtype=float).reshape(n, 8)
+        out[i, :4] = (float(inside), len(path) - len(main_path) if inside else 0.0,
+                      0.0 if inside or main is None else len(path) - common,
+                      agg[main][0] / total_prose if main is not None else 0.0)
+        out[i, 4:8] = [float(bool(tags & group)) for group in _ANCESTOR_GROUPS]
     out[:, 8] = -1.0 if first_h1 < 0 else (np.arange(n) >= first_h1).astype(float)
     return out
-
-
-_NO_DOM = (0.0,) * 8  # a line outside any block element (or without facts)
 
 
 def _shift(column: np.ndarray, k: int, fill: float) -> np.ndarray:
