@@ -7,8 +7,8 @@ file and the other records go on.
 from __future__ import annotations
 
 import codecs
-import functools
 import errno
+import functools
 import gzip
 import hashlib
 import os
