@@ -254,7 +254,9 @@ def clean(paths, lang, text_field, id_field, threshold, max_bytes, out_dir, in_p
 
         checkpoint = Checkpoint(out_dir / FOLDER, resume=resuming)
     corpus_run, shown = _corpus_run(paths, options, accept, checkpoint)
-    with corpus_run, shown:
+    from .pipeline import paused_gc
+
+    with corpus_run, shown, paused_gc():
         corpus_run.survey()
         if writing and out_dir is not None and not force and not resuming:
             existing = [p for p in (output.output_path(f, out_dir) for f in corpus_run.files) if p.exists()]

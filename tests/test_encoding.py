@@ -1,5 +1,6 @@
 """Decoding is lossless or refused; encoding gives back the exact bytes."""
 import codecs
+import re
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -124,3 +125,64 @@ def test_newlines_of_one_kind_take_the_short_way_with_the_same_facts(lines, tail
     for index, part in enumerate(parts[1:]):
         joined += [dict(exceptions).get(index, newline or "\n"), part]
     assert encoding._restore_newlines(text, newline, exceptions) == "".join(joined) == raw
+
+
+@pytest.mark.parametrize("data", [
+    b"plain\nutf-8\n", "caf\u00e9\r\nna\u00efve\r\n".encode("utf-8"), codecs.BOM_UTF8 + "\u00e9t\u00e9".encode("utf-8"),
+    codecs.BOM_UTF16_LE + "\u00e9t\u00e9\r\n".encode("utf-16-le"), "hello world\n".encode("utf-16-le"),
+    "caf\u00e9 \u201cquoted\u201d\r\n".encode("cp1252"), "\u0436\u0443\u0440\u043d\u0430\u043b \u0442\u0435\u043a\u0441\u0442\n".encode("koi8-r"),
+    "se\u00f1or\n".encode("latin-1"), b"\xff\xfe\x00", b"a\x00b\x00\x00\x00\x00\x00",
+])
+@pytest.mark.parametrize("declared", [None, "koi8-r", "cp1252", "utf-8", "no-such-codec"])
+def test_declared_found_on_demand_decodes_as_the_declared_name(data, declared):
+    """The reader passes the page's charset as a function: the same decoding
+    (or error) as the name itself, and asked only of bytes that are not UTF-8."""
+    asked = []
+
+    def find() -> str | None:
+        asked.append(True)
+        return declared
+
+    try:
+        expected = decode(data, declared)
+    except DecodeError as exc:
+        with pytest.raises(DecodeError, match=re.escape(str(exc))):
+            decode(data, find)
+    else:
+        assert decode(data, find) == expected
+    try:
+        data.decode("utf-8")
+        assert not asked
+    except UnicodeDecodeError:
+        pass
+
+
+def _normalise_newlines_plain(raw: str):
+    """_normalise_newlines without its one-kind fast paths: every terminator listed and counted."""
+    from collections import Counter
+
+    from cleaner.io.encoding import _NEWLINES
+
+    terminators = _NEWLINES.findall(raw)
+    if not terminators:
+        return raw, None, []
+    dominant, n_dominant = Counter(terminators).most_common(1)[0]
+    exceptions = [(i, t) for i, t in enumerate(terminators) if t != dominant]
+    return _NEWLINES.sub("\n", raw), dominant, exceptions
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b c", "\r\n", "\r", "\n", "\r\n\r\n", "\n\r", "é"]), max_size=30).map("".join))
+def test_newline_fast_paths_match_the_plain_normalising(raw):
+    from cleaner.io.encoding import _normalise_newlines
+
+    assert _normalise_newlines(raw) == _normalise_newlines_plain(raw)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b c", "\r\n", "\r", "\n", "é"]), max_size=30).map("".join))
+def test_restore_newlines_rebuilds_the_raw_text(raw):
+    from cleaner.io.encoding import _normalise_newlines, _restore_newlines
+
+    text, newline, exceptions = _normalise_newlines(raw)
+    assert _restore_newlines(text, newline, exceptions) == raw

@@ -414,7 +414,7 @@ def _html_facts_row_by_row(doc, lines):
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from([
-    "<p>", "</p>", "<h1>", "<h3>", "</h3>", "<li>", "<td>", "<title>", "<a href=x>", "</a>", "<nav>", "</nav>",
+    "<p>", "</p>", "<h1>", "<h2>", "</h2>", "<h3>", "</h3>", "<li>", "<td>", "<title>", "<a href=x>", "</a>", "<nav>", "</nav>",
     "<article>", "<div class='entry-content'>", "</div>", "<figcaption>", "<br>", " ", "\n", "Home", "a b c",
     "The council met on Tuesday.", "&nbsp;", "&amp;"]), max_size=40).map("".join), st.booleans())
 def test_html_facts_built_at_once_match_row_by_row(page, every_line):
@@ -425,6 +425,9 @@ def test_html_facts_built_at_once_match_row_by_row(page, every_line):
     facts = blocks._html_facts(doc, lines)
     assert facts.shape == (len(lines), 6) and facts.dtype == np.float64
     assert np.array_equal(facts, _html_facts_row_by_row(doc, lines))
+    # kept_lines reads the <h1>/<h2> lines off the tags: heading level 1 or 2 in the matrix
+    by_level = frozenset(np.flatnonzero((facts[:, 1] >= 1) & (facts[:, 1] <= 2)).tolist())
+    assert blocks._top_headings(blocks._line_facts(doc, lines)) == by_level
 
 
 def _dom_rows(page: str) -> dict[str, dict[str, float]]:
@@ -482,3 +485,112 @@ def test_plain_text_has_no_tree_of_blocks():
     at = blocks.FEATURES.index("main_box")
     assert not X[:, at:].any()
 
+
+
+# Pieces of the shapes _CUE, _COPYRIGHT and _TRUNCATED look for, in odd cases and with
+# non-ASCII neighbours, to build lines around the ASCII fast paths' edges.
+_SHAPE_PIECES = ["Related", "RELATED", "more", "More Stories", "most READ", "top news", "Read More", "read",
+                 "more", "Don't miss", "dont MISS", "You May Also Like", "lesen sie auch", "Lire aussi",
+                 "leía", "© 2024", "(C) 2021", "(c)", "Copyright", "COPYRIGHTS", "all rights reserved",
+                 "All Rights Reserved", "...", "…", "[…]", "(…)", "[...]", ".", "]", ")", " ", "  ", ":", "»",
+                 "'", "ſ", "K", "İ", "ı", "é", "Ä", "x", "1", "about the author", "Up next", "articles", "reads"]
+
+
+def _shape_flags_plain(s: str) -> tuple[bool, bool, bool]:
+    """The cue, copyright and truncation tests of _text_features as first written."""
+    return (bool(blocks._CUE.search(s)), bool(blocks._COPYRIGHT.search(s)),
+            bool(blocks._TRUNCATED.search(s, max(len(s) - blocks._TRUNCATED_TAIL, 0))))
+
+
+def _shape_flags_fast(s: str) -> tuple[bool, bool, bool]:
+    low, ascii_line = s.lower(), s.isascii()
+    return (bool(blocks._CUE_LOWER.search(low) if ascii_line else blocks._CUE.search(s)),
+            bool(blocks._COPYRIGHT_LOWER.search(low) if ascii_line else blocks._COPYRIGHT.search(s)),
+            blocks._truncated(s, low, len(s), ascii_line))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_SHAPE_PIECES), min_size=1, max_size=8).map("".join))
+def test_ascii_fast_paths_of_line_shapes_match_the_patterns(line):
+    s = line.strip()
+    assert _shape_flags_fast(s) == _shape_flags_plain(s)
+
+
+def test_ascii_fast_paths_of_line_shapes_explicit_cases():
+    cases = ["Related", "More stories", "MOST POPULAR", "Read more", "Read More »", "Read more...", "Story… ",
+             "Copyright 2024 Acme", "(C) 2020", "All Rights Reserved.", "Recommended for you", "The end.",
+             "nothing here", "Lesen Sie auch", "À lire aussi", "relatedness", "Trending now", "[…]", "Ends (…)"]
+    for line in cases:
+        s = line.strip()
+        assert _shape_flags_fast(s) == _shape_flags_plain(s), s
+    assert any(any(_shape_flags_plain(line.strip())) for line in cases)
+    # the lower-cased patterns are the same patterns, and no non-ASCII letter of theirs folds to ASCII
+    import re
+
+    for pattern in (blocks._CUE, blocks._COPYRIGHT):
+        assert pattern.pattern == pattern.pattern.lower()
+        for ch in {c for c in pattern.pattern if not c.isascii()}:
+            assert not any(re.fullmatch(re.escape(ch), chr(a), re.IGNORECASE) for a in range(128))
+
+
+def test_comments_hint_pattern_is_any_hint():
+    for low in ["3 comments", "responses", "no replies", "join the conversation", "reactions", "the end", "",
+                "oment", "omments", "discussion", "thoughts on"]:
+        assert bool(blocks._COMMENTS_HINT.search(low)) == any(h in low for h in blocks._COMMENTS_HINTS)
+
+
+def _char_columns_plain(text: str) -> dict[str, float]:
+    """The character and word counts of _text_features as first written: per character, one pattern."""
+    s = text.strip()
+    n_chars = len(s)
+    words = blocks._WORD.findall(s)
+    n_alpha = len(words) or 1
+    letters = len("".join(words))
+    return {
+        "digits": sum(map(str.isdigit, s)) / max(n_chars, 1),
+        "upper": sum(map(str.isupper, s)) / max(letters, 1),
+        "alpha": letters / max(n_chars, 1),
+        "cjk": len(blocks._CJK.findall(s)) / max(n_chars, 1),
+        "title_case": sum(1 for w in words if w[0].isupper()) / n_alpha,
+        "stopwords": sum(1 for w in words if w.casefold() in blocks.STOPWORDS) / n_alpha,
+        "word_len": letters / n_alpha,
+    }
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["The", "council", "MET", " ", "  ", "2024", "٣", "²", "Ⅻ", "É", "été", "ß",
+                                 "東京", "한국", "Ωmega", "_x_", "a1b", "\u00a0", "’", "\ud800", "İ", "ǅ"]),
+                max_size=12).map("".join))
+def test_text_features_character_counts_match_the_plain_counts(line):
+    row = dict(zip(blocks._TEXT_FEATURES, blocks._text_features(line)))
+    for name, value in _char_columns_plain(line).items():
+        assert row[name] == value, name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(-50, 50), min_size=1, max_size=40), st.integers(0, 12))
+def test_window_mean_matches_the_clipped_bounds(values, radius):
+    column = np.array(values)
+    n = len(column)
+    padded = np.concatenate([[0.0], np.cumsum(column)])
+    lo, hi = np.clip(np.arange(n) - radius, 0, n), np.clip(np.arange(n) + radius + 1, 0, n)
+    expected = (padded[hi] - padded[lo]) / (hi - lo)
+    assert blocks._window_mean(column, radius).tobytes() == expected.tobytes()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Home", "The council met on Tuesday.", "© 2024 Acme", "x", "  y ", "東京 2024",
+                                 "Read more...", "By Jane Doe | March 3, 2024", "É"]), min_size=1, max_size=25))
+def test_base_matrix_from_row_bytes_is_the_matrix_of_the_feature_tuples(texts):
+    from cleaner.rules.chrome import normalize_line
+
+    doc = Document("\n".join(texts) + "\n")
+    lines = doc.lines()
+    norms = [normalize_line(line.text) for line in lines]
+    ctx = RuleContext()
+    X = blocks._base_matrix(lines, norms, ctx)
+    text = np.array([blocks._text_features(line.text) for line in lines], dtype=float)
+    corpus = np.array(blocks._corpus_columns(norms, ctx), dtype=float)
+    at = blocks._CORPUS_AT
+    expected = np.concatenate([text[:, :at], corpus, text[:, at:]], axis=1)
+    assert X.dtype == np.float64 and X.shape == expected.shape and X.tobytes() == expected.tobytes()

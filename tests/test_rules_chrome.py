@@ -1,6 +1,9 @@
 from collections import Counter
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cleaner.document import Document
 from cleaner.rules import RuleContext
 from cleaner.rules.chrome import detect, normalize_line
@@ -204,3 +207,37 @@ def test_template_key_equals_the_uncached_test():
         assert _template_key(text) == _template_candidate_as_it_was(text)
 
     check()
+
+
+def _chrome_reason_plain(text: str):
+    """_chrome_reason as first written: every shape tried in order on every short line."""
+    from cleaner.rules import chrome
+
+    norm = chrome.normalize_line(text)
+    if not norm or chrome._words(norm) > 40:
+        return None
+    if chrome._key(text) in chrome._PHRASES and chrome._words(norm) <= 8:
+        return "page chrome phrase"
+    if chrome._words(norm) <= 20:
+        for pattern, reason in chrome._PATTERNS:
+            if pattern.search(norm):
+                return reason
+    if chrome._may_be_cookie_notice(norm) and chrome._COOKIE.search(norm):
+        return "cookie notice"
+    return None
+
+
+_CHROME_PIECES = ["All Rights Reserved", "tous droits réservés", "Alle Rechte vorbehalten", "todos los derechos "
+                  "reservados", "tutti i diritti riservati", "todos os direitos reservados", "©", "(c)", "Copyright",
+                  "Share", "on Facebook", "Follow us", "on Twitter", "Sign up", "for our newsletter", "Skip to",
+                  "content", "Tags:", "news", "Posted in", "Sport", "This article", "originally appeared", "on",
+                  "As an Amazon Associate, we earn from qualifying purchases", "Your email address will not be "
+                  "published", "reserved", " ", "2024", "|", "rights", "the", "We use cookies", "to", "\n"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_CHROME_PIECES), min_size=1, max_size=8).map(" ".join))
+def test_chrome_shapes_prefilter_gives_the_plain_reason(line):
+    from cleaner.rules.chrome import _chrome_reason
+
+    assert _chrome_reason.__wrapped__(line) == _chrome_reason_plain(line)

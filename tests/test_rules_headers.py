@@ -1,8 +1,11 @@
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cleaner.document import Document
 from cleaner.rules import RuleContext
-from cleaner.rules.headers import breadcrumb_score, detect, is_dateline
+from cleaner.rules.headers import _same_title, breadcrumb_score, detect, is_dateline
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 
@@ -231,3 +234,46 @@ def test_numeric_dates_with_a_time_zone_or_in_iso_form():
     from cleaner.rules.headers import byline_rule
 
     assert byline_rule("By Jane Doe - 3/1/24 11:04 PM EST") == "byline"
+
+
+def _same_title_plain(a: str, b: str) -> bool:
+    """_same_title as it was before the cheap bounds: the full difflib ratio."""
+    from difflib import SequenceMatcher
+
+    from cleaner.rules.headers import SAME_TITLE_RATIO, _norm
+
+    na, nb = _norm(a), _norm(b)
+    if not na or not nb:
+        return False
+    if na == nb:
+        return True
+    if min(len(na), len(nb)) < 12:
+        return False
+    return SequenceMatcher(None, na, nb, autojunk=False).ratio() >= SAME_TITLE_RATIO
+
+
+_TITLE_WORDS = ["storm", "hits", "coast", "the", "city", "council", "budget", "’s", "Storm", "a", "é", "-"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_TITLE_WORDS), min_size=2, max_size=14), st.data())
+def test_same_title_bounds_agree_with_the_full_ratio(words, data):
+    # near copies (a word dropped, swapped or added) sit around the 0.92 ratio
+    a = " ".join(words)
+    edited = list(words)
+    for _ in range(data.draw(st.integers(0, 3))):
+        at = data.draw(st.integers(0, len(edited)))
+        if data.draw(st.booleans()) and at < len(edited):
+            del edited[at]
+        else:
+            edited.insert(at, data.draw(st.sampled_from(_TITLE_WORDS)))
+    b = " ".join(edited)
+    assert _same_title(a, b) == _same_title_plain(a, b)
+    assert _same_title(b, a) == _same_title_plain(b, a)
+
+
+def test_same_title_explicit_cases():
+    title = "Storm hits the coast as the council meets on the budget"
+    for other in [title, title + "!", title.upper(), title[:-1], title + " today", "Storm hits the coast",
+                  title.replace("council", "counsel"), "Completely different words in this line here"]:
+        assert _same_title(title, other) == _same_title_plain(title, other), other

@@ -3,6 +3,9 @@ from collections import Counter
 from itertools import chain
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cleaner.document import Document
 from cleaner.rules import RuleContext
 from cleaner.rules.lexicon import content_stems
@@ -316,3 +319,22 @@ def test_lazy_topic_overlap_equals_the_topic_model_with_every_suspect_known():
             assert lazy.overlap(i) == full.overlap(i)
 
     check()
+
+
+_HEADLINE_WORDS = ["The", "Council", "Budget", "of", "and", "Of", "You", "Won't", "Believe", "Things", "Tips",
+                   "Ranked", "17", "3", "Amazing", "Photos", "Why", "Here's", "Storm", "Hits", "Coast", "in",
+                   "A", "New", "Way", "To", "Are", "Secret", "London", "Mayor", "Says", "Jim", "Long,", "by"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_HEADLINE_WORDS), min_size=3, max_size=16).map(" ".join))
+def test_title_case_without_bait_or_count_never_scores_whatever_the_overlap(line):
+    """detect skips the topic overlap of a line in ordinary title case with no
+    bait words and no leading count: _bare_clickbait gives it 0 for any overlap."""
+    from cleaner.rules.spam import _bait_and_count, _bare_clickbait, _clickbait_style, _headline_case
+
+    s = line.strip()
+    if _clickbait_style(s) or not _headline_case(s) or any(_bait_and_count(s)):
+        return
+    for overlap in (None, 0.0, 0.05, 0.12, 0.2, 0.3, 0.31, 0.5, 1.0):
+        assert _bare_clickbait(s, overlap) == 0.0

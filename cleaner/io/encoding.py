@@ -11,6 +11,8 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress, count
+from typing import Callable
 
 _BOMS = [  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -60,11 +62,12 @@ class TextFacts:
 UTF8_LF = TextFacts()
 
 
-def decode(data: bytes, declared: str | None = None) -> tuple[str, TextFacts]:
+def decode(data: bytes, declared: str | Callable[[], str | None] | None = None) -> tuple[str, TextFacts]:
     """Decode ``data`` to LF-normalised text plus the facts to re-encode it.
 
     ``declared`` is an encoding named by the container (an HTML meta charset),
-    tried after BOMs and UTF-8 but before statistical detection.
+    tried after BOMs and UTF-8 but before statistical detection; or a function
+    that finds it, called only then (most pages are UTF-8 and never need it).
     """
     encoding, bom_len = _sniff_bom(data)
     body = data[bom_len:]
@@ -118,7 +121,7 @@ def _bom_for(encoding: str) -> bytes:
     raise DecodeError(f"no byte-order mark for {encoding}")
 
 
-def _guess(body: bytes, declared: str | None) -> str:
+def _guess(body: bytes, declared: str | Callable[[], str | None] | None) -> str:
     if not body:
         return "utf-8"
     if b"\x00" in body[:_SAMPLE]:  # before UTF-8: ASCII-range UTF-16 is valid UTF-8 full of NULs
@@ -134,6 +137,8 @@ def _guess(body: bytes, declared: str | None) -> str:
     if _mostly_utf8(body):
         raise DecodeError(f"mixed encodings: UTF-8 in places, but byte 0x{body[bad]:02X} at offset {bad} "
                           "is not UTF-8 (convert the file to one encoding)")
+    if callable(declared):
+        declared = declared()
     candidates = []
     if declared:
         candidates.append(declared)
@@ -222,6 +227,12 @@ def _reads_as_text(text: str) -> bool:
 def _normalise_newlines(raw: str) -> tuple[str, str | None, list[tuple[int, str]]]:
     if "\r" not in raw:  # the common case: nothing to normalise, no need to list every terminator
         return raw, ("\n" if "\n" in raw else None), []
+    crlf = raw.count("\r\n")
+    no_lone_cr = crlf == raw.count("\r")  # every CR in a CRLF pair
+    if no_lone_cr and crlf == raw.count("\n"):  # and every LF too: all terminators are CRLF
+        return raw.replace("\r\n", "\n"), "\r\n", []
+    if "\n" not in raw:  # only lone CRs
+        return raw.replace("\r", "\n"), "\r", []
     terminators = _NEWLINES.findall(raw)
     if not terminators:
         return raw, None, []
@@ -229,8 +240,11 @@ def _normalise_newlines(raw: str) -> tuple[str, str | None, list[tuple[int, str]
     dominant, n_dominant = counts.most_common(1)[0]
     exceptions = []
     if n_dominant < len(terminators):  # (most files have one kind of newline: no pass over them all)
-        exceptions = [(i, t) for i, t in enumerate(terminators) if t != dominant]
-    return _NEWLINES.sub("\n", raw), dominant, exceptions
+        # the other terminators' indices picked out in C, then only they are listed
+        others = compress(count(), map(dominant.__ne__, terminators))
+        exceptions = [(i, terminators[i]) for i in others]
+    # CRLF and LF only (the usual mix): one plain replace does what the pattern's sub does
+    return (raw.replace("\r\n", "\n") if no_lone_cr else _NEWLINES.sub("\n", raw)), dominant, exceptions
 
 
 def _restore_newlines(text: str, newline: str | None, exceptions) -> str:
@@ -243,8 +257,7 @@ def _restore_newlines(text: str, newline: str | None, exceptions) -> str:
     for index, term in exceptions:
         if index < len(terminators):
             terminators[index] = term
-    out = [parts[0]]
-    for term, part in zip(terminators, parts[1:]):
-        out.append(term)
-        out.append(part)
+    out = [""] * (2 * len(parts) - 1)  # the parts with their terminators between them, set by slices in C
+    out[0::2] = parts
+    out[1::2] = terminators
     return "".join(out)

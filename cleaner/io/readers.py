@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import functools
 import gzip
 import hashlib
 import os
@@ -130,8 +131,8 @@ def read_source(
     try:
         if decoded is not None:
             text, facts = decoded
-        else:  # only bytes that are not plain UTF-8 need the page's own charset declaration
-            declared = html_io.declared_encoding(data) if fmt == "html" else None
+        else:  # only bytes that are not UTF-8 at all need the page's own charset declaration
+            declared = functools.partial(html_io.declared_encoding, data) if fmt == "html" else None
             text, facts = decode(data, declared)
     except DecodeError as exc:
         raise ReadError(str(exc)) from None

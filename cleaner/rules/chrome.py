@@ -88,12 +88,15 @@ _FOOTER_HEADINGS = {
     "categorie", "tag", "articoli correlati", "categorias", "artigos relacionados",
 }
 
+_RIGHTS = re.compile(r"\b(all rights reserved|tous droits réservés|alle rechte vorbehalten|"
+                     r"todos los derechos reservados|tutti i diritti riservati|"
+                     r"todos os direitos reservados)\b")
+_RIGHTS_HINT = re.compile("reserv|réserv|vorbehalten|riserv")  # each of its phrases holds one
+
 # Shapes: patterns over the normalised line (no anchoring beyond what is written).
 _PATTERNS = [
     (re.compile(r"^(©|\(c\)|copyright\b)"), "copyright notice"),
-    (re.compile(r"\b(all rights reserved|tous droits réservés|alle rechte vorbehalten|"
-                r"todos los derechos reservados|tutti i diritti riservati|"
-                r"todos os direitos reservados)\b"), "rights notice"),
+    (_RIGHTS, "rights notice"),
     (re.compile(r"^(share|teilen|partager|compartir|condividi|compartilhe)\b.{0,30}\b"
                 r"(facebook|twitter|linkedin|whatsapp|telegram|email|e-mail|pinterest|reddit)\b"),
      "share prompt"),
@@ -115,6 +118,17 @@ _PATTERNS = [
     (re.compile(r"^(this|the) (article|story|post|piece|column|report) (was )?(originally|first) "
                 r"(appeared|published|posted|ran) (on|in|at|by)\b"), "syndication notice"),
 ]
+# Every shape but _RIGHTS is anchored at the line's start: one match of them
+# all together, and _RIGHTS only on lines holding a word of it, tell whether
+# any shape matches (most lines: none) before they are tried in order.
+_ANCHORED_SHAPES = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _PATTERNS if p is not _RIGHTS))
+assert all(p.pattern.startswith("^") and not p.flags & re.MULTILINE for p, _ in _PATTERNS if p is not _RIGHTS)
+
+
+def _may_match_shape(norm: str) -> bool:
+    return bool(_ANCHORED_SHAPES.match(norm)) or bool(_RIGHTS_HINT.search(norm) and _RIGHTS.search(norm))
+
+
 _COOKIE = re.compile(r"\b((this |our )?(web)?site uses cookies|we use cookies (to|on|for)|"
                      r"accept (all )?cookies|cookie (policy|settings|preferences|consent|banner)|"
                      r"(use|usage) of cookies|consent to (the use of )?cookies|"
@@ -143,12 +157,13 @@ def _words(text: str) -> int:
 def _chrome_reason(text: str) -> str | None:
     """Why this line is chrome by itself, or None."""
     norm = normalize_line(text)
-    if not norm or _words(norm) > 40:
+    n_words = _words(norm)
+    if not norm or n_words > 40:
         return None
     key = _key(text)
-    if key in _PHRASES and _words(norm) <= 8:
+    if key in _PHRASES and n_words <= 8:
         return "page chrome phrase"
-    if _words(norm) <= 20:
+    if n_words <= 20 and _may_match_shape(norm):
         for pattern, reason in _PATTERNS:
             if pattern.search(norm):
                 return reason

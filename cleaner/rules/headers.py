@@ -271,6 +271,9 @@ def _may_be_byline(s: str) -> bool:
     return _holds_digit(s) or bool(_BYLINE_HINT.search(s.casefold()))
 
 
+# Cached: the line classifier and the header scan ask about the same lines,
+# again in each cleaning round.
+@lru_cache(maxsize=1 << 16)
 def byline_rule(text: str) -> str | None:
     """"byline" for an author/date/reading-time line, "dateline" for a relative date, else None."""
     s = text.strip()
@@ -362,6 +365,9 @@ def _header_lines(lines: list[Line]) -> list[Line]:
     return _scan_header(lines)[0]
 
 
+SAME_TITLE_RATIO = 0.92  # difflib similarity of two renderings of one title
+
+
 def _same_title(a: str, b: str) -> bool:
     na, nb = _norm(a), _norm(b)
     if not na or not nb:
@@ -370,7 +376,12 @@ def _same_title(a: str, b: str) -> bool:
         return True
     if min(len(na), len(nb)) < 12:
         return False
-    return SequenceMatcher(None, na, nb, autojunk=False).ratio() >= 0.92
+    matcher = SequenceMatcher(None, na, nb, autojunk=False)
+    # real_quick_ratio() >= quick_ratio() >= ratio() (difflib's contract: the
+    # same 2*count/total over ever tighter counts), so the cheap bounds rule
+    # out most pairs without the quadratic matching and with the same answer.
+    return (matcher.real_quick_ratio() >= SAME_TITLE_RATIO and matcher.quick_ratio() >= SAME_TITLE_RATIO
+            and matcher.ratio() >= SAME_TITLE_RATIO)
 
 
 def caption_score(text: str, chrome_seen: bool) -> float:

@@ -362,6 +362,11 @@ def _headline_case(text: str) -> bool:
     return bool(major) and all(w[0].isupper() for w in major)
 
 
+def _bait_and_count(s: str) -> tuple[bool, bool]:
+    """Whether the stripped line ``s`` holds bait words, and whether it starts with a count."""
+    return bool(_BAIT_WORDS.search(s)), bool(re.match(r"^\d+\s", s))
+
+
 def _bare_clickbait(text: str, overlap: float | None = None) -> float:
     """How much ``text`` looks like a bare click-bait headline (0..1).
 
@@ -373,8 +378,7 @@ def _bare_clickbait(text: str, overlap: float | None = None) -> float:
     strict = _clickbait_style(s)
     if not strict and not _headline_case(s):
         return 0.0
-    bait = bool(_BAIT_WORDS.search(s))
-    number = bool(re.match(r"^\d+\s", s))
+    bait, number = _bait_and_count(s)
     # Off-topic counts for headline-sized lines only: not for a name with
     # its titles ("Jim Long, Managing Partner, The Long Law Firm"), a work
     # and its author, or a short title of something the article lists.
@@ -472,7 +476,12 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
                 continue
         if line.index == first or _LIST_ITEM.match(line.text):
             continue  # a title, or a list item
-        if not (_clickbait_style(text) or _headline_case(text)):
+        strict = _clickbait_style(text)
+        if not (strict or _headline_case(text)):
+            continue
+        if not strict and not any(_bait_and_count(text)):
+            # Ordinary title case scores only with bait words or a leading count
+            # (see _bare_clickbait), whatever the topic: no overlap to work out.
             continue
         ov = overlap(line)
         if styled > 2 and not (ov is not None and ov <= OFF_TOPIC_STRICT):
