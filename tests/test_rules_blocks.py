@@ -108,7 +108,7 @@ def test_html_markup_facts_reach_the_classifier():
     text = E.apply(page, E.resolve(markup))
     doc = Document(text, format="html", meta={"chrome_spans": spans})
     lines = [line for line in doc.lines() if not line.blank]
-    facts = blocks._html_facts(doc, lines)
+    facts = blocks._facts_matrix(blocks._line_facts(doc, lines))
     assert facts is not None
     by_text = {line.text.strip(): row for line, row in zip(lines, facts)}
     assert by_text["Ten things to do this weekend"][2] == 1.0  # all link text
@@ -397,8 +397,8 @@ def test_link_like_needs_a_dot_unless_a_scheme_or_an_at_sign():
     assert all("." in hint for hint in blocks._LINK_HINTS)
 
 
-def _html_facts_row_by_row(doc, lines):
-    """``_html_facts`` as first written: a zero matrix filled one row at a time."""
+def _facts_row_by_row(doc, lines):
+    """The facts matrix as first written: a zero matrix filled one row at a time."""
     facts = doc.meta["chrome_spans"].lines
     out = np.zeros((len(lines), 6))
     by_start = {f.start: f for f in facts}
@@ -422,9 +422,9 @@ def test_html_facts_built_at_once_match_row_by_row(page, every_line):
     text = E.apply(page, E.resolve(markup))
     doc = Document(text, format="html", meta={"chrome_spans": spans})
     lines = doc.lines() if every_line else blocks.text_lines(doc)  # (blank lines have no facts)
-    facts = blocks._html_facts(doc, lines)
+    facts = blocks._facts_matrix(blocks._line_facts(doc, lines))
     assert facts.shape == (len(lines), 6) and facts.dtype == np.float64
-    assert np.array_equal(facts, _html_facts_row_by_row(doc, lines))
+    assert np.array_equal(facts, _facts_row_by_row(doc, lines))
     # kept_lines reads the <h1>/<h2> lines off the tags: heading level 1 or 2 in the matrix
     by_level = frozenset(np.flatnonzero((facts[:, 1] >= 1) & (facts[:, 1] <= 2)).tolist())
     assert blocks._top_headings(blocks._line_facts(doc, lines)) == by_level

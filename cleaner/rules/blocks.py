@@ -338,14 +338,9 @@ def _base_matrix(lines: list[Line], norms: list[str], ctx: RuleContext) -> np.nd
     return np.concatenate([text[:, :_CORPUS_AT], corpus, text[:, _CORPUS_AT:]], axis=1)
 
 
-def _html_facts(doc: Document, lines: list[Line]) -> np.ndarray | None:
-    """Per line: tag code, heading level, link density, furniture share, article flags."""
-    facts = _line_facts(doc, lines)
-    return None if facts is None else _facts_matrix(facts)
-
-
 def _facts_matrix(facts: list) -> np.ndarray:
-    """``_html_facts`` of lines whose ``LineFacts`` are ``facts``."""
+    """Per line (``facts``: its ``LineFacts`` or None): tag code, heading level,
+    link density, furniture share, article flags."""
     rows = []  # (one array at the end: numpy is slow to assign row by row)
     for f in facts:
         if f is None:

@@ -362,9 +362,12 @@ def _headline_case(text: str) -> bool:
     return bool(major) and all(w[0].isupper() for w in major)
 
 
+_LEADING_COUNT = re.compile(r"\d+\s")  # "10 things ...": matched at the line's start
+
+
 def _bait_and_count(s: str) -> tuple[bool, bool]:
     """Whether the stripped line ``s`` holds bait words, and whether it starts with a count."""
-    return bool(_BAIT_WORDS.search(s)), bool(re.match(r"^\d+\s", s))
+    return bool(_BAIT_WORDS.search(s)), bool(_LEADING_COUNT.match(s))
 
 
 def _bare_clickbait(text: str, overlap: float | None = None) -> float:
