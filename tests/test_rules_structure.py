@@ -50,6 +50,35 @@ def test_a_layout_class_naming_a_sidebar_is_not_one():
     assert "Most read this week" not in text and "Section 7" not in text
 
 
+MENU = "<ul>" + "".join(f"<li><a href='/s{i}'>Section number {i} of the site</a></li>" for i in range(80)) + "</ul>"
+COOKIES = ("<div class='cookie-modal'>" + "<p>We use cookies to remember your choices and to measure traffic, "
+           "and partners may use them for ads. Manage your settings at any time below.</p>" * 2 + "</div>")
+
+
+def test_a_furniture_named_wrapper_holding_most_of_the_prose_keeps_the_article():
+    """The article in <div class='sidebar-layout'> (a layout, named by a furniture word)
+    while menus and cookie notices hold most of the page's text: the wrapper holds
+    most of the page's paragraphs, so it is not furniture."""
+    page = ("<body><nav>" + MENU + "</nav><div class='sidebar-layout'><h1>Budget passes</h1>" + BODY
+            + "<div class='sidebar'><p>Most read this week</p></div></div><footer>" + MENU + "</footer>"
+            + COOKIES + "</body>")
+    text = clean_page(page)
+    assert text.count("The council approved") == 3
+    assert "Most read this week" not in text  # the sidebar inside it is still one
+    assert "Section number 7 of the site" not in text
+
+
+def test_a_footer_whose_two_long_disclaimers_outweigh_a_short_article_stays_furniture():
+    disclaimer = ("<p>This guide is provided for information only and does not replace the advice of a "
+                  "qualified professional; terms, conditions and exclusions apply to every policy we sell.</p>")
+    page = ("<body><nav>" + MENU + "</nav><main><h1>Renting safely</h1><p>Screen renters before they drive: "
+            "only qualified drivers should take the wheel of your fleet.</p></main><footer>"
+            + disclaimer * 2 + "</footer></body>")
+    text = clean_page(page)
+    assert "Screen renters before they drive" in text
+    assert "This guide is provided for information only" not in text
+
+
 def test_header_inside_the_article_is_kept():
     page = "<body><article><header><h1>Budget passes</h1></header>" + BODY + "</article></body>"
     assert clean_page(page).startswith("Budget passes\n")

@@ -47,6 +47,15 @@ _PAGE_HEADER_WORDS = {"header", "masthead", "topbar", "top-bar"}
 _CLASS_WORDS = re.compile(r"[a-z0-9]+")
 # A container holding more than this share of the page's text is a wrapper, not furniture.
 MAX_CHROME_SHARE = 0.4
+# So is one holding more than this share of the page's prose (lines of PROSE_WORDS
+# words or more) in PROSE_LINES such lines or more: an article's wrapper may be
+# named by a furniture word ("sidebar-layout", a newsletter's <article
+# class="newsletter">) while menus, comments and cookie notices hold most of
+# the page's text. (A footer's one or two long disclaimers can outweigh a short
+# article's prose: they are not paragraphs enough.)
+MAX_PROSE_SHARE = 0.5
+PROSE_WORDS = 20
+PROSE_LINES = 3
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 # Class/id words of containers that usually hold the article itself.
 _CONTENT_WORDS = {"article", "content", "entry", "post", "story", "body", "text", "main", "blog",
@@ -697,10 +706,26 @@ def _one_space_apart(source: str, first: int, last: int, n_words: int, length: i
 def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
     """Text spans inside furniture, one a word, ignoring containers that wrap much of the page."""
     size = [0] * len(reasons)
-    for _, _, chars, active, _, _, _ in placed:
+    prose_size = [0] * len(reasons)
+    prose_lines = [0] * len(reasons)
+    counted_line = [-1] * len(reasons)  # the last prose line counted for each container
+    line_words = [0] * (placed[-1][5] + 1 if placed else 0)
+    for _, _, _, _, _, line_no, words in placed:
+        line_words[line_no] += 1 if words is None else len(words)
+    prose_total = 0
+    for _, _, chars, active, _, line_no, _ in placed:
         for container in active:
             size[container] += chars
+        if line_words[line_no] >= PROSE_WORDS:
+            prose_total += chars
+            for container in active:
+                prose_size[container] += chars
+                if counted_line[container] != line_no:
+                    counted_line[container] = line_no
+                    prose_lines[container] += 1
     wrappers = {c for c, n in enumerate(size) if n > MAX_CHROME_SHARE * total}
+    wrappers.update(c for c, n in enumerate(prose_size)
+                    if n > MAX_PROSE_SHARE * prose_total and prose_lines[c] >= PROSE_LINES)
     spans = ChromeSpans()
     lines: list[LineFacts] = []
     current: list | None = None  # [start, end, tag, chars, link, chrome, article, content, blocks, tags, line number]
