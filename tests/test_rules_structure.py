@@ -79,6 +79,16 @@ def test_a_footer_whose_two_long_disclaimers_outweigh_a_short_article_stays_furn
     assert "This guide is provided for information only" not in text
 
 
+def test_readers_comments_filling_most_of_the_page_still_go():
+    comment = ("<li><p>I watched it again last week and I still think the second half drags, although the "
+               "effects hold up remarkably well for a film of that age and budget.</p></li>")
+    page = ("<body><article><h1>Comfort watches, day eighteen</h1>" + BODY + "</article>"
+            "<div id='comments'><h3>59 Responses</h3><ol>" + comment * 12 + "</ol></div></body>")
+    text = clean_page(page)
+    assert text.count("The council approved") == 3
+    assert "I watched it again last week" not in text
+
+
 def test_header_inside_the_article_is_kept():
     page = "<body><article><header><h1>Budget passes</h1></header>" + BODY + "</article></body>"
     assert clean_page(page).startswith("Budget passes\n")

@@ -726,6 +726,8 @@ def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
     wrappers = {c for c, n in enumerate(size) if n > MAX_CHROME_SHARE * total}
     wrappers.update(c for c, n in enumerate(prose_size)
                     if n > MAX_PROSE_SHARE * prose_total and prose_lines[c] >= PROSE_LINES)
+    # Readers' comments are never the article, however much of the page they fill.
+    wrappers = {c for c in wrappers if not reasons[c].endswith(": comments")}
     spans = ChromeSpans()
     lines: list[LineFacts] = []
     current: list | None = None  # [start, end, tag, chars, link, chrome, article, content, blocks, tags, line number]
