@@ -89,6 +89,21 @@ def test_readers_comments_filling_most_of_the_page_still_go():
     assert "I watched it again last week" not in text
 
 
+def test_hidden_microdata_goes_but_other_hidden_elements_are_left_to_the_classifier():
+    """Schema.org microdata hidden from view (the article again, with its dates and image
+    sizes one to a line) is furniture even when it holds much of the page; a hidden
+    element in general is not: scripts reveal many, and some hold the article."""
+    metadata = ("<div style='display:none;' itemscope itemtype='http://schema.org/NewsArticle'>"
+                "<div itemprop='datePublished'>2019-11-19T08:57:40+01:00</div><div itemprop='width'>500</div>"
+                "<div itemprop='articleBody'>" + BODY + BODY + "</div></div>")
+    text = clean_page("<body><article><h1>Budget passes</h1>" + BODY + "</article>" + metadata + "</body>")
+    assert text.count("The council approved") == 3
+    assert "2019-11-19T08:57:40+01:00" not in text and "500" not in text.splitlines()
+    revealed = clean_page("<body><h1>Budget passes</h1><div class='tab-panel' style='display:none'>" + BODY
+                          + "</div><div hidden><p>Loaded by a script.</p></div></body>")
+    assert revealed.count("The council approved") == 3 and "Loaded by a script." in revealed
+
+
 def test_header_inside_the_article_is_kept():
     page = "<body><article><header><h1>Budget passes</h1></header>" + BODY + "</article></body>"
     assert clean_page(page).startswith("Budget passes\n")

@@ -221,7 +221,18 @@ def _start_tag(source: str, i: int):
     if end < 0:
         return -1, _NOTHING, None
     name = _TAG_NAME.match(source, i + 1)
-    k = name.end()
+    attrs, k = _attributes(source, name.end(), end)
+    rest = source[k:end].strip()
+    if rest == ">":
+        return end, _START_TAG, (name.group(1).lower(), attrs)
+    if rest == "/>":
+        return end, _SELF_CLOSING, (name.group(1).lower(), attrs)
+    return end, _DATA, None
+
+
+def _attributes(source: str, k: int, end: int) -> tuple[list[tuple[str, str | None]], int]:
+    """The attributes (lower-cased name, unescaped value or None) of a start tag
+    from ``k`` (after its name) up to ``end``, and where they stop."""
     attrs = []
     while k < end:
         found = _ATTR.match(source, k)
@@ -236,12 +247,7 @@ def _start_tag(source: str, i: int):
             value = html.unescape(value)
         attrs.append((attr.lower(), value))
         k = found.end()
-    rest = source[k:end].strip()
-    if rest == ">":
-        return end, _START_TAG, (name.group(1).lower(), attrs)
-    if rest == "/>":
-        return end, _SELF_CLOSING, (name.group(1).lower(), attrs)
-    return end, _DATA, None
+    return attrs, k
 
 
 def _end_tag(source: str, i: int):
@@ -332,10 +338,25 @@ def _cached_tag_info(tag_infos: dict, name: str) -> tuple:
     return info
 
 
+# Schema.org microdata a page hides from view (<div itemscope style="display:none">):
+# written for search engines, often the article again with its dates, image
+# sizes and addresses one to a line. Hidden elements in general are not
+# furniture: scripts reveal many, some holding the article itself.
+HIDDEN_METADATA = "hidden metadata"
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def _hidden_metadata(tag: str, facts: tuple, hidden: bool) -> tuple[str | None, str | None, bool]:
+    """``facts`` (see _tag_facts) with hidden microdata made furniture (``hidden``: the tag is so)."""
+    if not hidden or facts[0]:
+        return facts
+    return (f"<{tag} itemscope>: {HIDDEN_METADATA}", *facts[1:])
+
+
 @functools.lru_cache(maxsize=8192)
 def _attr_facts(tag: str, attrs: str) -> tuple[str | None, str | None, bool]:
     """``_tag_facts`` of a start tag read by _TOKEN, from its attributes' text
-    (cached: a page repeats its tags' attributes)."""
+    (cached: a page repeats its tags' attributes), with hidden microdata as furniture."""
     match = _NAMING_ATTR.match
     chrome_parts, content_parts = [], []
     found = match(attrs)
@@ -351,8 +372,12 @@ def _attr_facts(tag: str, attrs: str) -> tuple[str | None, str | None, bool]:
             if name != "role":
                 content_parts.append(value)
         found = match(attrs, found.end())
-    return _tag_facts(tag, " ".join(chrome_parts).lower() if chrome_parts else "",
-                      " ".join(content_parts).lower() if content_parts else "")
+    facts = _tag_facts(tag, " ".join(chrome_parts).lower() if chrome_parts else "",
+                       " ".join(content_parts).lower() if content_parts else "")
+    # (the attributes are parsed only when one may be itemscope: seldom)
+    hidden = "itemscope" in attrs.lower() and _hidden_microdata(
+        _attributes(attrs, len(attrs) - len(attrs.lstrip()), len(attrs))[0])
+    return _hidden_metadata(tag, facts, hidden)
 
 
 def _read(source: str) -> tuple[list[tuple], list[str]]:
@@ -480,7 +505,8 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                 elif type(attrs) is str:
                     furniture, masthead, names_article = _attr_facts(tag, attrs)
                 else:
-                    furniture, masthead, names_article = _tag_facts(tag, *_element_names(attrs))
+                    furniture, masthead, names_article = _hidden_metadata(
+                        tag, _tag_facts(tag, *_element_names(attrs)), _hidden_microdata(attrs))
                 block, in_link, in_article, in_content_class, node = state
                 reason = furniture or (None if in_article else masthead)
                 if reason:
@@ -530,6 +556,15 @@ def _element_names(attrs: list[tuple[str, str | None]]) -> tuple[str, str]:
                 content_parts.append(value)
     return (" ".join(chrome_parts).lower() if chrome_parts else "",
             " ".join(content_parts).lower() if content_parts else "")
+
+
+def _hidden_microdata(attrs: list[tuple[str, str | None]]) -> bool:
+    """Whether a start tag's ``attrs`` (name, value) mark hidden microdata (see HIDDEN_METADATA)."""
+    names = {name for name, _ in attrs}
+    if "itemscope" not in names:
+        return False
+    style = next((value for name, value in attrs if name == "style"), None) or ""
+    return "hidden" in names or bool(_HIDDEN_STYLE.search(style))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -726,8 +761,9 @@ def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
     wrappers = {c for c, n in enumerate(size) if n > MAX_CHROME_SHARE * total}
     wrappers.update(c for c, n in enumerate(prose_size)
                     if n > MAX_PROSE_SHARE * prose_total and prose_lines[c] >= PROSE_LINES)
-    # Readers' comments are never the article, however much of the page they fill.
-    wrappers = {c for c in wrappers if not reasons[c].endswith(": comments")}
+    # Readers' comments and hidden metadata are never the article, however much
+    # of the page they fill.
+    wrappers = {c for c in wrappers if not reasons[c].endswith((": comments", HIDDEN_METADATA))}
     spans = ChromeSpans()
     lines: list[LineFacts] = []
     current: list | None = None  # [start, end, tag, chars, link, chrome, article, content, blocks, tags, line number]
