@@ -491,7 +491,7 @@ def test_plain_text_has_no_tree_of_blocks():
 # non-ASCII neighbours, to build lines around the ASCII fast paths' edges.
 _SHAPE_PIECES = ["Related", "RELATED", "more", "More Stories", "most READ", "top news", "Read More", "read",
                  "more", "Don't miss", "dont MISS", "You May Also Like", "lesen sie auch", "Lire aussi",
-                 "leía", "© 2024", "(C) 2021", "(c)", "Copyright", "COPYRIGHTS", "all rights reserved",
+                 "leía", "© 2024", "(C) 2021", "(c)", "(c", "c)", "Copyright", "copyrıght", "COPYRİGHT", "COPYRIGHTS", "all rights reserved",
                  "All Rights Reserved", "...", "…", "[…]", "(…)", "[...]", ".", "]", ")", " ", "  ", ":", "»",
                  "'", "ſ", "K", "İ", "ı", "é", "Ä", "x", "1", "about the author", "Up next", "articles", "reads"]
 
@@ -505,7 +505,7 @@ def _shape_flags_plain(s: str) -> tuple[bool, bool, bool]:
 def _shape_flags_fast(s: str) -> tuple[bool, bool, bool]:
     low, ascii_line = s.lower(), s.isascii()
     return (bool(blocks._CUE_LOWER.search(low) if ascii_line else blocks._CUE.search(s)),
-            bool(blocks._COPYRIGHT_LOWER.search(low) if ascii_line else blocks._COPYRIGHT.search(s)),
+            blocks._copyright(s, low, ascii_line),
             blocks._truncated(s, low, len(s), ascii_line))
 
 

@@ -221,6 +221,15 @@ def _truncated(s: str, low: str, n_chars: int, ascii_line: bool) -> bool:
     return bool(_TRUNCATED.search(s, max(n_chars - _TRUNCATED_TAIL, 0)))
 
 
+def _copyright(s: str, low: str, ascii_line: bool) -> bool:
+    """A copyright notice's shape in the stripped line ``s`` (``low``: lower-cased)."""
+    if not ascii_line:
+        return bool(_COPYRIGHT.search(s))
+    # Every shape but "©" (not ASCII) holds one of these: plain substring tests
+    # rule out most lines before the scan.
+    return ("(c)" in low or "copyright" in low or "all rights reserved" in low) and bool(_COPYRIGHT_LOWER.search(low))
+
+
 _first_char = itemgetter(0)
 _ASCII_DIGITS = string.digits.encode("ascii")
 _ASCII_UPPER = string.ascii_uppercase.encode("ascii")
@@ -279,7 +288,7 @@ def _text_features(text: str) -> tuple[float, ...]:
         float(chrome),
         float(s.endswith(":")),
         letters / n_alpha_words,
-        float(bool(_COPYRIGHT_LOWER.search(low) if ascii_line else _COPYRIGHT.search(s))) if n_words <= 30 else 0.0,
+        float(_copyright(s, low, ascii_line)) if n_words <= 30 else 0.0,
         float(s[:1].isupper() or s[:1].isdigit()),
         float(n_words <= 8 and n_chars <= 80 and (not s.endswith(".") or s.endswith(".."))
               and bool(_CUE_LOWER.search(low) if ascii_line else _CUE.search(s)) and not _INLINE_LINK.search(s)),
