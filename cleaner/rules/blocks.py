@@ -592,27 +592,35 @@ class TreeModel:
         self.right = np.array(spec["right"], dtype=np.intp)
         self.value = np.array(spec["value"], dtype=float)
         self.columns = np.array([FEATURES.index(name) for name in self.features], dtype=np.intp)
-        # The node tables flattened, children as flat indices: one ``take``
-        # per step walks every row down every tree at once.
-        n_trees, n_nodes = self.feature.shape
-        self.tree_roots = (np.arange(n_trees, dtype=np.intp) * n_nodes)[None, :]
-        self.flat_feature = self.feature.ravel()
-        self.flat_split = self.split.ravel()
-        # children[2 * node] is the left child, children[2 * node + 1] the right one
-        roots = self.tree_roots.T
-        self.flat_children = np.stack([self.left + roots, self.right + roots], axis=-1).ravel()
-        self.flat_value = self.value.ravel()
+        # The trees laid out level by level: at level d a tree has 2**d slots,
+        # the children of slot i are slots 2i (left) and 2i + 1 (right) of
+        # level d + 1, and a leaf above the last level fills every slot below
+        # it. Tree t's slot i is entry t * 2**d + i of the level's flat table,
+        # so a row's next entry is 2 * entry (+ 1 to the right): no child
+        # table to look up. One ``take`` per table walks every row down every
+        # tree at once.
+        n_trees = self.feature.shape[0]
+        self.tree_ids = np.arange(n_trees, dtype=np.intp)[None, :]
+        self.levels: list[tuple[np.ndarray, np.ndarray]] = []  # (feature, split) per level, flat
+        slots = np.zeros((n_trees, 1), dtype=np.intp)  # each tree's node in each slot of the level
+        trees = np.arange(n_trees)[:, None]
+        for _ in range(self.depth):
+            self.levels.append((self.feature[trees, slots].ravel(), self.split[trees, slots].ravel()))
+            # (a leaf is its own left and right child)
+            slots = np.stack([self.left[trees, slots], self.right[trees, slots]], axis=-1).reshape(n_trees, -1)
+        self.leaf_value = self.value[trees, slots].ravel()
 
     def proba(self, X: np.ndarray) -> np.ndarray:
         X = np.ascontiguousarray(X[:, self.columns])
         n_rows, n_columns = X.shape
         row_starts = (np.arange(n_rows, dtype=np.intp) * n_columns)[:, None]
         flat_x = X.ravel()
-        node = np.repeat(self.tree_roots, n_rows, axis=0)  # (rows, trees): each row at every root
-        for _ in range(self.depth):
-            go_left = flat_x.take(row_starts + self.flat_feature.take(node)) <= self.flat_split.take(node)
-            node = self.flat_children.take(2 * node + ~go_left)
-        logit = self.baseline + self.flat_value.take(node).sum(axis=1)
+        entry = np.repeat(self.tree_ids, n_rows, axis=0)  # (rows, trees): each row at every tree's root
+        for feature, split in self.levels:
+            go_left = flat_x.take(row_starts + feature.take(entry)) <= split.take(entry)
+            entry <<= 1  # (in place: no new array per level)
+            entry += ~go_left
+        logit = self.baseline + self.leaf_value.take(entry).sum(axis=1)
         return 1.0 / (1.0 + np.exp(-logit))
 
 
