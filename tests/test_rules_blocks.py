@@ -132,6 +132,8 @@ def test_tree_model_agrees_with_walking_each_tree():
     for model in blocks.load_models().values():
         X = rng.normal(size=(40, len(blocks.FEATURES))) * 3
         X[:, ::5] = np.round(X[:, ::5])  # values on the split points too
+        X[::7, 1::6] = np.nan  # (a NaN goes right at every split, as a walk sends it)
+        X[3::9, 2::4] = np.inf
         got = model.proba(X)
         for row, p in zip(X[:, model.columns], got):
             logit = model.baseline + sum(_walk_one_tree(model, row, t) for t in range(model.feature.shape[0]))

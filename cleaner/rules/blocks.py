@@ -601,17 +601,18 @@ class TreeModel:
         # tree at once.
         n_trees = self.feature.shape[0]
         self.tree_ids = np.arange(n_trees, dtype=np.intp)[None, :]
-        self.levels: list[tuple[np.ndarray, np.ndarray]] = []  # (feature, split) per level, flat
+        # (feature, split) per level, flat; features as columns of the whole matrix (no copy of the model's)
+        self.levels: list[tuple[np.ndarray, np.ndarray]] = []
         slots = np.zeros((n_trees, 1), dtype=np.intp)  # each tree's node in each slot of the level
         trees = np.arange(n_trees)[:, None]
         for _ in range(self.depth):
-            self.levels.append((self.feature[trees, slots].ravel(), self.split[trees, slots].ravel()))
+            self.levels.append((self.columns[self.feature[trees, slots]].ravel(), self.split[trees, slots].ravel()))
             # (a leaf is its own left and right child)
             slots = np.stack([self.left[trees, slots], self.right[trees, slots]], axis=-1).reshape(n_trees, -1)
         self.leaf_value = self.value[trees, slots].ravel()
 
     def proba(self, X: np.ndarray) -> np.ndarray:
-        X = np.ascontiguousarray(X[:, self.columns])
+        X = np.ascontiguousarray(X)
         n_rows, n_columns = X.shape
         row_starts = (np.arange(n_rows, dtype=np.intp) * n_columns)[:, None]
         flat_x = X.ravel()
