@@ -596,3 +596,20 @@ def test_base_matrix_from_row_bytes_is_the_matrix_of_the_feature_tuples(texts):
     at = blocks._CORPUS_AT
     expected = np.concatenate([text[:, :at], corpus, text[:, at:]], axis=1)
     assert X.dtype == np.float64 and X.shape == expected.shape and X.tobytes() == expected.tobytes()
+
+
+def test_neighbour_features_are_the_base_features_shifted_with_minus_one_past_the_ends():
+    """features reads the neighbours' columns off one padded block: each is its
+    base column shifted by the offset, -1.0 where no line is (pages shorter
+    than the reach included)."""
+    rows = ["Home | News | Sport", "Storm hits the coast", "By Jane Doe", PARAGRAPHS[0], "Share this",
+            PARAGRAPHS[1], "© 2024 Acme", "More stories"]
+    for n in range(blocks.MIN_LINES, len(rows) + 1):
+        doc = Document("\n".join(rows[:n]) + "\n")
+        X = blocks.features(doc, blocks.text_lines(doc), RuleContext())
+        for k in blocks.NEIGHBOUR_OFFSETS:
+            for name in ["log_words", "sentence_end", "stopwords", "title_case", "link_like"]:
+                base = X[:, blocks.FEATURES.index(name)]
+                got = X[:, blocks.FEATURES.index(f"{name}@{k:+d}")]
+                assert np.array_equal(got, blocks._shift(base, k, -1.0)), (n, k, name)
+                assert (got[:max(-k, 0)] == -1.0).all() and (got[n - max(k, 0):] == -1.0).all()

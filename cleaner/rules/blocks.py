@@ -166,6 +166,7 @@ BASE_FEATURES = [
 # Indices into the base features used for the neighbours.
 _NEIGHBOUR_BASE = ["log_words", "sentence_end", "stopwords", "title_case", "link_like"]
 NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
+_NEIGHBOUR_AT = [BASE_FEATURES.index(name) for name in _NEIGHBOUR_BASE]
 CONTEXT_FEATURES = (
     [f"{name}@{k:+d}" for k in NEIGHBOUR_OFFSETS for name in _NEIGHBOUR_BASE]
     + ["rel_pos", "words_before", "prose_before", "prose_after_share", "dist_prose_up", "dist_prose_down",
@@ -491,10 +492,13 @@ def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
     prose = ((words >= 10) & (col["sentence_end"] > 0)) | (words >= 40)
     prose = prose.astype(float)
 
-    ctx_cols = []
-    for k in NEIGHBOUR_OFFSETS:
-        for name in _NEIGHBOUR_BASE:
-            ctx_cols.append(_shift(col[name], k, -1.0))
+    # The neighbours' features: the columns of _NEIGHBOUR_BASE in a block padded
+    # with -1.0 (no line there), read off at each offset (one slice per offset,
+    # not one new column per offset and name).
+    reach = max(map(abs, NEIGHBOUR_OFFSETS))
+    padded = np.full((n + 2 * reach, len(_NEIGHBOUR_BASE)), -1.0)
+    padded[reach:reach + n] = base[:, _NEIGHBOUR_AT]
+    ctx_cols = [padded[reach + k:reach + k + n] for k in NEIGHBOUR_OFFSETS]  # (column_stack keeps 2-D blocks)
     idx = np.arange(n, dtype=float)
     ctx_cols.append(idx / max(n - 1, 1))
     cum_words = np.cumsum(words) - words
