@@ -132,6 +132,8 @@ def test_tree_model_agrees_with_walking_each_tree():
     for model in blocks.load_models().values():
         X = rng.normal(size=(40, len(blocks.FEATURES))) * 3
         X[:, ::5] = np.round(X[:, ::5])  # values on the split points too
+        X[::7, 1::6] = np.nan  # (a NaN goes right at every split, as a walk sends it)
+        X[3::9, 2::4] = np.inf
         got = model.proba(X)
         for row, p in zip(X[:, model.columns], got):
             logit = model.baseline + sum(_walk_one_tree(model, row, t) for t in range(model.feature.shape[0]))
@@ -491,7 +493,7 @@ def test_plain_text_has_no_tree_of_blocks():
 # non-ASCII neighbours, to build lines around the ASCII fast paths' edges.
 _SHAPE_PIECES = ["Related", "RELATED", "more", "More Stories", "most READ", "top news", "Read More", "read",
                  "more", "Don't miss", "dont MISS", "You May Also Like", "lesen sie auch", "Lire aussi",
-                 "leía", "© 2024", "(C) 2021", "(c)", "Copyright", "COPYRIGHTS", "all rights reserved",
+                 "leía", "© 2024", "(C) 2021", "(c)", "(c", "c)", "Copyright", "copyrıght", "COPYRİGHT", "COPYRIGHTS", "all rights reserved",
                  "All Rights Reserved", "...", "…", "[…]", "(…)", "[...]", ".", "]", ")", " ", "  ", ":", "»",
                  "'", "ſ", "K", "İ", "ı", "é", "Ä", "x", "1", "about the author", "Up next", "articles", "reads"]
 
@@ -505,7 +507,7 @@ def _shape_flags_plain(s: str) -> tuple[bool, bool, bool]:
 def _shape_flags_fast(s: str) -> tuple[bool, bool, bool]:
     low, ascii_line = s.lower(), s.isascii()
     return (bool(blocks._CUE_LOWER.search(low) if ascii_line else blocks._CUE.search(s)),
-            bool(blocks._COPYRIGHT_LOWER.search(low) if ascii_line else blocks._COPYRIGHT.search(s)),
+            blocks._copyright(s, low, ascii_line),
             blocks._truncated(s, low, len(s), ascii_line))
 
 
@@ -594,3 +596,20 @@ def test_base_matrix_from_row_bytes_is_the_matrix_of_the_feature_tuples(texts):
     at = blocks._CORPUS_AT
     expected = np.concatenate([text[:, :at], corpus, text[:, at:]], axis=1)
     assert X.dtype == np.float64 and X.shape == expected.shape and X.tobytes() == expected.tobytes()
+
+
+def test_neighbour_features_are_the_base_features_shifted_with_minus_one_past_the_ends():
+    """features reads the neighbours' columns off one padded block: each is its
+    base column shifted by the offset, -1.0 where no line is (pages shorter
+    than the reach included)."""
+    rows = ["Home | News | Sport", "Storm hits the coast", "By Jane Doe", PARAGRAPHS[0], "Share this",
+            PARAGRAPHS[1], "© 2024 Acme", "More stories"]
+    for n in range(blocks.MIN_LINES, len(rows) + 1):
+        doc = Document("\n".join(rows[:n]) + "\n")
+        X = blocks.features(doc, blocks.text_lines(doc), RuleContext())
+        for k in blocks.NEIGHBOUR_OFFSETS:
+            for name in ["log_words", "sentence_end", "stopwords", "title_case", "link_like"]:
+                base = X[:, blocks.FEATURES.index(name)]
+                got = X[:, blocks.FEATURES.index(f"{name}@{k:+d}")]
+                assert np.array_equal(got, blocks._shift(base, k, -1.0)), (n, k, name)
+                assert (got[:max(-k, 0)] == -1.0).all() and (got[n - max(k, 0):] == -1.0).all()

@@ -767,6 +767,7 @@ def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
     spans = ChromeSpans()
     lines: list[LineFacts] = []
     current: list | None = None  # [start, end, tag, chars, link, chrome, article, content, blocks, tags, line number]
+    paths: dict = {}  # block node number -> _block_path of the node (the lines of a block share it)
     for start, end, chars, active, (tag, in_link, in_article, content, node), line_no, words in placed:
         if not active or not wrappers:
             inner = active  # (most pages: no container wraps much of the page)
@@ -784,13 +785,8 @@ def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
         if current is None or current[10] != line_no:
             if current is not None:
                 lines.append(_new_line_facts(current[:10]))
-            numbers, tags = [], []
-            while node is not None:
-                numbers.append(node[0])
-                tags.append(node[1])
-                node = node[2]
-            current = [start, end, tag, 0, 0, 0, bool(in_article), bool(content),
-                       tuple(reversed(numbers)), tuple(reversed(tags)), line_no]
+            numbers, tags = _block_path(node, paths)
+            current = [start, end, tag, 0, 0, 0, bool(in_article), bool(content), numbers, tags, line_no]
         current[1] = end
         current[3] += chars
         current[4] += chars * in_link
@@ -799,3 +795,23 @@ def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
         lines.append(_new_line_facts(current[:10]))
     spans.lines = lines
     return spans
+
+
+def _block_path(node, paths: dict) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """(numbers, tags) of the block elements from the page's top down to ``node``
+    (``(number, tag, node around it)``), kept in ``paths`` by number for each
+    node on the way: a page's lines sit ~12 blocks deep, in blocks they share."""
+    if node is None:
+        return (), ()
+    path = paths.get(node[0])
+    if path is not None:
+        return path
+    above = []  # the nodes up to the first one known (or the top)
+    while node is not None and node[0] not in paths:
+        above.append(node)
+        node = node[2]
+    numbers, tags = ((), ()) if node is None else paths[node[0]]
+    for number, tag, _ in reversed(above):
+        numbers, tags = numbers + (number,), tags + (tag,)
+        paths[number] = numbers, tags
+    return numbers, tags

@@ -166,6 +166,7 @@ BASE_FEATURES = [
 # Indices into the base features used for the neighbours.
 _NEIGHBOUR_BASE = ["log_words", "sentence_end", "stopwords", "title_case", "link_like"]
 NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
+_NEIGHBOUR_AT = [BASE_FEATURES.index(name) for name in _NEIGHBOUR_BASE]
 CONTEXT_FEATURES = (
     [f"{name}@{k:+d}" for k in NEIGHBOUR_OFFSETS for name in _NEIGHBOUR_BASE]
     + ["rel_pos", "words_before", "prose_before", "prose_after_share", "dist_prose_up", "dist_prose_down",
@@ -219,6 +220,15 @@ def _truncated(s: str, low: str, n_chars: int, ascii_line: bool) -> bool:
     if ascii_line and not (s.endswith((".", "]", ")")) or "read more" in low):
         return False
     return bool(_TRUNCATED.search(s, max(n_chars - _TRUNCATED_TAIL, 0)))
+
+
+def _copyright(s: str, low: str, ascii_line: bool) -> bool:
+    """A copyright notice's shape in the stripped line ``s`` (``low``: lower-cased)."""
+    if not ascii_line:
+        return bool(_COPYRIGHT.search(s))
+    # Every shape but "©" (not ASCII) holds one of these: plain substring tests
+    # rule out most lines before the scan.
+    return ("(c)" in low or "copyright" in low or "all rights reserved" in low) and bool(_COPYRIGHT_LOWER.search(low))
 
 
 _first_char = itemgetter(0)
@@ -279,7 +289,7 @@ def _text_features(text: str) -> tuple[float, ...]:
         float(chrome),
         float(s.endswith(":")),
         letters / n_alpha_words,
-        float(bool(_COPYRIGHT_LOWER.search(low) if ascii_line else _COPYRIGHT.search(s))) if n_words <= 30 else 0.0,
+        float(_copyright(s, low, ascii_line)) if n_words <= 30 else 0.0,
         float(s[:1].isupper() or s[:1].isdigit()),
         float(n_words <= 8 and n_chars <= 80 and (not s.endswith(".") or s.endswith(".."))
               and bool(_CUE_LOWER.search(low) if ascii_line else _CUE.search(s)) and not _INLINE_LINK.search(s)),
@@ -482,10 +492,13 @@ def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
     prose = ((words >= 10) & (col["sentence_end"] > 0)) | (words >= 40)
     prose = prose.astype(float)
 
-    ctx_cols = []
-    for k in NEIGHBOUR_OFFSETS:
-        for name in _NEIGHBOUR_BASE:
-            ctx_cols.append(_shift(col[name], k, -1.0))
+    # The neighbours' features: the columns of _NEIGHBOUR_BASE in a block padded
+    # with -1.0 (no line there), read off at each offset (one slice per offset,
+    # not one new column per offset and name).
+    reach = max(map(abs, NEIGHBOUR_OFFSETS))
+    padded = np.full((n + 2 * reach, len(_NEIGHBOUR_BASE)), -1.0)
+    padded[reach:reach + n] = base[:, _NEIGHBOUR_AT]
+    ctx_cols = [padded[reach + k:reach + k + n] for k in NEIGHBOUR_OFFSETS]  # (column_stack keeps 2-D blocks)
     idx = np.arange(n, dtype=float)
     ctx_cols.append(idx / max(n - 1, 1))
     cum_words = np.cumsum(words) - words
@@ -583,27 +596,36 @@ class TreeModel:
         self.right = np.array(spec["right"], dtype=np.intp)
         self.value = np.array(spec["value"], dtype=float)
         self.columns = np.array([FEATURES.index(name) for name in self.features], dtype=np.intp)
-        # The node tables flattened, children as flat indices: one ``take``
-        # per step walks every row down every tree at once.
-        n_trees, n_nodes = self.feature.shape
-        self.tree_roots = (np.arange(n_trees, dtype=np.intp) * n_nodes)[None, :]
-        self.flat_feature = self.feature.ravel()
-        self.flat_split = self.split.ravel()
-        # children[2 * node] is the left child, children[2 * node + 1] the right one
-        roots = self.tree_roots.T
-        self.flat_children = np.stack([self.left + roots, self.right + roots], axis=-1).ravel()
-        self.flat_value = self.value.ravel()
+        # The trees laid out level by level: at level d a tree has 2**d slots,
+        # the children of slot i are slots 2i (left) and 2i + 1 (right) of
+        # level d + 1, and a leaf above the last level fills every slot below
+        # it. Tree t's slot i is entry t * 2**d + i of the level's flat table,
+        # so a row's next entry is 2 * entry (+ 1 to the right): no child
+        # table to look up. One ``take`` per table walks every row down every
+        # tree at once.
+        n_trees = self.feature.shape[0]
+        self.tree_ids = np.arange(n_trees, dtype=np.intp)[None, :]
+        # (feature, split) per level, flat; features as columns of the whole matrix (no copy of the model's)
+        self.levels: list[tuple[np.ndarray, np.ndarray]] = []
+        slots = np.zeros((n_trees, 1), dtype=np.intp)  # each tree's node in each slot of the level
+        trees = np.arange(n_trees)[:, None]
+        for _ in range(self.depth):
+            self.levels.append((self.columns[self.feature[trees, slots]].ravel(), self.split[trees, slots].ravel()))
+            # (a leaf is its own left and right child)
+            slots = np.stack([self.left[trees, slots], self.right[trees, slots]], axis=-1).reshape(n_trees, -1)
+        self.leaf_value = self.value[trees, slots].ravel()
 
     def proba(self, X: np.ndarray) -> np.ndarray:
-        X = np.ascontiguousarray(X[:, self.columns])
+        X = np.ascontiguousarray(X)
         n_rows, n_columns = X.shape
         row_starts = (np.arange(n_rows, dtype=np.intp) * n_columns)[:, None]
         flat_x = X.ravel()
-        node = np.repeat(self.tree_roots, n_rows, axis=0)  # (rows, trees): each row at every root
-        for _ in range(self.depth):
-            go_left = flat_x.take(row_starts + self.flat_feature.take(node)) <= self.flat_split.take(node)
-            node = self.flat_children.take(2 * node + ~go_left)
-        logit = self.baseline + self.flat_value.take(node).sum(axis=1)
+        entry = np.repeat(self.tree_ids, n_rows, axis=0)  # (rows, trees): each row at every tree's root
+        for feature, split in self.levels:
+            go_left = flat_x.take(row_starts + feature.take(entry)) <= split.take(entry)
+            entry <<= 1  # (in place: no new array per level)
+            entry += ~go_left
+        logit = self.baseline + self.leaf_value.take(entry).sum(axis=1)
         return 1.0 / (1.0 + np.exp(-logit))
 
 

@@ -123,9 +123,12 @@ _GLUE = re.compile(r"[a-zà-ÿ)\.&][A-ZÀ-Ý]")
 _ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
 
 
+_WORD_RUN = re.compile(r"\w+")
+
+
 def _norm(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").casefold()
-    return " ".join(re.findall(r"\w+", text))
+    return " ".join(_WORD_RUN.findall(text))
 
 
 def _ends_with_title(crumb: str, titles: list[str]) -> bool:
@@ -227,6 +230,9 @@ def _is_date(text: str) -> bool:
     return is_dateline(text, allow_numeric=True) or bool(_RELATIVE_TIME.match(text))
 
 
+_NAMES_THEN_DATE = re.compile(r"^(?P<n>.*?)(?:\s+on\s+|\s*,\s*)(?P<d>[^,]*\d.*)$")
+
+
 def _segment_kind(seg: str) -> str | None:
     """Classify one separated piece of a candidate byline."""
     seg = seg.strip(" ,;:")
@@ -242,7 +248,7 @@ def _segment_kind(seg: str) -> str | None:
     if m:
         pre, names = (m.group("pre") or "").strip(" ,"), m.group("names").strip(" ,")
         # "by Jane Doe on March 3, 2021" / "by Jane Doe, March 3, 2021"
-        tail = re.match(r"^(?P<n>.*?)(?:\s+on\s+|\s*,\s*)(?P<d>[^,]*\d.*)$", names)
+        tail = _NAMES_THEN_DATE.match(names)
         if tail and _is_date(tail.group("d").strip()) and _is_names(tail.group("n")):
             names = tail.group("n")
         pre_ok = (not pre or _is_date(pre)
@@ -384,6 +390,9 @@ def _same_title(a: str, b: str) -> bool:
             and matcher.ratio() >= SAME_TITLE_RATIO)
 
 
+_SPACED_DASH = re.compile(r"\s[-–—|]\s")
+
+
 def caption_score(text: str, chrome_seen: bool) -> float:
     """How much a line right under the title looks like a photo caption."""
     s = text.strip()
@@ -400,7 +409,7 @@ def caption_score(text: str, chrome_seen: bool) -> float:
         return 0.0
     cues = 0
     cues += bool(_YEAR.search(s))
-    cues += "," in s or bool(re.search(r"\s[-–—|]\s", s))
+    cues += "," in s or bool(_SPACED_DASH.search(s))
     cues += n >= 10
     return 0.0 if cues == 0 else 0.5 + 0.1 * cues
 
@@ -431,9 +440,12 @@ de la le les des du el los las y e et und der die das den von zu di il lo gli da
 """.split())
 
 
+_TITLE_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+
+
 def _title_case(text: str) -> bool:
     """Are (nearly) all the major words capitalised, as in "Leaders Meet in Brussels"?"""
-    major = [w for w in re.findall(r"[^\W\d_][\w'’\-]*", text) if w.casefold() not in _MINOR_WORDS]
+    major = [w for w in _TITLE_WORD.findall(text) if w.casefold() not in _MINOR_WORDS]
     if len(major) < 2:
         return bool(major) and major[0][0].isupper()
     caps = sum(1 for w in major if w[0].isupper())

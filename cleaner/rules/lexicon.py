@@ -88,6 +88,9 @@ def stopwords_for(lang: str | None) -> frozenset[str]:
     return STOPWORDS.get(code, frozenset())
 
 
+_APOSTROPHE = re.compile(r"['’]")
+
+
 def function_words(tokens: Sequence[str], lang: str | None) -> list[str]:
     """The tokens (lower-cased, with elided forms like l'/d' split) that are
     function words of ``lang``."""
@@ -95,7 +98,7 @@ def function_words(tokens: Sequence[str], lang: str | None) -> list[str]:
     found = []
     for tok in tokens:
         low = tok.lower()
-        for part in re.split(r"['’]", low):
+        for part in _APOSTROPHE.split(low):
             if part in stop:
                 found.append(part)
     return found

@@ -323,13 +323,18 @@ def spam_score(text: str) -> float:
     return sum((_CUE_RES[i][1] for i in possible_cues(low) if _CUE_RES[i][0].search(low)), 0.0)
 
 
+# (compiled here: the module-level re functions look a pattern up in their cache on every call)
+_CLICKBAIT_BREAK = re.compile(r"[:/|]")
+_CLICKBAIT_WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\d,.]*")
+
+
 @lru_cache(maxsize=1 << 16)
 def _clickbait_style(text: str) -> bool:
     """Every word capitalised, even articles and short prepositions."""
     s = text.strip()
-    if s.endswith((".", "!", ";", "…")) or _LIST_ITEM.match(s) or re.search(r"[:/|]", s):
+    if s.endswith((".", "!", ";", "…")) or _LIST_ITEM.match(s) or _CLICKBAIT_BREAK.search(s):
         return False
-    words = re.findall(r"[^\W\d_][\w'’.-]*|\d[\d,.]*", s)
+    words = _CLICKBAIT_WORD.findall(s)
     if len(words) < 6 or len(words) > 22:
         return False
     alpha = [w for w in words if w[0].isalpha()]
@@ -341,6 +346,7 @@ def _clickbait_style(text: str) -> bool:
     return bool(minor) and all(w[0].isupper() for w in minor)
 
 
+_HEADLINE_BREAK = re.compile(r"[:/|_@()]")
 _NAMEISH = re.compile(r"^(by|written by|reporting by|photo|image|credit|source)\b", re.IGNORECASE)
 # "Title by Firstname Lastname": a book or work credited to its author.
 _CREDIT = re.compile(r"\bby [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+$")
@@ -351,7 +357,7 @@ def _headline_case(text: str) -> bool:
     """Capitalised like a headline: every word but the minor ones starts
     upper-case (looser than ``_clickbait_style``)."""
     s = text.strip()
-    if s.endswith((".", "!", ";", "…", "?")) or _LIST_ITEM.match(s) or re.search(r"[:/|_@()]", s):
+    if s.endswith((".", "!", ";", "…", "?")) or _LIST_ITEM.match(s) or _HEADLINE_BREAK.search(s):
         return False
     toks = words(s)
     if len(toks) < 4 or len(toks) > 22 or _NAMEISH.match(s):
