@@ -17,7 +17,7 @@ from collections import Counter
 
 from ..document import Document, Edit, line_span
 from . import RuleContext
-from .lexicon import ALL_STOPWORDS, STOPWORDS, function_words, stopwords_for, words
+from .lexicon import STOPWORDS, function_words, stopwords_for, words
 
 RULE = "foreign-language"
 
