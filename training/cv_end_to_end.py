@@ -2,7 +2,7 @@
 """Held-out estimate of the whole chrome decision, not only the line model.
 
     python training/cv_end_to_end.py [--kinds txt,html] [--folds 5] [--set NAME=VALUE ...] [--shipped | --shipped-features]
-                                     [--thresholds 0.5,0.6,0.7 [--write-threshold]]
+                                     [--thresholds 0.5,0.6,0.7 [--write-threshold]] [--save-folds DIR | --folds-from DIR]
 
 ``train_blocks.py`` cross-validates the line model alone, thresholded. What a
 curator gets is ``cleaner clean``: the model's probabilities, the decisions
@@ -24,6 +24,10 @@ by in-sample scores). ``--shipped`` scores the shipped model the same way
 shipped model uses: the held-out estimate for a shipped model that predates
 features added since (one kind's model may be kept while the other is
 retrained).
+
+``--save-folds DIR`` keeps each fold's model; ``--folds-from DIR`` cleans with
+them instead of training: a later change to the reader or the rules is then
+judged with models trained before it, as the shipped model was.
 
 ``--thresholds`` scores each decision threshold with the same fold models.
 The best (AEB + WCXB) is the threshold to ship: the model-alone choice of
@@ -101,17 +105,40 @@ def held_out_cleaning(pages: list[dict], kind: str, shipped: dict, args, scratch
     columns = [blocks.FEATURES.index(name) for name in names]
     sites = np.array([pages[r[0]]["site"] for r in rows])
     cleaned: dict[float, dict[str, str]] = {t: {} for t in thresholds}
-    for tr, te in GroupKFold(n_splits=args.folds).split(rows, groups=sites):
-        X = np.vstack([rows[i][1][:, columns] for i in tr])
-        y = np.concatenate([rows[i][2] for i in tr])
-        w = np.concatenate([tb.line_weights(rows[i][1], weight) for i in tr])
-        model = tb.fit(X, y, args, w)
+    for fold, (tr, te) in enumerate(GroupKFold(n_splits=args.folds).split(rows, groups=sites)):
+        held_out_ids = sorted({pages[rows[i][0]]["id"] for i in te})
+        if args.folds_from:
+            fold_model = load_fold(args.folds_from, kind, fold, held_out_ids)
+        else:
+            X = np.vstack([rows[i][1][:, columns] for i in tr])
+            y = np.concatenate([rows[i][2] for i in tr])
+            w = np.concatenate([tb.line_weights(rows[i][1], weight) for i in tr])
+            fold_model = tb.export(tb.fit(X, y, args, w), thresholds[0], args.depth, list(names))
+            if args.save_folds:
+                save_fold(args.save_folds, kind, fold, held_out_ids, fold_model)
         held_out = {str(pages[rows[i][0]]["source"].path) for i in te}
         for t in thresholds:
-            spec = dict(shipped, **{kind: tb.export(model, t, args.depth, list(names))})
+            spec = dict(shipped, **{kind: dict(fold_model, decision_threshold=t)})
             fold_cleaned = clean_all(pages, spec, scratch)
             cleaned[t].update({k: v for k, v in fold_cleaned.items() if k in held_out})
     return cleaned
+
+
+def save_fold(folder: Path, kind: str, fold: int, held_out_ids: list[str], model: dict) -> None:
+    """Keep one fold's model, with the pages it holds out, for ``--folds-from``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{kind}-fold{fold}.json").write_text(json.dumps({"held_out": held_out_ids, "model": model}))
+
+
+def load_fold(folder: Path, kind: str, fold: int, held_out_ids: list[str]) -> dict:
+    """A fold's model saved by ``--save-folds``; its held-out pages must be this fold's."""
+    path = folder / f"{kind}-fold{fold}.json"
+    if not path.exists():
+        sys.exit(f"cv_end_to_end: no saved fold model {path}")
+    saved = json.loads(path.read_text())
+    if saved["held_out"] != held_out_ids:
+        sys.exit(f"cv_end_to_end: {path} holds out other pages than fold {fold} does here")
+    return saved["model"]
 
 
 def write_threshold(kind: str, threshold: float) -> None:
@@ -144,7 +171,14 @@ def main() -> None:
                     help="train each fold's model on the features the shipped model of its kind uses "
                          "(a held-out estimate for a shipped model older than the feature list)")
     ap.add_argument("--save", type=Path, help="write each kind's cleaned pages under this folder")
+    ap.add_argument("--save-folds", type=Path, metavar="DIR", help="keep each fold's model in DIR")
+    ap.add_argument("--folds-from", type=Path, metavar="DIR",
+                    help="clean with the fold models --save-folds kept in DIR instead of training them: "
+                         "the held-out estimate of a change to the reader or the rules around a model "
+                         "trained before it, as the shipped one was")
     args = ap.parse_args()
+    if args.save_folds and args.folds_from:
+        ap.error("--save-folds and --folds-from exclude each other")
     if args.write_threshold and not (args.shipped_features and args.thresholds):
         ap.error("--write-threshold needs --shipped-features and --thresholds")
     apply_settings(args.set)
