@@ -670,6 +670,7 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
     # (text start, text end, visible chars, containers, markup state, line number, words or None for a reference)
     placed: list[tuple] = []
     line_no = 0
+    line_words = [0]  # words of each line of the text (a character reference counts as one)
     text_len = 0
     emitted_end = 0  # source offset just after the last emitted word
     pending = ""  # separator owed before the next word: "", " " or "\n" (the strongest seen)
@@ -709,13 +710,17 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
                 chars = sum(map(len, words))
                 length = chars + len(words) - 1
         separator = pending if started else ""
-        line_no += separator == "\n"
+        if separator == "\n":
+            line_no += 1
+            line_words.append(0)
         if first - emitted_end != len(separator) or source[emitted_end:first] != separator:
             edits.append(Edit(emitted_end, first, RULE, "markup and layout whitespace", 1.0, separator))
         if words is None:
             edits.append(Edit(start, end, RULE, "character reference", 1.0, decoded))
             pending = ""
+            line_words[line_no] += 1
         else:
+            line_words[line_no] += len(words)
             # (one word, or words one plain space apart, as in most text: nothing to search for)
             if length != chars and not _one_space_apart(source, first, last, len(words), length):
                 for run in _ODD_SPACE.finditer(source, first, last):
@@ -728,7 +733,7 @@ def extract_with_chrome(source: str) -> tuple[list[Edit], ChromeSpans]:
     tail = "\n" if started else ""
     if source[emitted_end:] != tail:
         edits.append(Edit(emitted_end, len(source), RULE, "markup and layout whitespace", 1.0, tail))
-    return edits, _chrome_spans(placed, reasons, text_len)
+    return edits, _chrome_spans(placed, reasons, text_len, line_words)
 
 
 def _one_space_apart(source: str, first: int, last: int, n_words: int, length: int) -> bool:
@@ -738,15 +743,13 @@ def _one_space_apart(source: str, first: int, last: int, n_words: int, length: i
     return last - first == length and source.count(" ", first, last) == n_words - 1
 
 
-def _chrome_spans(placed, reasons: list[str], total: int) -> ChromeSpans:
-    """Text spans inside furniture, one a word, ignoring containers that wrap much of the page."""
+def _chrome_spans(placed, reasons: list[str], total: int, line_words: list[int]) -> ChromeSpans:
+    """Text spans inside furniture, one a word, ignoring containers that wrap much
+    of the page (``total``: the text's length; ``line_words``: words per line)."""
     size = [0] * len(reasons)
     prose_size = [0] * len(reasons)
     prose_lines = [0] * len(reasons)
     counted_line = [-1] * len(reasons)  # the last prose line counted for each container
-    line_words = [0] * (placed[-1][5] + 1 if placed else 0)
-    for _, _, _, _, _, line_no, words in placed:
-        line_words[line_no] += 1 if words is None else len(words)
     prose_total = 0
     for _, _, chars, active, _, line_no, _ in placed:
         for container in active:
