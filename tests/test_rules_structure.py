@@ -102,6 +102,11 @@ def test_hidden_microdata_goes_but_other_hidden_elements_are_left_to_the_classif
     revealed = clean_page("<body><h1>Budget passes</h1><div class='tab-panel' style='display:none'>" + BODY
                           + "</div><div hidden><p>Loaded by a script.</p></div></body>")
     assert revealed.count("The council approved") == 3 and "Loaded by a script." in revealed
+    # A page hidden whole until a script shows it, its microdata on <body>: no prose shows
+    # elsewhere, so the body is the article's wrapper, not furniture.
+    hidden_page = clean_page("<html><body itemscope itemtype='http://schema.org/WebPage' style='display:none'>"
+                             "<nav><a>Home</a> <a>World</a></nav><h1>Budget passes</h1>" + BODY + "</body></html>")
+    assert hidden_page.count("The council approved") == 3 and "Home World" not in hidden_page.splitlines()
 
 
 def test_header_inside_the_article_is_kept():
