@@ -87,6 +87,9 @@ def test_readers_comments_filling_most_of_the_page_still_go():
     text = clean_page(page)
     assert text.count("The council approved") == 3
     assert "I watched it again last week" not in text
+    # With no paragraphs outside it, a container named for comments is the article's wrapper.
+    only = clean_page("<body><div class='comments-and-content'><h1>Budget passes</h1>" + BODY + "</div></body>")
+    assert only.count("The council approved") == 3
 
 
 def test_hidden_microdata_goes_but_other_hidden_elements_are_left_to_the_classifier():

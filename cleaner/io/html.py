@@ -764,13 +764,14 @@ def _chrome_spans(placed, reasons: list[str], total: int, line_words: list[int])
     wrappers = {c for c, n in enumerate(size) if n > MAX_CHROME_SHARE * total}
     wrappers.update(c for c, n in enumerate(prose_size)
                     if n > MAX_PROSE_SHARE * prose_total and prose_lines[c] >= PROSE_LINES)
-    # Readers' comments are never the article, however much of the page they
-    # fill; nor is hidden metadata when the page shows prose elsewhere (a page
-    # hidden whole until a script shows it is still read).
+    # Readers' comments and hidden metadata are not the article, however much of
+    # the page they fill, when the page has paragraphs elsewhere (a page hidden
+    # whole until a script shows it, or a wrapper oddly named for comments, is
+    # still read).
     if wrappers:
         page_prose_lines = sum(n >= PROSE_WORDS for n in line_words)
-        wrappers = {c for c in wrappers if not reasons[c].endswith(": comments") and not (
-            reasons[c].endswith(HIDDEN_METADATA) and page_prose_lines - prose_lines[c] >= PROSE_LINES)}
+        wrappers = {c for c in wrappers if not (reasons[c].endswith((": comments", HIDDEN_METADATA))
+                                                and page_prose_lines - prose_lines[c] >= PROSE_LINES)}
     spans = ChromeSpans()
     lines: list[LineFacts] = []
     current: list | None = None  # [start, end, tag, chars, link, chrome, article, content, blocks, tags, line number]
