@@ -10,7 +10,7 @@ import re
 from html.parser import HTMLParser
 
 from cleaner.io.html import (_BLOCK, _CHARREF, _LINE_TAGS, _PAGE_STATE, _SKIP, _VOID, MAX_DEPTH,
-                             _element_names, _hidden_metadata, _hidden_microdata, _tag_facts)
+                             _as_hidden_metadata, _element_names, _hidden_microdata, _tag_facts)
 
 
 class _Tokens(HTMLParser):
@@ -52,7 +52,7 @@ class _Tokens(HTMLParser):
         if len(self.open) >= MAX_DEPTH:
             return
         chrome_names, content_names = _element_names(attrs) if attrs else ("", "")
-        furniture, masthead, names_article = _hidden_metadata(
+        furniture, masthead, names_article = _as_hidden_metadata(
             tag, _tag_facts(tag, chrome_names, content_names), _hidden_microdata(attrs))
         block, in_link, in_article, in_content_class, node = self.state
         reason = furniture or (None if in_article else masthead)

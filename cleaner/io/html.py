@@ -343,10 +343,13 @@ def _cached_tag_info(tag_infos: dict, name: str) -> tuple:
 # sizes and addresses one to a line. Hidden elements in general are not
 # furniture: scripts reveal many, some holding the article itself.
 HIDDEN_METADATA = "hidden metadata"
+# Furniture that can outweigh the article yet never is it (see _chrome_spans):
+# the endings of those reasons.
+_NEVER_THE_ARTICLE = (f": {_CHROME_WORDS['comments']}", f": {HIDDEN_METADATA}")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
-def _hidden_metadata(tag: str, facts: tuple, hidden: bool) -> tuple[str | None, str | None, bool]:
+def _as_hidden_metadata(tag: str, facts: tuple, hidden: bool) -> tuple[str | None, str | None, bool]:
     """``facts`` (see _tag_facts) with hidden microdata made furniture (``hidden``: the tag is so)."""
     if not hidden or facts[0]:
         return facts
@@ -377,7 +380,7 @@ def _attr_facts(tag: str, attrs: str) -> tuple[str | None, str | None, bool]:
     # (the attributes are parsed only when one may be itemscope: seldom)
     hidden = "itemscope" in attrs.lower() and _hidden_microdata(
         _attributes(attrs, len(attrs) - len(attrs.lstrip()), len(attrs))[0])
-    return _hidden_metadata(tag, facts, hidden)
+    return _as_hidden_metadata(tag, facts, hidden)
 
 
 def _read(source: str) -> tuple[list[tuple], list[str]]:
@@ -505,7 +508,7 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                 elif type(attrs) is str:
                     furniture, masthead, names_article = _attr_facts(tag, attrs)
                 else:
-                    furniture, masthead, names_article = _hidden_metadata(
+                    furniture, masthead, names_article = _as_hidden_metadata(
                         tag, _tag_facts(tag, *_element_names(attrs)), _hidden_microdata(attrs))
                 block, in_link, in_article, in_content_class, node = state
                 reason = furniture or (None if in_article else masthead)
@@ -770,7 +773,7 @@ def _chrome_spans(placed, reasons: list[str], total: int, line_words: list[int])
     # still read).
     if wrappers:
         page_prose_lines = sum(n >= PROSE_WORDS for n in line_words)
-        wrappers = {c for c in wrappers if not (reasons[c].endswith((": comments", HIDDEN_METADATA))
+        wrappers = {c for c in wrappers if not (reasons[c].endswith(_NEVER_THE_ARTICLE)
                                                 and page_prose_lines - prose_lines[c] >= PROSE_LINES)}
     spans = ChromeSpans()
     lines: list[LineFacts] = []
