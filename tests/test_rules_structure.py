@@ -40,6 +40,19 @@ def test_a_wrapper_with_a_chrome_word_does_not_take_the_article():
     assert "Budget passes" in text and text.count("The council approved") == 3
 
 
+def test_a_breaking_news_ticker_goes_with_its_teasers():
+    """A ticker's items are other stories' headlines glued to their first
+    sentences: they read like prose, so only the container's name gives them away."""
+    item = ("<li><a href='/s{0}'>Story {0} headline</a><span>NEW DELHI: The ministry said on Wednesday that "
+            "the new rules would apply to every school in the state from next month...</span></li>")
+    for name in ("breaking-news", "news-ticker"):
+        page = (f"<body><div class='{name}'><ul>" + "".join(item.format(i) for i in range(4)) + "</ul></div>"
+                "<article><h1>Budget passes</h1>" + BODY * 2 + "</article></body>")
+        text = clean_page(page)
+        assert text.count("The council approved") == 6
+        assert "NEW DELHI" not in text and "Story 3 headline" not in text
+
+
 def test_a_layout_class_naming_a_sidebar_is_not_one():
     """'content-with-sidebar' wraps the article beside a sidebar; the sidebar itself still goes."""
     menu = "<ul>" + "".join(f"<li><a href='/s{i}'>Section {i}</a></li>" for i in range(60)) + "</ul>"

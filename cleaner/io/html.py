@@ -37,6 +37,7 @@ _CHROME_WORDS = {
     "modal": "pop-up", "advert": "advertisement", "advertisement": "advertisement", "ads": "advertisement",
     "promo": "promotion", "comments": "comments", "pagination": "pagination", "tags": "tag list",
     "caption": "image caption", "wp-caption-text": "image caption",
+    "ticker": "news ticker", "breaking": "breaking-news ticker",
 }
 _CHROME_WORD_SET = frozenset(_CHROME_WORDS)
 # In a class name, the words after one of these describe the layout around the
