@@ -10,7 +10,8 @@ import re
 from html.parser import HTMLParser
 
 from cleaner.io.html import (_BLOCK, _CHARREF, _LINE_TAGS, _PAGE_STATE, _SKIP, _VOID, MAX_DEPTH,
-                             _as_hidden_metadata, _element_names, _hidden_microdata, _tag_facts)
+                             _as_hidden_metadata, _element_names, _hidden_microdata, _tag_facts,
+                             _teaser_candidate)
 
 
 class _Tokens(HTMLParser):
@@ -56,6 +57,8 @@ class _Tokens(HTMLParser):
             tag, _tag_facts(tag, chrome_names, content_names), _hidden_microdata(attrs))
         block, in_link, in_article, in_content_class, node = self.state
         reason = furniture or (None if in_article else masthead)
+        if reason is None and tag == "article" and not self.open_counts.get("article"):
+            reason = _teaser_candidate(attrs)
         if reason:
             self.active = self.active + (len(self.chrome_reasons),)
             self.chrome_reasons.append(reason)

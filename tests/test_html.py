@@ -259,7 +259,7 @@ MARKUP_ATOMS = st.sampled_from([
     "&a-b;", "&copy", "&nbsp;", "&#0;", "1", "x", "-", ".", ":", "_", "/", "`", "é", "İ", "<p>", "</p>", "<P>",
     "<a href=x>", "</a>", "<nav>", "</nav>", "<script>", "</script>", "</scr", "</script", "<style>", "</style >",
     "<br/>", "<div class='menu'>", "<DIV CLASS=Nav>", "</div>", "itemscope", "hidden", "style", "display:none",
-    "<div itemscope hidden>", "<span ITEMSCOPE style='visibility: hidden'>", '<p style="display: none" itemscope>', "<article>", "<main>", '<p class="entry-content">',
+    "<div itemscope hidden>", "<span ITEMSCOPE style='visibility: hidden'>", '<p style="display: none" itemscope>', "<article>", "<article class='a  B'>", "</article>", "<main>", '<p class="entry-content">',
     "<li>", "<h2>", "<title>", "<noscript>", "</noscript>", "<svg>", "<textarea>", "<a b= 'c>", "<a =b>", "<x:y>",
     "</ p>", "</ >", "</>", "<!x y>", "<p/>", "<img src=x>", "<p id=a/b>", "<span class=\"a&amp;b\">", "<p\nclass=x\n>",
     "<a b/c>", "<a b='c'd=\"e\">", "<div role=navigation>", "<header>", "<footer class=x>", "<aside/>"])

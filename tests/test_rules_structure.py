@@ -53,6 +53,24 @@ def test_a_breaking_news_ticker_goes_with_its_teasers():
         assert "NEW DELHI" not in text and "Story 3 headline" not in text
 
 
+def test_small_articles_beside_the_story_are_teaser_cards_but_its_own_parts_and_card_listings_are_not():
+    card = ("<article class='story-card'><h3><a href='/s{0}'>Another story number {0}</a></h3>"
+            "<p>One line of its first paragraph, shown to tempt the reader into clicking through.</p></article>")
+    cards = "".join(card.format(i) for i in range(4))
+    story = "<article class='single-story'><h1>Budget passes</h1>" + BODY + "</article>"
+    text = clean_page("<body>" + story + cards + "</body>")
+    assert text.count("The council approved") == 3
+    assert "Another story number 2" not in text and "tempt the reader" not in text
+    # An article cut into <article> parts of one class: a small part is still the article's.
+    part = "<article class='story-part'><h2>What it costs</h2><p>Schools: $2m, roads: $1m.</p></article>"
+    parts = clean_page("<body><article class='story-part'><h1>Budget passes</h1>" + BODY + "</article>"
+                       + part + "</body>")
+    assert "Schools: $2m, roads: $1m." in parts
+    # A listing of small cards with no story among them: no card is taken for a teaser.
+    listing = clean_page("<body><h1>Best bistros</h1>" + cards + "</body>")
+    assert listing.count("tempt the reader") == 4
+
+
 def test_a_layout_class_naming_a_sidebar_is_not_one():
     """'content-with-sidebar' wraps the article beside a sidebar; the sidebar itself still goes."""
     menu = "<ul>" + "".join(f"<li><a href='/s{i}'>Section {i}</a></li>" for i in range(60)) + "</ul>"

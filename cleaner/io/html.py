@@ -347,6 +347,22 @@ HIDDEN_METADATA = "hidden metadata"
 # Furniture that can outweigh the article yet never is it (see _chrome_spans):
 # the endings of those reasons.
 _NEVER_THE_ARTICLE = (f": {_CHROME_WORDS['comments']}", f": {HIDDEN_METADATA}")
+# An <article> in no other <article> is another story's teaser card (a "more
+# stories" grid) when the page's biggest such <article> has PROSE_LINES
+# paragraphs or more (it is the story) and this one is small beside it: under
+# TEASER_SHARE of its text, fewer than PROSE_LINES paragraphs, and another
+# class (an article cut into <article> parts repeats its class; a listing of
+# small cards, with no story among them, is left to the classifier).
+TEASER = "teaser of another story"
+TEASER_SHARE = 0.5
+
+
+def _teaser_candidate(attrs: list[tuple[str, str | None]]) -> str:
+    """The reason given an outermost <article> with no other: a teaser candidate, named by its class."""
+    names = " ".join(" ".join(value.split()) for name, value in attrs if name == "class" and value).lower()
+    return f"<article {names}>: {TEASER}" if names else f"<article>: {TEASER}"
+
+
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
@@ -513,6 +529,11 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                         tag, _tag_facts(tag, *_element_names(attrs)), _hidden_microdata(attrs))
                 block, in_link, in_article, in_content_class, node = state
                 reason = furniture or (None if in_article else masthead)
+                if reason is None and tag == "article" and not open_counts.get("article"):
+                    # (only a candidate: see _chrome_spans; attributes parsed here: few tags are <article>)
+                    reason = _teaser_candidate(
+                        _attributes(attrs, len(attrs) - len(attrs.lstrip()), len(attrs))[0]
+                        if type(attrs) is str else attrs)
                 if reason:
                     active = active + (len(reasons),)
                     reasons.append(reason)
@@ -766,6 +787,7 @@ def _chrome_spans(placed, reasons: list[str], total: int, line_words: list[int])
                     counted_line[container] = line_no
                     prose_lines[container] += 1
     wrappers = {c for c, n in enumerate(size) if n > MAX_CHROME_SHARE * total}
+    wrappers.update(_not_teasers(reasons, size, prose_lines))
     wrappers.update(c for c, n in enumerate(prose_size)
                     if n > MAX_PROSE_SHARE * prose_total and prose_lines[c] >= PROSE_LINES)
     # Readers' comments and hidden metadata are not the article, however much of
@@ -807,6 +829,19 @@ def _chrome_spans(placed, reasons: list[str], total: int, line_words: list[int])
         lines.append(_new_line_facts(current[:10]))
     spans.lines = lines
     return spans
+
+
+def _not_teasers(reasons: list[str], size: list[int], prose_lines: list[int]) -> list[int]:
+    """The candidates for teaser cards (see TEASER) that are not: the biggest,
+    and all when it is no story; those big beside it, or named as it is."""
+    candidates = [c for c, reason in enumerate(reasons) if reason.endswith(TEASER)]
+    if not candidates:
+        return []
+    story = max(candidates, key=lambda c: (size[c], -c))
+    if prose_lines[story] < PROSE_LINES:
+        return candidates
+    return [c for c in candidates if size[c] >= TEASER_SHARE * size[story] or prose_lines[c] >= PROSE_LINES
+            or reasons[c] == reasons[story]]
 
 
 def _block_path(node, paths: dict) -> tuple[tuple[int, ...], tuple[str, ...]]:
