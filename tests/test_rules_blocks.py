@@ -45,6 +45,24 @@ def test_a_doubtful_line_goes_only_with_a_run_that_holds_sure_chrome():
     assert keep.tolist() == [False, False, True, True, True, True, True, True]
 
 
+def test_a_list_announced_by_a_colon_stays_up_to_sure_chrome():
+    from cleaner.document import Line
+
+    texts = ["Here are the offers not to miss this week on Amazon:", "1) Lego Star Wars bomber",
+             "http://amzn.to/abc", "2) Electric race track", "Leave a comment", "Tags:", "Share",
+             "The prices held when we checked them on Monday, though they may change.", "Follow us:", "Menu"]
+    lines = [Line(i, 0, 0, t) for i, t in enumerate(texts)]  # (offsets do not matter here)
+    proba = np.array([0.9, 0.3, 0.2, 0.4, 0.05, 0.2, 0.3, 0.95, 0.9, 0.3])
+    keep = blocks._keep_announced_lists(lines, proba, proba >= 0.6)
+    # The list runs up to the line the classifier is sure of; a dropped "Tags:"
+    # announces nothing; a kept "Follow us:" only the dropped run right below it.
+    assert keep.tolist() == [True, True, True, True, False, False, False, True, True, True]
+    ahead = np.array([0.9, 0.3, 0.2, 0.9, 0.3, 0.3, 0.3, 0.95, 0.05, 0.3])
+    keep = blocks._keep_announced_lists(lines, ahead, ahead >= 0.6)
+    # once a kept line follows, the announced list is over: later dropped lines stay dropped
+    assert keep.tolist() == [True, True, True, True, False, False, False, True, False, False]
+
+
 def test_clean_article_is_left_alone():
     text = "Budget Passes After Long Debate\n\n" + "\n\n".join(PARAGRAPHS) + "\n"
     assert removed_lines(text) == []

@@ -788,6 +788,25 @@ def _drop_article_copies(lines: list[Line], keep: np.ndarray) -> np.ndarray:
     return keep
 
 
+ANNOUNCED_REACH = 60  # lines after an announcing line ("... on Amazon:") searched for its list
+
+
+def _keep_announced_lists(lines: list[Line], proba: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """A kept line ending in a colon announces what follows ("Here are the
+    offers:"): the lines after it stay up to the first the classifier is sure
+    is chrome. A list of product names and links looks like chrome out of context."""
+    announcing = [int(i) for i in np.flatnonzero(keep) if lines[i].text.rstrip().endswith(":")]
+    if not announcing:
+        return keep
+    spared = keep.copy()
+    for i in announcing:
+        for j in range(i + 1, min(i + 1 + ANNOUNCED_REACH, len(lines))):
+            if keep[j] or proba[j] < SURE_CHROME:
+                break
+            spared[j] = True
+    return spared
+
+
 def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: float) -> np.ndarray | None:
     """Which of ``lines`` stay, or None when the classifier found no article
     at all (the page is then left to the rules)."""
@@ -796,6 +815,7 @@ def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: f
         return None
     keep = _doubtful_join_sure(proba, keep)
     keep = _spare_inside_article(lines, proba, keep)
+    keep = _keep_announced_lists(lines, proba, keep)
     facts = _line_facts(doc, lines)
     headings = frozenset() if facts is None else _top_headings(facts)
     return _drop_article_copies(lines, _keep_inside_run(lines, keep, headings))
