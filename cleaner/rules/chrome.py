@@ -29,6 +29,12 @@ def normalize_line(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+# normalize_line, cached for a document's lines: the corpus survey, then the
+# line classifier in each cleaning round, normalise the same lines (and a
+# site's template lines recur across its pages).
+normalized_line = lru_cache(maxsize=1 << 16)(normalize_line)
+
+
 # Whole-line phrases (compared after normalize_line and dropping trailing
 # punctuation such as ':' or '?').
 _PHRASES = {
