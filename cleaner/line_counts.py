@@ -9,12 +9,16 @@ as two sorted numpy arrays (12 bytes a line, whatever the corpus size).
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from hashlib import blake2b
 from typing import Iterable, Mapping
 
 import numpy as np
 
 
+# Cached: the survey hashes every document's lines (a site's template lines
+# recur across its pages), and the cleaning rounds look the same lines up again.
+@lru_cache(maxsize=1 << 16)
 def line_key(norm: str) -> int:
     """Stable 64-bit key of a normalised line: the same in every process and run
     (Python's own ``hash`` is salted per process, and Dask workers are other processes)."""

@@ -190,9 +190,9 @@ def line_counts(units: Iterable[Unit], raw: Corpus | None = None) -> LineCounts:
 
 def document_lines(text: str) -> Iterator[str]:
     """The normalised non-blank lines of a document, as the corpus counts them."""
-    from .rules.chrome import normalize_line
+    from .rules.chrome import normalized_line
 
-    return (normalize_line(line) for line in text.split("\n") if line.strip())
+    return (normalized_line(line) for line in text.split("\n") if line.strip())
 
 
 def read_all(

@@ -482,9 +482,9 @@ def _prose_distances(prose: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
     """The feature matrix of ``lines`` (the document's non-blank lines), one row each."""
-    from .chrome import normalize_line
+    from .chrome import normalized_line
 
-    norms = [normalize_line(line.text) for line in lines]
+    norms = [normalized_line(line.text) for line in lines]
     base = _base_matrix(lines, norms, ctx)
     n = len(lines)
     col = {name: base[:, i] for i, name in enumerate(BASE_FEATURES)}

@@ -29,6 +29,12 @@ def normalize_line(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+# normalize_line, cached for a document's lines: the corpus survey, then the
+# line classifier in each cleaning round, normalise the same lines (and a
+# site's template lines recur across its pages).
+normalized_line = lru_cache(maxsize=1 << 16)(normalize_line)
+
+
 # Whole-line phrases (compared after normalize_line and dropping trailing
 # punctuation such as ':' or '?').
 _PHRASES = {
@@ -178,6 +184,14 @@ def _is_short_label(text: str) -> bool:
     return bool(s) and _words(s) <= 5 and len(s) <= 50 and not _SENTENCE_END.search(s)
 
 
+# Cached: asked about every line in each cleaning round (the key costs a
+# normalisation), and a site's template lines recur.
+@lru_cache(maxsize=1 << 16)
+def _footer_heading(text: str) -> bool:
+    """A footer heading ("CATEGORIES"): a short line whose key is one (never a blank line)."""
+    return bool(text.strip()) and _key(text) in _FOOTER_HEADINGS and _words(text) <= 4
+
+
 def _footer_edits(doc: Document, lines: list[Line]) -> list[Edit]:
     """A footer heading ("CATEGORIES") and the short label lines after it.
 
@@ -186,9 +200,7 @@ def _footer_edits(doc: Document, lines: list[Line]) -> list[Edit]:
     """
     edits: list[Edit] = []
     for i, line in enumerate(lines):
-        if line.blank or _key(line.text) not in _FOOTER_HEADINGS:
-            continue
-        if _words(line.text) > 4:
+        if not _footer_heading(line.text):
             continue
         rest = [l for l in lines[i + 1:] if not l.blank]
         if any(_words(l.text) >= 12 for l in rest):

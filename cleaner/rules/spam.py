@@ -440,11 +440,43 @@ def _first_text_line(lines) -> int | None:
     return None
 
 
+# Cached: what detect asks about a line depends on its text alone, and each
+# cleaning round asks again about the lines it kept (a site's template lines
+# recur too). Most lines can be flagged by nothing: those are settled here
+# with one lookup instead of a handful of cached tests each round.
+@lru_cache(maxsize=1 << 16)
+def _line_cues(line_text: str) -> tuple[bool, tuple | None]:
+    """(click-bait style, cues) of a line: the cues are None when no rule of
+    detect can flag the line wherever it sits, else (stripped text, link-bait
+    hit, words up to MAX_SCORED_WORDS + 1, spam score, scam evidence, whether
+    a title-case line may be click-bait)."""
+    strict = _clickbait_style(line_text)  # (the line stripped or not: the same)
+    text = line_text.strip()
+    if not text or len(text) > 600:
+        return strict, None
+    hit = _linkbait(text)
+    n_words = len(text.split(maxsplit=MAX_SCORED_WORDS))  # up to MAX_SCORED_WORDS + 1
+    score = evidence = 0
+    spam_possible = False
+    if n_words <= MAX_SCORED_WORDS:
+        score = spam_score(text)
+        if score < 1.0 and n_words >= 5:
+            evidence = sms_evidence(text)
+        spam_possible = score >= 1.0 or evidence >= 2 or score >= 0.4
+    # (a list item is never taken for click-bait; ordinary title case needs bait words or a count)
+    bait_possible = not _LIST_ITEM.match(text) and (
+        strict or (_headline_case(text) and any(_bait_and_count(text))))
+    if not (hit or spam_possible or bait_possible):
+        return strict, None
+    return strict, (text, hit, n_words, score, evidence, bait_possible)
+
+
 def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     lines = doc.lines()
     first = _first_text_line(lines)
     edits: list[Edit] = []
-    styled = sum(1 for line in lines if line.index != first and _clickbait_style(line.text))
+    cues = [_line_cues(line.text) for line in lines]
+    styled = sum(1 for line, (strict, _) in zip(lines, cues) if strict and line.index != first)
     topic: TopicModel | None = None
 
     def overlap(line) -> float | None:
@@ -454,22 +486,18 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
             topic = TopicModel([l.text for l in lines], ctx.lang, lambda i: _suspect(lines[i].text))
         return topic.overlap(line.index)
 
-    for line in lines:
-        text = line.text.strip()
-        if not text or len(text) > 600:
+    for line, (strict, found) in zip(lines, cues):
+        if found is None:
             continue
-        hit = _linkbait(text)
+        text, hit, n_words, score, evidence, bait_possible = found
         if hit:
             reason, score = hit
             start, end = line_span(line, doc.text)
             edits.append(Edit(start, end, "link-bait", reason, score))
             continue
-        n_words = len(text.split(maxsplit=MAX_SCORED_WORDS))  # up to MAX_SCORED_WORDS + 1
         if n_words <= MAX_SCORED_WORDS:
-            score = spam_score(text)
             reason = "spam or scam advertising line"
             if score < 1.0 and n_words >= 5 and line.index != first:
-                evidence = sms_evidence(text)
                 if evidence >= 2 or score >= 0.4:
                     ov = overlap(line)
                     if ov is not None and (
@@ -483,14 +511,10 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
                 edits.append(Edit(start, end, "spam-line", reason,
                                   round(min(0.99, 0.6 + 0.2 * score), 3)))
                 continue
-        if line.index == first or _LIST_ITEM.match(line.text):
-            continue  # a title, or a list item
-        strict = _clickbait_style(text)
-        if not (strict or _headline_case(text)):
-            continue
-        if not strict and not any(_bait_and_count(text)):
-            # Ordinary title case scores only with bait words or a leading count
-            # (see _bare_clickbait), whatever the topic: no overlap to work out.
+        if line.index == first or not bait_possible:
+            # A title, a list item, or a line in neither click-bait style. Ordinary
+            # title case scores only with bait words or a leading count (see
+            # _bare_clickbait), whatever the topic: no overlap to work out.
             continue
         ov = overlap(line)
         if styled > 2 and not (ov is not None and ov <= OFF_TOPIC_STRICT):
