@@ -23,3 +23,6 @@ class RuleContext:
     # repeats across a site's pages; empty when cleaning a single document.
     line_counts: Mapping[str, int] = field(default_factory=dict)
     n_docs: int = 1
+    # Starts of the lines that the detectors run before this one already remove
+    # whole (see cleaner.rules.registry): the later ones need not look at them.
+    removed_lines: frozenset[int] = frozenset()

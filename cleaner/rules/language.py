@@ -431,8 +431,9 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
         return []
     host_script = _top_script(letters_by_script(doc.text))  # not cached: a cache would hold whole documents
     edits: list[Edit] = []
+    removed = ctx.removed_lines
     for line in doc.lines():
-        if line.blank:
+        if line.blank or line.start in removed:
             continue
         found = line_verdict(line.text, host, host_script)
         if found is None:

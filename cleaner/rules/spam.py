@@ -475,7 +475,10 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     lines = doc.lines()
     first = _first_text_line(lines)
     edits: list[Edit] = []
-    cues = [_line_cues(line.text) for line in lines]
+    removed = ctx.removed_lines
+    # (a removed line still counts for the document's style, but is not scored)
+    cues = [(_clickbait_style(line.text), None) if line.start in removed else _line_cues(line.text)
+            for line in lines]
     styled = sum(1 for line, (strict, _) in zip(lines, cues) if strict and line.index != first)
     topic: TopicModel | None = None
 
