@@ -252,3 +252,14 @@ def test_short_verdict_skips_the_model_only_where_the_function_words_decide(monk
             assert language.short_foreign_verdict(text, host, "LATIN") == fast
 
     check()
+
+
+def test_the_best_guess_asked_alone_is_the_first_of_the_ten_best():
+    """The vote and the first test of a verdict ask the model for its best guess
+    alone (a cheaper call): it must be the first of its ten best, score and all."""
+    from cleaner.rules.language import _predict
+
+    lines = EN + [FR, DE, "Home | News | Sport", "ПОДПИСАТЬСЯ НА НОВОСТИ", "東京で新しい美術館が開館した。",
+                  "Ok", "1234 5678", "¿Dónde está la biblioteca municipal de la ciudad?"]
+    for line in lines:
+        assert _predict(line) == _predict(line, k=10)[:1], line
