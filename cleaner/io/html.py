@@ -357,9 +357,15 @@ TEASER = "teaser of another story"
 TEASER_SHARE = 0.5
 
 
+TEASER_CLASS_WORDS = 3  # class words naming a teaser candidate (enough to tell a site's kinds of cards apart)
+
+
 def _teaser_candidate(attrs: list[tuple[str, str | None]]) -> str:
-    """The reason given an outermost <article> with no other: a teaser candidate, named by its class."""
-    names = " ".join(" ".join(value.split()) for name, value in attrs if name == "class" and value).lower()
+    """The reason given an outermost <article> with no other: a teaser
+    candidate, named by the first words of its class (a short reason in the
+    log; candidates are told apart by it, see _not_teasers)."""
+    words = " ".join(value for name, value in attrs if name == "class" and value).lower().split()
+    names = " ".join(words[:TEASER_CLASS_WORDS])
     return f"<article {names}>: {TEASER}" if names else f"<article>: {TEASER}"
 
 
