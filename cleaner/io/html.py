@@ -251,6 +251,11 @@ def _attributes(source: str, k: int, end: int) -> tuple[list[tuple[str, str | No
     return attrs, k
 
 
+def _attribute_list(attrs: str) -> list[tuple[str, str | None]]:
+    """The attributes of a start tag from their text as _TOKEN reads it (see _attributes)."""
+    return _attributes(attrs, len(attrs) - len(attrs.lstrip()), len(attrs))[0]
+
+
 def _end_tag(source: str, i: int):
     """(end or -1 if unfinished, kind, tag) of the end tag at ``i`` (outside raw text)."""
     gt = source.find(">", i + 1)
@@ -355,8 +360,6 @@ _NEVER_THE_ARTICLE = (f": {_CHROME_WORDS['comments']}", f": {HIDDEN_METADATA}")
 # small cards, with no story among them, is left to the classifier).
 TEASER = "teaser of another story"
 TEASER_SHARE = 0.5
-
-
 TEASER_CLASS_WORDS = 3  # class words naming a teaser candidate (enough to tell a site's kinds of cards apart)
 
 
@@ -401,8 +404,7 @@ def _attr_facts(tag: str, attrs: str) -> tuple[str | None, str | None, bool]:
     facts = _tag_facts(tag, " ".join(chrome_parts).lower() if chrome_parts else "",
                        " ".join(content_parts).lower() if content_parts else "")
     # (the attributes are parsed only when one may be itemscope: seldom)
-    hidden = "itemscope" in attrs.lower() and _hidden_microdata(
-        _attributes(attrs, len(attrs) - len(attrs.lstrip()), len(attrs))[0])
+    hidden = "itemscope" in attrs.lower() and _hidden_microdata(_attribute_list(attrs))
     return _as_hidden_metadata(tag, facts, hidden)
 
 
@@ -537,9 +539,7 @@ def _read(source: str) -> tuple[list[tuple], list[str]]:
                 reason = furniture or (None if in_article else masthead)
                 if reason is None and tag == "article" and not open_counts.get("article"):
                     # (only a candidate: see _chrome_spans; attributes parsed here: few tags are <article>)
-                    reason = _teaser_candidate(
-                        _attributes(attrs, len(attrs) - len(attrs.lstrip()), len(attrs))[0]
-                        if type(attrs) is str else attrs)
+                    reason = _teaser_candidate(_attribute_list(attrs) if type(attrs) is str else attrs)
                 if reason:
                     active = active + (len(reasons),)
                     reasons.append(reason)

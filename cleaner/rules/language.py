@@ -105,25 +105,25 @@ def _predict_best(text: str) -> tuple[str, float]:
     for alone (a third cheaper). Most lines need no more: the document vote
     counts best guesses, and a line whose best guess is the host language
     or weak is settled without the other nine."""
-    model = _get_model()
-    if model is False:
-        result = _get_detector().detect(text, model="lite", k=1)[0]
-        return result["lang"], float(result["score"])
-    labels, scores = model.predict(_detector_input(text), k=1)
-    return labels[0].replace("__label__", ""), min(float(scores[0]), 1.0)
+    return _ask_model(text, 1)[0]
 
 
 @lru_cache(maxsize=16384)
 def _predict_top(text: str) -> tuple[tuple[str, float], ...]:
-    """The model's ten best guesses for one line, cached: the document vote,
-    the per-line verdicts and the later detection rounds (on the cleaned
-    text) ask about the same lines."""
+    """The model's ten best guesses for one line, cached: the per-line
+    verdicts and the later detection rounds (on the cleaned text) ask about
+    the same lines."""
+    return _ask_model(text, 10)
+
+
+def _ask_model(text: str, k: int) -> tuple[tuple[str, float], ...]:
+    """The model's ``k`` best guesses for one line, best first."""
     model = _get_model()
     if model is False:
-        results = _get_detector().detect(text, model="lite", k=10)
+        results = _get_detector().detect(text, model="lite", k=k)
         return tuple((r["lang"], float(r["score"])) for r in results)
-    # What ``_get_detector().detect(text, model="lite", k=10)`` returns, without its overhead.
-    labels, scores = model.predict(_detector_input(text), k=10)
+    # What ``_get_detector().detect(text, model="lite", k=k)`` returns, without its overhead.
+    labels, scores = model.predict(_detector_input(text), k=k)
     results = [(label.replace("__label__", ""), min(float(score), 1.0)) for label, score in zip(labels, scores)]
     return tuple(sorted(results, key=lambda r: r[1], reverse=True))
 
