@@ -34,7 +34,7 @@ from ..document import Document, Edit, Line, line_span
 from ..line_counts import counts_of
 from . import RuleContext
 from .chrome import _chrome_reason
-from .headers import byline_rule, is_dateline
+from .headers import is_dated
 
 RULE = "boilerplate"
 MODEL_PATH = Path(__file__).with_name("data") / "blocks_model.json"
@@ -213,6 +213,12 @@ def _comments_heading(text: str, low: str, n_words: int) -> bool:
     return bool(_COMMENTS_COUNT.match(text)) or (n_words <= 10 and bool(_COMMENTS_HEADING.search(text)))
 
 
+def is_comments_heading(text: str) -> bool:
+    """Does the line open the readers' comments ("59 Comments on “…”", "Comments")?"""
+    s = text.strip()
+    return _comments_heading(s, s.lower(), len(s.split()))
+
+
 def _truncated(s: str, low: str, n_chars: int, ascii_line: bool) -> bool:
     """A teaser's cut-off end ("...", "…", "[…]", "Read more") on the stripped line ``s``."""
     # Every shape ends the line with ".", "…", "]" or ")" or holds "read more"
@@ -266,7 +272,7 @@ def _text_features(text: str) -> tuple[float, ...]:
     low = s.lower()
     short = n_words <= 16 and n_chars <= 120
     if short:
-        dated = bool(is_dateline(s, allow_numeric=True) or byline_rule(s))
+        dated = is_dated(s)
         chrome = _chrome_reason(s) is not None
     else:
         dated = chrome = False

@@ -230,6 +230,12 @@ def _is_date(text: str) -> bool:
     return is_dateline(text, allow_numeric=True) or bool(_RELATIVE_TIME.match(text))
 
 
+def is_dated(text: str) -> bool:
+    """A line that dates something: a date or time alone, or a byline (author and date)."""
+    s = text.strip()
+    return bool(is_dateline(s, allow_numeric=True) or byline_rule(s))
+
+
 _NAMES_THEN_DATE = re.compile(r"^(?P<n>.*?)(?:\s+on\s+|\s*,\s*)(?P<d>[^,]*\d.*)$")
 
 
