@@ -42,7 +42,7 @@ _PHRASES = {
     "what's your reaction", "your reaction", "leave a comment", "leave a reply",
     "post a comment", "no comments", "0 comments", "comments", "add comment",
     "be the first to comment", "comments are closed", "comments closed", "like this", "like",
-    "loading...", "loading",
+    "loading...", "loading", "like loading",
     # audio widgets
     "listen to this article", "listen to this story", "listen to article", "listen to the article",
     # share / follow / subscribe
@@ -103,8 +103,12 @@ _RIGHTS_HINT = re.compile("reserv|réserv|vorbehalten|riserv")  # each of its ph
 _PATTERNS = [
     (re.compile(r"^(©|\(c\)|copyright\b)"), "copyright notice"),
     (_RIGHTS, "rights notice"),
-    (re.compile(r"^(share|teilen|partager|compartir|condividi|compartilhe)\b.{0,30}\b"
-                r"(facebook|twitter|linkedin|whatsapp|telegram|email|e-mail|pinterest|reddit)\b"),
+    (re.compile(r"^(click to )?(share|teilen|partager|compartir|condividi|compartilhe)\b.{0,30}\b"
+                r"(facebook|twitter|linkedin|whatsapp|telegram|email|e-mail|pinterest|reddit|bluesky|"
+                r"threads|mastodon|tumblr|pocket|flipboard|vk|messenger|nextdoor)\b"),
+     "share prompt"),
+    # share/print/email buttons labelled for screen readers ("Click to print (Opens in new window) Print")
+    (re.compile(r"^click to (share|email|e-mail|print|tweet|pin|save)\b.{0,60}\(opens in (a )?new (window|tab)\)"),
      "share prompt"),
     (re.compile(r"^(follow|folgen sie|suivez|síguenos|seguici|siga)\b.{0,25}\b"
                 r"(on|us|uns|nous|en|su|no)\b.{0,30}(facebook|twitter|instagram|x|linkedin|"
@@ -120,7 +124,7 @@ _PATTERNS = [
     (re.compile(r"^as an amazon associate,? (i|we) earn from qualifying purchases\b"), "affiliate notice"),
     (re.compile(r"^(tags?|tagged|schlagwörter|étiquettes|etiquetas|mots-clés)\s*:\s*\S"),
      "tag list"),
-    (re.compile(r"^(posted|filed) (in|under)\s*:?\s*\S.{0,60}$"), "category line"),
+    (re.compile(r"^((posted|filed) (in|under)\s*:?|categor(y|ies)\s*:)\s*\S.{0,60}$"), "category line"),
     (re.compile(r"^(this|the) (article|story|post|piece|column|report) (was )?(originally|first) "
                 r"(appeared|published|posted|ran) (on|in|at|by)\b"), "syndication notice"),
 ]
