@@ -243,19 +243,22 @@ def test_chrome_shapes_prefilter_gives_the_plain_reason(line):
     assert _chrome_reason.__wrapped__(line) == _chrome_reason_plain(line)
 
 
-def test_wordpress_share_buttons_likes_and_category_lines():
+def test_wordpress_share_buttons_likes_category_and_credit_lines():
     lines = ["Click to share on Bluesky (Opens in new window) Bluesky",
              "Click to share on Mastodon (Opens in new window) Mastodon",
              "Click to email a link to a friend (Opens in new window) Email",
              "Click to print (Opens in new window) Print",
              "Share on Tumblr", "Like Loading...", "Category: December Comfort Watches",
-             "Categories: Politics, Economy"]
+             "Categories: Politics, Economy", "Credit: Natalie Kafader", "Photo credit: Getty Images",
+             "Image Credits: Amazon", "Close"]
     text = BODY + "\n" + "\n".join(lines) + "\n"
     got = removed(text)
     for line in lines:
         assert got.get(line) == "chrome-line", line
     kept = ["Click to enlarge the map, the guide says, then follow the river north to the mill.",
             "Share the bill three ways, she told her friends, and nobody will mind the tip.",
-            "Categories of damage were listed in the report: floods, fires and storms."]
+            "Categories of damage were listed in the report: floods, fires and storms.",
+            "Credit: the council lent the mill 30,000 pounds, she said, and the bank matched the loan in full.",
+            "Credit cards are accepted at the door."]
     text = BODY + "\n" + "\n".join(kept) + "\n"
     assert not set(kept) & set(removed(text))

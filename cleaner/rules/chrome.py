@@ -72,7 +72,7 @@ _PHRASES = {
     "read more", "learn more", "see more", "show more", "load more", "view more", "view all", "see all",
     "continue reading", "keep reading", "click here", "get started", "get the app", "shop now", "book now",
     "try now", "try it free", "try for free", "get a demo", "request a demo", "sign up for free", "see it",
-    "get it now", "expand", "collapse", "post navigation", "no items found", "loading paragraph",
+    "get it now", "expand", "collapse", "close", "post navigation", "no items found", "loading paragraph",
     # comment forms
     "reply", "cancel reply", "leave a reply cancel reply", "leave a comment cancel reply", "post comment",
     "submit", "submit comment",
@@ -121,6 +121,8 @@ _PATTERNS = [
                 r"save my name, email,? and website in this browser|notify me of (follow-up comments|new posts)|"
                 r"this site uses akismet to reduce spam|you must be logged in to post a comment)\b"),
      "comment form"),
+    (re.compile(r"^((image|photo|photograph|picture|video|illustration|(header|featured|cover|top|lead) image)s? )?"
+                r"(credit|credits|courtesy)\s*:\s*\S.{0,70}$"), "media credit"),
     (re.compile(r"^as an amazon associate,? (i|we) earn from qualifying purchases\b"), "affiliate notice"),
     (re.compile(r"^(tags?|tagged|schlagwörter|étiquettes|etiquetas|mots-clés)\s*:\s*\S"),
      "tag list"),
