@@ -12,9 +12,11 @@ heading make the thread plain. A heading with no dated posts under it (a
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from ..document import Document, Edit, Line, line_span
 from . import RuleContext
-from .blocks import is_comments_heading
+from .blocks import _COMMENTS_HINTS, is_comments_heading
 from .chrome import _chrome_reason, _is_short_label, _key
 from .headers import is_body, is_dated
 
@@ -67,17 +69,38 @@ def _thread_end(lines: list[Line], heading: int) -> tuple[int, int] | None:
     return end, posts
 
 
+def _heading_candidates(text: str, lines: list[Line]) -> list[int]:
+    """Indices of the lines holding a word part every comments heading holds
+    ("omment", "thoughts", ...): found in the whole lower-cased text at once,
+    as asking each line costs more than the rest of this detector."""
+    low = text.lower()
+    if len(low) != len(text):  # (lower-casing lengthened a character: offsets would not match)
+        return list(range(len(lines)))
+    starts = [line.start for line in lines]
+    found = set()
+    for hint in _COMMENTS_HINTS:
+        at = low.find(hint)
+        while at != -1:
+            found.add(bisect_right(starts, at) - 1)
+            at = low.find(hint, at + 1)
+    return sorted(i for i in found if i >= 0)
+
+
 def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
-    lines = [line for line in doc.lines() if not line.blank]
-    prose = 0
-    for i, line in enumerate(lines):
-        text = line.text.strip()
-        if prose >= PROSE_ABOVE and is_comments_heading(text):
-            found = _thread_end(lines, i)
-            if found is not None:
-                end, posts = found
-                reason = f"readers' comments: {posts} dated posts under \"{text[:40]}\""
-                return [Edit(*line_span(l, doc.text), RULE, reason, 0.9) for l in lines[i:end]]
-        if is_body(text):
-            prose += 1
+    every_line = doc.lines()
+    lines: list[Line] | None = None  # the non-blank lines, listed once a heading is found
+    for at in _heading_candidates(doc.text, every_line):
+        heading = every_line[at]
+        if not is_comments_heading(heading.text):
+            continue
+        if lines is None:
+            lines = [line for line in every_line if not line.blank]
+        i = bisect_right([line.index for line in lines], heading.index) - 1
+        if sum(is_body(line.text) for line in lines[:i]) < PROSE_ABOVE:
+            continue
+        found = _thread_end(lines, i)
+        if found is not None:
+            end, posts = found
+            reason = f"readers' comments: {posts} dated posts under \"{heading.text.strip()[:40]}\""
+            return [Edit(*line_span(line, doc.text), RULE, reason, 0.9) for line in lines[i:end]]
     return []
