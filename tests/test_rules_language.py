@@ -162,6 +162,29 @@ def test_document_language_lets_the_long_lines_vote_first(monkeypatch):
     assert not set(asked) & set(menu)
 
 
+def test_document_language_settles_on_a_clear_sample_of_the_longest_lines(monkeypatch):
+    """Once SAMPLE_LETTERS letters of the longest lines voted and one language
+    holds SAMPLE_SHARE of their vote, the shorter lines are not asked; a
+    sample that is not so clear goes on to the full vote."""
+    from cleaner.rules import language
+
+    long_en = [line + " " + line for line in EN]  # the longest lines, about 170 letters each
+    french_tail = [FR[:60]] * 60  # shorter lines, in French: too many letters for the exact early stop
+    page = "\n".join(french_tail + long_en * 5)
+    asked = []
+    real = language._predict
+    monkeypatch.setattr(language, "_predict", lambda line, k=1: asked.append(line) or real(line, k))
+    assert document_language(page) == "en"
+    assert FR[:60] not in asked  # settled before the French lines voted
+    voted = sum(language.letter_count(line) for line in asked)
+    assert language.SAMPLE_LETTERS <= voted < language.SAMPLE_LETTERS + 400
+    # The same page with its longest lines half French: no clear sample, the full vote decides.
+    asked.clear()
+    mixed = "\n".join(french_tail + [FR + " " + FR] * 8 + long_en * 3)
+    assert document_language(mixed) == detect_language(mixed)[0]
+    assert FR[:60] in asked
+
+
 def test_document_language_breaks_a_tie_in_text_order(monkeypatch):
     """A vote still tied after every line goes to the language whose line
     came first in the text (detect_language's answer), not to the first voter."""
