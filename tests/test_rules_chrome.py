@@ -243,14 +243,15 @@ def test_chrome_shapes_prefilter_gives_the_plain_reason(line):
     assert _chrome_reason.__wrapped__(line) == _chrome_reason_plain(line)
 
 
-def test_wordpress_share_buttons_likes_category_and_credit_lines():
+def test_wordpress_share_buttons_likes_category_credit_and_post_navigation_lines():
     lines = ["Click to share on Bluesky (Opens in new window) Bluesky",
              "Click to share on Mastodon (Opens in new window) Mastodon",
              "Click to email a link to a friend (Opens in new window) Email",
              "Click to print (Opens in new window) Print",
              "Share on Tumblr", "Like Loading...", "Category: December Comfort Watches",
              "Categories: Politics, Economy", "Credit: Natalie Kafader", "Photo credit: Getty Images",
-             "Image Credits: Amazon", "Close"]
+             "Image Credits: Amazon", "Close", "← Trying Out A New Recipe: Sticky Ginger Bars",
+             "« In Defense of Curiosity | Main", "‹ Older posts", "Newer posts"]
     text = BODY + "\n" + "\n".join(lines) + "\n"
     got = removed(text)
     for line in lines:
@@ -259,6 +260,8 @@ def test_wordpress_share_buttons_likes_category_and_credit_lines():
             "Share the bill three ways, she told her friends, and nobody will mind the tip.",
             "Categories of damage were listed in the report: floods, fires and storms.",
             "Credit: the council lent the mill 30,000 pounds, she said, and the bank matched the loan in full.",
-            "Credit cards are accepted at the door."]
+            "Credit cards are accepted at the door.",
+            "« Nobody will ever know what happened there », she said.",
+            "« Nobody will ever know what happened there,"]
     text = BODY + "\n" + "\n".join(kept) + "\n"
     assert not set(kept) & set(removed(text))

@@ -61,7 +61,7 @@ _PHRASES = {
     # navigation
     "skip to main content", "skip to content", "skip to navigation", "back to top",
     "scroll to top", "go to top", "previous article", "next article", "previous post",
-    "next post", "main menu", "menu", "toggle navigation", "open menu", "close menu",
+    "next post", "older posts", "newer posts", "older entries", "newer entries", "main menu", "menu", "toggle navigation", "open menu", "close menu",
     "search", "log in", "login", "sign in", "register",
     "zum inhalt springen", "aller au contenu", "ir al contenido", "vai al contenuto",
     "article précédent", "article suivant", "vorheriger artikel", "nächster artikel",
@@ -117,6 +117,9 @@ _PATTERNS = [
     (re.compile(r"^(sign up|subscribe|join|register)\b.{0,40}\b(newsletter|mailing list|"
                 r"updates|inbox)\b"), "newsletter prompt"),
     (re.compile(r"^(skip to|zum inhalt|aller au|ir al|vai al)\b"), "skip link"),
+    # a link back to the previous post ("← Trying Out A New Recipe", "« Older post"); a French
+    # quotation opens with « too, but closes it or ends as a sentence
+    (re.compile(r"^([←‹]|«(?!.*»))\s*\S.{0,120}(?<![.!?:;,…\"”])$"), "post navigation"),
     (re.compile(r"^(your email address will not be published|required fields are marked|"
                 r"save my name, email,? and website in this browser|notify me of (follow-up comments|new posts)|"
                 r"this site uses akismet to reduce spam|you must be logged in to post a comment)\b"),
