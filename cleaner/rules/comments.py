@@ -89,6 +89,7 @@ def _heading_candidates(text: str, lines: list[Line]) -> list[int]:
 def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     every_line = doc.lines()
     lines: list[Line] | None = None  # the non-blank lines, listed once a heading is found
+    prose = counted = 0  # article paragraphs among the first `counted` of them
     for at in _heading_candidates(doc.text, every_line):
         heading = every_line[at]
         if not is_comments_heading(heading.text):
@@ -96,7 +97,9 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
         if lines is None:
             lines = [line for line in every_line if not line.blank]
         i = bisect_right([line.index for line in lines], heading.index) - 1
-        if sum(is_body(line.text) for line in lines[:i]) < PROSE_ABOVE:
+        prose += sum(is_body(line.text) for line in lines[counted:i])
+        counted = max(counted, i)
+        if prose < PROSE_ABOVE:
             continue
         found = _thread_end(lines, i)
         if found is not None:
