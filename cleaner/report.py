@@ -35,7 +35,7 @@ from .io.readers import _gunzip
 KINDS = {
     "dateline": "header", "breadcrumb": "header", "repeated-title": "header", "caption": "header",
     "masthead": "header", "byline": "header",
-    "chrome-block": "chrome", "chrome-line": "chrome", "category-footer": "chrome", "comments": "chrome",
+    "chrome-block": "chrome", "chrome-line": "chrome", "category-footer": "chrome", "comments": "chrome", "repeated-block": "chrome",
     "boilerplate": "chrome",
     "link-bait": "spam", "spam-line": "spam",
     "foreign-language": "language",
