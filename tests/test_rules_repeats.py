@@ -44,3 +44,15 @@ def test_a_copy_never_overlaps_its_original():
     edits = detect(Document(text), RuleContext())
     assert [text[e.start:e.end].strip() for e in edits] == PARAGRAPHS[:5] * 2
     assert {e.reason for e in edits} == {"a copy of lines 1-10 (10 lines)"}
+
+
+def test_the_quick_test_lets_every_copy_through():
+    from cleaner.rules.repeats import _may_hold_a_copy, repeated_runs
+
+    pages = ["Home\nNews\n" + ARTICLE + ARTICLE, "\n".join(PARAGRAPHS[:5] * 4), ARTICLE + "Menu\n" * 20,
+             "\n".join(["Home", "News"] * 40), ARTICLE]
+    for page in pages:
+        texts = page.split("\n")
+        if repeated_runs([t for t in texts if t.strip()]):
+            assert _may_hold_a_copy(texts)
+    assert not _may_hold_a_copy(("\n".join(["Home", "News"] * 40)).split("\n"))

@@ -66,8 +66,18 @@ def repeated_runs(keys: list[str]) -> list[Copy]:
     return copies
 
 
+def _may_hold_a_copy(texts: list[str]) -> bool:
+    """Do the lines found more than once hold MIN_WORDS words between them (a
+    copy's lines are such lines)? Most pages repeat only short labels."""
+    counts = Counter(texts)  # (in C)
+    return sum(text.count(" ") + 1 for text, n in counts.items() if n > 1) >= MIN_WORDS
+
+
 def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
-    lines = [line for line in doc.lines() if not line.blank]
+    every_line = doc.lines()
+    if not _may_hold_a_copy([line.text for line in every_line]):
+        return []
+    lines = [line for line in every_line if not line.blank]
     edits: list[Edit] = []
     # (copies are compared character for character: a page's copies are rendered from one source)
     for original, start, length in repeated_runs([line.text for line in lines]):
