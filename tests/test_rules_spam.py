@@ -338,3 +338,21 @@ def test_title_case_without_bait_or_count_never_scores_whatever_the_overlap(line
         return
     for overlap in (None, 0.0, 0.05, 0.12, 0.2, 0.3, 0.31, 0.5, 1.0):
         assert _bare_clickbait(s, overlap) == 0.0
+
+
+def test_lines_that_go_whole_anyway_are_not_the_rest_of_the_article():
+    """A scam line that shares its words only with the page's chrome (a
+    sidebar advert the earlier detectors remove whole) is off the article's
+    topic: the lines in ``removed_lines`` do not count as the rest."""
+    scam = "Thanks for your order. Your mobile will be charged £4.50 each week. Reply STOP to end the service."
+    sidebar = "Our mobile weekly: reader replies, thanks and orders from the end of the week"
+    text = "\n\n".join(ARTICLE[:2] + [scam] + ARTICLE[2:] + [sidebar]) + "\n"
+    doc = Document(text)
+    sidebar_start = text.index(sidebar)
+
+    def rules(removed_lines: frozenset[int]) -> dict[str, str]:
+        ctx = RuleContext(lang="en", removed_lines=removed_lines)
+        return {text[e.start:e.end].strip(): e.rule for e in detect(doc, ctx)}
+
+    assert rules(frozenset()) == {}  # on topic with the sidebar counted
+    assert rules(frozenset({sidebar_start})) == {scam: "spam-line"}

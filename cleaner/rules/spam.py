@@ -485,8 +485,10 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     def overlap(line) -> float | None:
         nonlocal topic
         if topic is None:  # built lazily: most documents need no topic at all
-            # suspect lines are not "the rest of the document"; asked only where it matters
-            topic = TopicModel([l.text for l in lines], ctx.lang, lambda i: _suspect(lines[i].text))
+            # suspect lines are not "the rest of the document"; asked only where it matters.
+            # Nor are the lines that go whole anyway (menus, footers): the rest is the article.
+            topic = TopicModel(["" if l.start in removed else l.text for l in lines], ctx.lang,
+                               lambda i: _suspect(lines[i].text))
         return topic.overlap(line.index)
 
     for line, (strict, found) in zip(lines, cues):
