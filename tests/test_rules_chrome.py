@@ -251,7 +251,9 @@ def test_wordpress_share_buttons_likes_category_credit_and_post_navigation_lines
              "Share on Tumblr", "Like Loading...", "Category: December Comfort Watches",
              "Categories: Politics, Economy", "Credit: Natalie Kafader", "Photo credit: Getty Images",
              "Image Credits: Amazon", "Close", "← Trying Out A New Recipe: Sticky Ginger Bars",
-             "« In Defense of Curiosity | Main", "‹ Older posts", "Newer posts"]
+             "« In Defense of Curiosity | Main", "‹ Older posts", "Newer posts",
+             "Lascia un commento Annulla risposta", "Schreibe einen Kommentar Antworten abbrechen",
+             "Deja una respuesta Cancelar la respuesta", "Laisser un commentaire", "Deixe um comentário"]
     text = BODY + "\n" + "\n".join(lines) + "\n"
     got = removed(text)
     for line in lines:

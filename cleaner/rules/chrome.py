@@ -76,6 +76,12 @@ _PHRASES = {
     # comment forms
     "reply", "cancel reply", "leave a reply cancel reply", "leave a comment cancel reply", "post comment",
     "submit", "submit comment",
+    # the same in WordPress's translations
+    "lascia un commento", "lascia un commento annulla risposta", "annulla risposta",
+    "schreibe einen kommentar", "antworten abbrechen", "schreibe einen kommentar antworten abbrechen",
+    "laisser un commentaire", "annuler la réponse", "laisser un commentaire annuler la réponse",
+    "deja un comentario", "cancelar respuesta", "deja una respuesta", "deja una respuesta cancelar la respuesta",
+    "deixe um comentário", "cancelar resposta", "deixe uma resposta", "deixe uma resposta cancelar resposta",
     # cookies
     "accept cookies", "accept all cookies", "accept all", "reject all", "cookie settings",
     "manage cookies", "cookie policy", "privacy policy", "terms of use",

@@ -30,7 +30,10 @@ MIN_POSTS = 2  # dated posts that make a thread
 # whose archive lists and calendars hold dates too).
 _FORM_LINES = {"leave a reply", "leave a comment", "post a comment", "add a comment", "write a comment",
                "leave a reply cancel reply", "leave a comment cancel reply", "cancel reply",
-               "comments are closed", "comments are currently closed", "comments closed"}
+               "comments are closed", "comments are currently closed", "comments closed",
+               "lascia un commento", "lascia un commento annulla risposta", "schreibe einen kommentar",
+               "laisser un commentaire", "deja un comentario", "deja una respuesta", "deixe um comentário",
+               "deixe uma resposta"}
 
 
 def _opens_form(text: str) -> bool:
