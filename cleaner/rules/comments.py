@@ -99,7 +99,8 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
             continue
         if lines is None:
             lines = [line for line in every_line if not line.blank]
-        i = bisect_right([line.index for line in lines], heading.index) - 1
+            indices = [line.index for line in lines]
+        i = bisect_right(indices, heading.index) - 1
         prose += sum(is_body(line.text) for line in lines[counted:i])
         counted = max(counted, i)
         if prose < PROSE_ABOVE:
