@@ -267,3 +267,14 @@ def test_wordpress_share_buttons_likes_category_credit_and_post_navigation_lines
             "« Nobody will ever know what happened there,"]
     text = BODY + "\n" + "\n".join(kept) + "\n"
     assert not set(kept) & set(removed(text))
+
+
+def test_lines_removed_before_are_not_judged_again_but_still_read_by_the_footer_test():
+    text = BODY + "\nShare this article\nCATEGORIES\nPolitics\nEconomy\n"
+    share = text.index("Share this article")
+    heading = text.index("CATEGORIES")
+    assert removed(text)["Share this article"] == "chrome-line"
+    got = removed(text, RuleContext(removed_lines=frozenset({share, heading})))
+    assert "Share this article" not in got  # settled by an earlier detector
+    # the footer heading (removed before) still opens its labels, which go
+    assert got == {"CATEGORIES": "category-footer", "Politics": "category-footer", "Economy": "category-footer"}

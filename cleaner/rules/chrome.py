@@ -273,9 +273,14 @@ def _recurring(line: Line, ctx: RuleContext, counts: dict[int, int]) -> Edit | N
 
 def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     lines = doc.lines()
-    counts = _template_counts(lines, ctx)
+    # Lines the detectors before this one remove whole (an HTML page's
+    # furniture, datelines) are not judged again; the footer heading's test
+    # below still reads every line.
+    removed = ctx.removed_lines
+    judged = [line for line in lines if line.start not in removed] if removed else lines
+    counts = _template_counts(judged, ctx)
     edits: list[Edit] = []
-    for line in lines:
+    for line in judged:
         if line.blank:
             continue
         reason = _chrome_reason(line.text)

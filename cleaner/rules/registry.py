@@ -26,7 +26,7 @@ DETECTORS: list[tuple[str, Detector]] = [
 # a line that the detectors before them remove whole is passed over, as its
 # removal is settled. (Their per-line work, language models above all, is
 # the dearest of a run, and most of a page's chrome is such lines.)
-SKIP_REMOVED = frozenset({"spam", "language"})
+SKIP_REMOVED = frozenset({"chrome", "spam", "language"})
 
 
 def detect_all(doc: Document, ctx: RuleContext | None = None) -> list[Edit]:
@@ -50,4 +50,6 @@ def whole_lines_removed(doc: Document, edits: list[Edit]) -> list[int]:
     spans = {edit.start: edit.end for edit in edits if not edit.replacement}
     if not spans:
         return []
-    return [line.start for line in doc.lines() if spans.get(line.start) == line_span(line, doc.text)[1]]
+    # (the span of a line is worked out only for the lines an edit starts at)
+    return [line.start for line in doc.lines()
+            if line.start in spans and spans[line.start] == line_span(line, doc.text)[1]]
