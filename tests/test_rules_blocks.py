@@ -556,7 +556,7 @@ def test_ascii_fast_paths_of_line_shapes_explicit_cases():
 def test_comments_hint_pattern_is_any_hint():
     for low in ["3 comments", "responses", "no replies", "join the conversation", "reactions", "the end", "",
                 "oment", "omments", "discussion", "thoughts on"]:
-        assert bool(blocks._COMMENTS_HINT.search(low)) == any(h in low for h in blocks._COMMENTS_HINTS)
+        assert bool(blocks._COMMENTS_HINT.search(low)) == any(h in low for h in blocks.COMMENTS_HINTS)
 
 
 def _char_columns_plain(text: str) -> dict[str, float]:

@@ -203,8 +203,8 @@ def _link_like(text: str) -> bool:
 
 
 # Every shape of _COMMENTS_COUNT and _COMMENTS_HEADING holds one of these (lower-cased).
-_COMMENTS_HINTS = ("omment", "oment", "espons", "eplies", "thoughts", "iscussion", "onversation", "reac")
-_COMMENTS_HINT = re.compile("|".join(map(re.escape, _COMMENTS_HINTS)))  # any of them, in one scan
+COMMENTS_HINTS = ("omment", "oment", "espons", "eplies", "thoughts", "iscussion", "onversation", "reac")
+_COMMENTS_HINT = re.compile("|".join(map(re.escape, COMMENTS_HINTS)))  # any of them, in one scan
 
 
 def _comments_heading(text: str, low: str, n_words: int) -> bool:

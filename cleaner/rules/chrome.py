@@ -35,14 +35,26 @@ def normalize_line(text: str) -> str:
 normalized_line = lru_cache(maxsize=1 << 16)(normalize_line)
 
 
+# Lines that open a comment form or say the comments are closed: below
+# them, no reader's post (the comments detector ends a thread there).
+THREAD_ENDS = {
+    "leave a comment", "leave a reply", "post a comment", "add a comment", "write a comment",
+    "leave a reply cancel reply", "leave a comment cancel reply", "cancel reply",
+    "comments are closed", "comments are currently closed", "comments closed",
+    # the same in WordPress's translations
+    "lascia un commento", "lascia un commento annulla risposta", "annulla risposta",
+    "schreibe einen kommentar", "antworten abbrechen", "schreibe einen kommentar antworten abbrechen",
+    "laisser un commentaire", "annuler la réponse", "laisser un commentaire annuler la réponse",
+    "deja un comentario", "cancelar respuesta", "deja una respuesta", "deja una respuesta cancelar la respuesta",
+    "deixe um comentário", "cancelar resposta", "deixe uma resposta", "deixe uma resposta cancelar resposta",
+}
+
 # Whole-line phrases (compared after normalize_line and dropping trailing
 # punctuation such as ':' or '?').
-_PHRASES = {
+_PHRASES = THREAD_ENDS | {
     # reactions, comments
-    "what's your reaction", "your reaction", "leave a comment", "leave a reply",
-    "post a comment", "no comments", "0 comments", "comments", "add comment",
-    "be the first to comment", "comments are closed", "comments closed", "like this", "like",
-    "loading...", "loading", "like loading",
+    "what's your reaction", "your reaction", "no comments", "0 comments", "comments", "add comment",
+    "be the first to comment", "like this", "like", "loading...", "loading", "like loading",
     # audio widgets
     "listen to this article", "listen to this story", "listen to article", "listen to the article",
     # share / follow / subscribe
@@ -61,7 +73,8 @@ _PHRASES = {
     # navigation
     "skip to main content", "skip to content", "skip to navigation", "back to top",
     "scroll to top", "go to top", "previous article", "next article", "previous post",
-    "next post", "older posts", "newer posts", "older entries", "newer entries", "main menu", "menu", "toggle navigation", "open menu", "close menu",
+    "next post", "older posts", "newer posts", "older entries", "newer entries", "main menu", "menu",
+    "toggle navigation", "open menu", "close menu",
     "search", "log in", "login", "sign in", "register",
     "zum inhalt springen", "aller au contenu", "ir al contenido", "vai al contenuto",
     "article précédent", "article suivant", "vorheriger artikel", "nächster artikel",
@@ -73,15 +86,8 @@ _PHRASES = {
     "continue reading", "keep reading", "click here", "get started", "get the app", "shop now", "book now",
     "try now", "try it free", "try for free", "get a demo", "request a demo", "sign up for free", "see it",
     "get it now", "expand", "collapse", "close", "post navigation", "no items found", "loading paragraph",
-    # comment forms
-    "reply", "cancel reply", "leave a reply cancel reply", "leave a comment cancel reply", "post comment",
-    "submit", "submit comment",
-    # the same in WordPress's translations
-    "lascia un commento", "lascia un commento annulla risposta", "annulla risposta",
-    "schreibe einen kommentar", "antworten abbrechen", "schreibe einen kommentar antworten abbrechen",
-    "laisser un commentaire", "annuler la réponse", "laisser un commentaire annuler la réponse",
-    "deja un comentario", "cancelar respuesta", "deja una respuesta", "deja una respuesta cancelar la respuesta",
-    "deixe um comentário", "cancelar resposta", "deixe uma resposta", "deixe uma resposta cancelar resposta",
+    # comment forms (besides THREAD_ENDS)
+    "reply", "post comment", "submit", "submit comment",
     # cookies
     "accept cookies", "accept all cookies", "accept all", "reject all", "cookie settings",
     "manage cookies", "cookie policy", "privacy policy", "terms of use",

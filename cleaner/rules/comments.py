@@ -16,8 +16,8 @@ from bisect import bisect_right
 
 from ..document import Document, Edit, Line, line_span
 from . import RuleContext
-from .blocks import _COMMENTS_HINTS, is_comments_heading
-from .chrome import _chrome_reason, _is_short_label, _key
+from .blocks import COMMENTS_HINTS, is_comments_heading
+from .chrome import THREAD_ENDS, _chrome_reason, _is_short_label, _key
 from .headers import is_body, is_dated
 
 RULE = "comments"
@@ -28,16 +28,8 @@ MIN_POSTS = 2  # dated posts that make a thread
 
 # The comment form under the thread ends it (below it: the page's footer,
 # whose archive lists and calendars hold dates too).
-_FORM_LINES = {"leave a reply", "leave a comment", "post a comment", "add a comment", "write a comment",
-               "leave a reply cancel reply", "leave a comment cancel reply", "cancel reply",
-               "comments are closed", "comments are currently closed", "comments closed",
-               "lascia un commento", "lascia un commento annulla risposta", "schreibe einen kommentar",
-               "laisser un commentaire", "deja un comentario", "deja una respuesta", "deixe um comentário",
-               "deixe uma resposta"}
-
-
 def _opens_form(text: str) -> bool:
-    return _key(text) in _FORM_LINES or _chrome_reason(text) == "comment form"
+    return _key(text) in THREAD_ENDS or _chrome_reason(text) == "comment form"
 
 
 def _opens_post(lines: list[Line], i: int) -> bool:
@@ -81,7 +73,7 @@ def _heading_candidates(text: str, lines: list[Line]) -> list[int]:
         return list(range(len(lines)))
     starts = [line.start for line in lines]
     found = set()
-    for hint in _COMMENTS_HINTS:
+    for hint in COMMENTS_HINTS:
         at = low.find(hint)
         while at != -1:
             found.add(bisect_right(starts, at) - 1)
