@@ -253,7 +253,8 @@ def test_wordpress_share_buttons_likes_category_credit_and_post_navigation_lines
              "Image Credits: Amazon", "Close", "← Trying Out A New Recipe: Sticky Ginger Bars",
              "« In Defense of Curiosity | Main", "‹ Older posts", "Newer posts",
              "Lascia un commento Annulla risposta", "Schreibe einen Kommentar Antworten abbrechen",
-             "Deja una respuesta Cancelar la respuesta", "Laisser un commentaire", "Deixe um comentário"]
+             "Deja una respuesta Cancelar la respuesta", "Laisser un commentaire", "Deixe um comentário",
+             "Image 2 of 5", "Photo 3/12", "2019-11-19T08:57:40+01:00"]
     text = BODY + "\n" + "\n".join(lines) + "\n"
     got = removed(text)
     for line in lines:
@@ -264,7 +265,8 @@ def test_wordpress_share_buttons_likes_category_credit_and_post_navigation_lines
             "Credit: the council lent the mill 30,000 pounds, she said, and the bank matched the loan in full.",
             "Credit cards are accepted at the door.",
             "« Nobody will ever know what happened there », she said.",
-            "« Nobody will ever know what happened there,"]
+            "« Nobody will ever know what happened there,",
+            "Image 1 of the series shows the mill in 1910, before the fire."]
     text = BODY + "\n" + "\n".join(kept) + "\n"
     assert not set(kept) & set(removed(text))
 
