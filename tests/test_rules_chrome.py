@@ -16,6 +16,16 @@ def removed(text: str, ctx: RuleContext | None = None) -> dict[str, str]:
     return {text[e.start:e.end].strip(): e.rule for e in detect(Document(text), ctx or RuleContext())}
 
 
+def assert_chrome_lines(gone: list[str], kept: list[str]) -> None:
+    """Each line of ``gone`` (after BODY) is removed as a chrome line; no line of ``kept`` is removed."""
+    text = BODY + "\n" + "\n".join(gone) + "\n"
+    got = removed(text)
+    for line in gone:
+        assert got.get(line) == "chrome-line", line
+    text = BODY + "\n" + "\n".join(kept) + "\n"
+    assert not set(kept) & set(removed(text))
+
+
 def test_normalize_line():
     assert normalize_line("  What’s   Your\tReaction? ") == "what's your reaction?"
     assert normalize_line("\u02bcTIS\u00a0 THE\u2028Season\u2018S ") == "'tis the season's"  # any Unicode space
@@ -126,16 +136,11 @@ def test_template_buttons_and_comment_forms():
              "Save my name, email, and website in this browser for the next time I comment.",
              "Notify me of follow-up comments by email.",
              "As an Amazon Associate we earn from qualifying purchases."]
-    text = BODY + "\n" + "\n".join(lines) + "\n"
-    got = removed(text)
-    for line in lines:
-        assert got.get(line) == "chrome-line", line
     # sentences that start like a button are the article's
     kept = ["Read more about the methodology in the appendix, which lists every school surveyed.",
             "Submit your photos of the flood to the newsroom by Friday.",
             "Reply cards were sent to every household in the district last spring."]
-    text = BODY + "\n" + "\n".join(kept) + "\n"
-    assert not set(kept) & set(removed(text))
+    assert_chrome_lines(lines, kept)
 
 
 def test_line_counts_memo_gives_the_counts_and_stays_out_of_pickles():
@@ -255,10 +260,6 @@ def test_wordpress_share_buttons_likes_category_credit_and_post_navigation_lines
              "Lascia un commento Annulla risposta", "Schreibe einen Kommentar Antworten abbrechen",
              "Deja una respuesta Cancelar la respuesta", "Laisser un commentaire", "Deixe um comentário",
              "Image 2 of 5", "Photo 3/12", "2019-11-19T08:57:40+01:00"]
-    text = BODY + "\n" + "\n".join(lines) + "\n"
-    got = removed(text)
-    for line in lines:
-        assert got.get(line) == "chrome-line", line
     kept = ["Click to enlarge the map, the guide says, then follow the river north to the mill.",
             "Share the bill three ways, she told her friends, and nobody will mind the tip.",
             "Categories of damage were listed in the report: floods, fires and storms.",
@@ -267,8 +268,7 @@ def test_wordpress_share_buttons_likes_category_credit_and_post_navigation_lines
             "« Nobody will ever know what happened there », she said.",
             "« Nobody will ever know what happened there,",
             "Image 1 of the series shows the mill in 1910, before the fire."]
-    text = BODY + "\n" + "\n".join(kept) + "\n"
-    assert not set(kept) & set(removed(text))
+    assert_chrome_lines(lines, kept)
 
 
 def test_lines_removed_before_are_not_judged_again_but_still_read_by_the_footer_test():

@@ -28,12 +28,14 @@ class Copy(NamedTuple):
     length: int  # lines in each
 
 
-def repeated_runs(keys: list[str]) -> list[Copy]:
+def repeated_runs(keys: list[str], counts: Counter | None = None) -> list[Copy]:
     """The later copies of long runs of lines (``keys``: the lines, compared as
     they are), each with the earliest run it copies. A copy
-    never overlaps its original, and no line is in two copies."""
+    never overlaps its original, and no line is in two copies. ``counts``:
+    how often each line occurs (counted here if not given)."""
     n = len(keys)
-    counts = Counter(keys)  # (in C) a line found once starts no copy and is in none
+    if counts is None:
+        counts = Counter(keys)  # (in C) a line found once starts no copy and is in none
     repeated = [counts[key] > 1 for key in keys]
     # Repeated lines in a row from each line on: a copy starts only where MIN_LINES follow.
     ahead = [0] * (n + 1)
@@ -66,21 +68,22 @@ def repeated_runs(keys: list[str]) -> list[Copy]:
     return copies
 
 
-def _may_hold_a_copy(texts: list[str]) -> bool:
-    """Do the lines found more than once hold MIN_WORDS words between them (a
-    copy's lines are such lines)? Most pages repeat only short labels."""
-    counts = Counter(texts)  # (in C)
+def _may_hold_a_copy(counts: Counter) -> bool:
+    """Do the lines found more than once (``counts``: of each line) hold
+    MIN_WORDS words between them (a copy's lines are such lines)? Most pages
+    repeat only short labels."""
     return sum(text.count(" ") + 1 for text, n in counts.items() if n > 1) >= MIN_WORDS
 
 
 def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     every_line = doc.lines()
-    if not _may_hold_a_copy([line.text for line in every_line]):
+    counts = Counter(line.text for line in every_line)  # (in C; the copy search reads them too)
+    if not _may_hold_a_copy(counts):
         return []
     lines = [line for line in every_line if not line.blank]
     edits: list[Edit] = []
     # (copies are compared character for character: a page's copies are rendered from one source)
-    for original, start, length in repeated_runs([line.text for line in lines]):
+    for original, start, length in repeated_runs([line.text for line in lines], counts):
         first, last = lines[original].index + 1, lines[original + length - 1].index + 1
         reason = f"a copy of lines {first}-{last} ({length} lines)"
         edits.extend(Edit(*line_span(line, doc.text), RULE, reason, 0.9) for line in lines[start:start + length])
