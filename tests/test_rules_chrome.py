@@ -219,6 +219,10 @@ def _chrome_reason_plain(text: str):
     from cleaner.rules import chrome
 
     norm = chrome.normalize_line(text)
+    words = chrome._LETTER_RUN.findall(norm)
+    filler = sum(w in chrome._FILLER_WORDS for w in words)
+    if chrome._FILLER_NAMED.search(norm) and filler >= chrome._FILLER_SHARE * len(words):
+        return "placeholder text"
     if not norm or chrome._words(norm) > 40:
         return None
     if chrome._key(text) in chrome._PHRASES and chrome._words(norm) <= 8:
@@ -237,7 +241,8 @@ _CHROME_PIECES = ["All Rights Reserved", "tous droits réservés", "Alle Rechte 
                   "Share", "on Facebook", "Follow us", "on Twitter", "Sign up", "for our newsletter", "Skip to",
                   "content", "Tags:", "news", "Posted in", "Sport", "This article", "originally appeared", "on",
                   "As an Amazon Associate, we earn from qualifying purchases", "Your email address will not be "
-                  "published", "reserved", " ", "2024", "|", "rights", "the", "We use cookies", "to", "\n"]
+                  "published", "reserved", " ", "2024", "|", "rights", "the", "We use cookies", "to", "\n",
+                  "Lorem ipsum", "dolor sit amet,", "consectetur adipiscing", "elit.", "Ut enim", "ad minim"]
 
 
 @settings(max_examples=1500, deadline=None)
@@ -280,3 +285,17 @@ def test_lines_removed_before_are_not_judged_again_but_still_read_by_the_footer_
     assert "Share this article" not in got  # settled by an earlier detector
     # the footer heading (removed before) still opens its labels, which go
     assert got == {"CATEGORIES": "category-footer", "Politics": "category-footer", "Economy": "category-footer"}
+
+
+def test_placeholder_text_goes_at_any_length_and_writing_about_it_stays():
+    filler = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut "
+              "labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco "
+              "laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in "
+              "voluptate velit esse cillum dolore eu fugiat nulla pariatur.")  # over 40 words: a paragraph
+    lines = [filler, "Lorem Ipsum", "Lorem ipsum 2", "Lorem ipsum dolor sit amet, consectetur adipisicing elit sed.",
+             "Suspendisse varius enim in eros elementum tristique, dolor sit amet."]
+    kept = ["Lorem ipsum is the placeholder text printers have used since the 1500s, the designer said.",
+            "The phrase lorem ipsum dolor sit amet comes from a text by Cicero on the ends of good and evil.",
+            "Roma est urbs magna in Italia, et caput rei publicae, ut Livius scripsit.",
+            "Non c'è nulla da fare: il dolore è grande, disse la madre."]
+    assert_chrome_lines(lines, kept)

@@ -175,6 +175,40 @@ _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*$")
 _LIST_ITEM = re.compile(r"^\s*([-*•·–]|\d{1,3}[.)])\s+\S")
 
 
+# Placeholder ("lorem ipsum") text a site template shows where its content
+# goes: a page never means it. The words of the common filler passages; a
+# line is filler when it names the passage ("lorem ipsum", "dolor sit amet",
+# "consectetur adipiscing") and most of its words are these, so a sentence
+# about lorem ipsum stays, and so does Latin prose (whose common words alone
+# are a smaller share).
+_FILLER_WORDS = frozenset("""
+    lorem ipsum dolor sit amet consectetur consectetuer adipiscing adipisicing elit sed do eiusmod tempor
+    incididunt ut labore et dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco
+    laboris nisi aliquip ex ea commodo consequat duis aute irure in reprehenderit voluptate velit esse
+    cillum eu fugiat nulla pariatur excepteur sint occaecat cupidatat non proident sunt culpa qui officia
+    deserunt mollit anim id est laborum suspendisse varius eros elementum tristique cursus mi viverra
+    ornare interdum libero vitae erat aenean nibh justo rutrum imperdiet nunc sem risus posuere ligula
+    mauris pellentesque integer donec etiam vivamus curabitur phasellus nullam praesent maecenas morbi
+    fusce quisque vestibulum sapien lectus lacus tellus felis turpis metus purus massa neque ac at a
+    sollicitudin ultrices ultricies facilisis fermentum malesuada porttitor dapibus dignissim
+    condimentum convallis sagittis scelerisque tincidunt lobortis molestie mattis hendrerit accumsan
+    auctor blandit bibendum egestas eleifend euismod feugiat gravida iaculis lacinia laoreet luctus
+    pharetra placerat pretium pulvinar semper suscipit tempus tortor ullamcorper venenatis vulputate
+    volutpat nec quam odio arcu diam leo urna orci dui nisl lacus vel""".split())
+_FILLER_NAMED = re.compile(r"\blorem ipsum\b|\bdolor sit amet\b|\bconsectetu?r adipi")
+_FILLER_SHARE = 0.6
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def _placeholder(norm: str) -> bool:
+    """Is the normalised line placeholder text ("Lorem ipsum dolor sit amet, ...")?"""
+    # (plain substring tests first: every name of the passage holds one)
+    if not ("lorem" in norm or "amet" in norm or "adipi" in norm) or not _FILLER_NAMED.search(norm):
+        return False
+    words = _LETTER_RUN.findall(norm)
+    return sum(w in _FILLER_WORDS for w in words) >= _FILLER_SHARE * len(words)
+
+
 def _key(text: str) -> str:
     return normalize_line(text).rstrip(" :?!.…|»>›-–—→↓⬇️").lstrip(" <«‹←↑^")
 
@@ -187,6 +221,8 @@ def _words(text: str) -> int:
 def _chrome_reason(text: str) -> str | None:
     """Why this line is chrome by itself, or None."""
     norm = normalize_line(text)
+    if _placeholder(norm):  # (at any length: filler comes in paragraphs too)
+        return "placeholder text"
     n_words = _words(norm)
     if not norm or n_words > 40:
         return None
