@@ -63,6 +63,27 @@ def test_a_list_announced_by_a_colon_stays_up_to_sure_chrome():
     assert keep.tolist() == [True, True, True, True, False, False, False, True, False, False]
 
 
+def test_a_sentence_ending_the_article_with_a_colon_announces_its_list_too():
+    from cleaner.document import Line
+
+    texts = ["The shops open early on Friday and the queues start before dawn in most towns.",
+             "So here are the offers for nostalgic fans of the eighties not to miss on Amazon:",
+             "1) Lego Star Wars bomber", "http://amzn.to/abc", "2) Electric race track", "Leave a comment"]
+    lines = [Line(i, 0, 0, t) for i, t in enumerate(texts)]
+    proba = np.array([0.95, 0.5, 0.2, 0.2, 0.3, 0.05])
+    keep = blocks._keep_announced_lists(lines, proba, proba >= 0.6)
+    assert keep.tolist() == [True, True, True, True, True, False]
+    # not when the classifier is sure the sentence is chrome, nor a short label ("Share this:"),
+    # nor a sentence that does not follow the kept article
+    sure = np.array([0.95, 0.05, 0.2, 0.2, 0.3, 0.05])
+    assert blocks._keep_announced_lists(lines, sure, sure >= 0.6).tolist() == [True] + [False] * 5
+    label = [Line(i, 0, 0, t) for i, t in enumerate(texts[:1] + ["Share this:"] + texts[2:])]
+    assert blocks._keep_announced_lists(label, proba, proba >= 0.6).tolist() == [True] + [False] * 5
+    apart = np.array([0.95, 0.3, 0.5, 0.2, 0.3, 0.05])
+    moved = [Line(i, 0, 0, t) for i, t in enumerate([texts[0], "Menu", texts[1]] + texts[3:])]
+    assert blocks._keep_announced_lists(moved, apart, apart >= 0.6).tolist() == [True] + [False] * 5
+
+
 def test_clean_article_is_left_alone():
     text = "Budget Passes After Long Debate\n\n" + "\n\n".join(PARAGRAPHS) + "\n"
     assert removed_lines(text) == []

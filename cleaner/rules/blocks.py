@@ -795,13 +795,25 @@ def _drop_article_copies(lines: list[Line], keep: np.ndarray) -> np.ndarray:
 
 
 ANNOUNCED_REACH = 60  # lines after an announcing line ("... on Amazon:") searched for its list
+ANNOUNCING_WORDS = 10  # a dropped line this long ending in a colon is a sentence, not a label ("Share this:")
 
 
 def _keep_announced_lists(lines: list[Line], proba: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """A kept line ending in a colon announces what follows ("Here are the
     offers:"): the lines after it stay up to the first the classifier is sure
-    is chrome. A list of product names and links looks like chrome out of context."""
-    announcing = [int(i) for i in np.flatnonzero(keep) if lines[i].text.rstrip().endswith(":")]
+    is chrome. A list of product names and links looks like chrome out of context.
+    So does the sentence announcing it, when it ends the article: a sentence
+    ending in a colon right after a kept line announces too, unless the
+    classifier is sure it is chrome."""
+    colon = [i for i, line in enumerate(lines) if line.text.rstrip().endswith(":")]
+    if not colon:
+        return keep
+    keep = keep.copy()
+    for i in colon:
+        if (not keep[i] and i > 0 and keep[i - 1] and proba[i] >= SURE_CHROME
+                and len(lines[i].text.split()) >= ANNOUNCING_WORDS):
+            keep[i] = True
+    announcing = [i for i in colon if keep[i]]
     if not announcing:
         return keep
     spared = keep.copy()
