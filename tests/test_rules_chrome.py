@@ -253,7 +253,7 @@ def test_chrome_shapes_prefilter_gives_the_plain_reason(line):
     assert _chrome_reason.__wrapped__(line) == _chrome_reason_plain(line)
 
 
-def test_wordpress_share_buttons_likes_category_credit_and_post_navigation_lines():
+def test_wordpress_share_buttons_likes_category_credit_post_navigation_and_teaser_links():
     lines = ["Click to share on Bluesky (Opens in new window) Bluesky",
              "Click to share on Mastodon (Opens in new window) Mastodon",
              "Click to email a link to a friend (Opens in new window) Email",
@@ -264,7 +264,8 @@ def test_wordpress_share_buttons_likes_category_credit_and_post_navigation_lines
              "« In Defense of Curiosity | Main", "‹ Older posts", "Newer posts",
              "Lascia un commento Annulla risposta", "Schreibe einen Kommentar Antworten abbrechen",
              "Deja una respuesta Cancelar la respuesta", "Laisser un commentaire", "Deixe um comentário",
-             "Image 2 of 5", "Photo 3/12", "2019-11-19T08:57:40+01:00"]
+             "Image 2 of 5", "Photo 3/12", "2019-11-19T08:57:40+01:00",
+             "Read more about Aerospace Engineering Ranks No. 2 in 2026 Undergraduate Rankings"]
     kept = ["Click to enlarge the map, the guide says, then follow the river north to the mill.",
             "Share the bill three ways, she told her friends, and nobody will mind the tip.",
             "Categories of damage were listed in the report: floods, fires and storms.",
@@ -272,7 +273,8 @@ def test_wordpress_share_buttons_likes_category_credit_and_post_navigation_lines
             "Credit cards are accepted at the door.",
             "« Nobody will ever know what happened there », she said.",
             "« Nobody will ever know what happened there,",
-            "Image 1 of the series shows the mill in 1910, before the fire."]
+            "Image 1 of the series shows the mill in 1910, before the fire.",
+            "Read more about the mill's history in our guide to the valley."]
     assert_chrome_lines(lines, kept)
 
 
