@@ -53,6 +53,17 @@ def test_a_breaking_news_ticker_goes_with_its_teasers():
         assert "NEW DELHI" not in text and "Story 3 headline" not in text
 
 
+def test_a_call_to_action_box_goes():
+    """A donation or sign-up pitch after the story ("cta" in its class) is written as
+    prose to the reader: only its container's name gives it away."""
+    pitch = ("<div class='custom-cta-letter'><h3>A Word to Our Loyal Readers</h3><p>We do this work every "
+             "day at no cost to you, but it is far from free to produce, so please support our newsroom "
+             "today.</p></div>")
+    text = clean_page("<body><article><h1>Budget passes</h1>" + BODY + "</article>" + pitch + "</body>")
+    assert text.count("The council approved") == 3
+    assert "Loyal Readers" not in text and "far from free" not in text
+
+
 def test_small_articles_beside_the_story_are_teaser_cards_but_its_own_parts_and_card_listings_are_not():
     card = ("<article class='story-card'><h3><a href='/s{0}'>Another story number {0}</a></h3>"
             "<p>One line of its first paragraph, shown to tempt the reader into clicking through.</p></article>")

@@ -38,6 +38,7 @@ _CHROME_WORDS = {
     "promo": "promotion", "comments": "comments", "pagination": "pagination", "tags": "tag list",
     "caption": "image caption", "wp-caption-text": "image caption",
     "ticker": "news ticker", "breaking": "breaking-news ticker",
+    "cta": "call to action",
 }
 _CHROME_WORD_SET = frozenset(_CHROME_WORDS)
 # In a class name, the words after one of these describe the layout around the
