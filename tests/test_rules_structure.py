@@ -64,6 +64,16 @@ def test_a_call_to_action_box_goes():
     assert "Loyal Readers" not in text and "far from free" not in text
 
 
+def test_author_boxes_and_trending_lists_go():
+    bio = ("<div class='author-bio'><p>Jane Doe has covered city hall for the Bugle since 2009 and lives in "
+           "the old town with her two cats and far too many books.</p></div>")
+    trending = ("<section class='trending'><h3>Trending now</h3><p>The mayor's new plan for the harbour will "
+                "change how the whole city travels to work, the council says.</p></section>")
+    text = clean_page("<body><article><h1>Budget passes</h1>" + BODY + bio + "</article>" + trending + "</body>")
+    assert text.count("The council approved") == 3
+    assert "covered city hall" not in text and "Trending now" not in text and "harbour" not in text
+
+
 def test_small_articles_beside_the_story_are_teaser_cards_but_its_own_parts_and_card_listings_are_not():
     card = ("<article class='story-card'><h3><a href='/s{0}'>Another story number {0}</a></h3>"
             "<p>One line of its first paragraph, shown to tempt the reader into clicking through.</p></article>")

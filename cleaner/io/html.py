@@ -38,7 +38,9 @@ _CHROME_WORDS = {
     "promo": "promotion", "comments": "comments", "pagination": "pagination", "tags": "tag list",
     "caption": "image caption", "wp-caption-text": "image caption",
     "ticker": "news ticker", "breaking": "breaking-news ticker",
-    "cta": "call to action",
+    "cta": "call to action", "author": "author box", "bio": "author box", "biography": "author box",
+    "trending": "trending list", "popular": "popular list", "outbrain": "recommendation widget",
+    "taboola": "recommendation widget",
 }
 _CHROME_WORD_SET = frozenset(_CHROME_WORDS)
 # In a class name, the words after one of these describe the layout around the
