@@ -265,7 +265,8 @@ def test_wordpress_share_buttons_likes_category_credit_post_navigation_and_tease
              "Lascia un commento Annulla risposta", "Schreibe einen Kommentar Antworten abbrechen",
              "Deja una respuesta Cancelar la respuesta", "Laisser un commentaire", "Deixe um comentário",
              "Image 2 of 5", "Photo 3/12", "2019-11-19T08:57:40+01:00",
-             "Read more about Aerospace Engineering Ranks No. 2 in 2026 Undergraduate Rankings"]
+             "Read more about Aerospace Engineering Ranks No. 2 in 2026 Undergraduate Rankings",
+             "Facebook", "LinkedIn", "Pinterest", "On this page"]
     kept = ["Click to enlarge the map, the guide says, then follow the river north to the mill.",
             "Share the bill three ways, she told her friends, and nobody will mind the tip.",
             "Categories of damage were listed in the report: floods, fires and storms.",
@@ -274,7 +275,8 @@ def test_wordpress_share_buttons_likes_category_credit_post_navigation_and_tease
             "« Nobody will ever know what happened there », she said.",
             "« Nobody will ever know what happened there,",
             "Image 1 of the series shows the mill in 1910, before the fire.",
-            "Read more about the mill's history in our guide to the valley."]
+            "Read more about the mill's history in our guide to the valley.",
+            "Facebook said on Tuesday that it would appeal the ruling.", "TikTok", "X"]
     assert_chrome_lines(lines, kept)
 
 

@@ -70,11 +70,15 @@ _PHRASES = THREAD_ENDS | {
     "síguenos", "suscríbete", "suscríbete a nuestro boletín", "condividi",
     "seguici", "iscriviti", "iscriviti alla newsletter", "compartilhe", "compartilhar",
     "siga-nos", "assine", "assine nossa newsletter",
+    # a share or follow button labelled with its network's name alone ("X" and
+    # "TikTok" are left out: the first is a letter, the second a subject of articles)
+    "facebook", "twitter", "linkedin", "pinterest", "reddit", "instagram", "youtube", "flipboard",
+    "whatsapp", "tumblr",
     # navigation
     "skip to main content", "skip to content", "skip to navigation", "back to top",
     "scroll to top", "go to top", "previous article", "next article", "previous post",
     "next post", "older posts", "newer posts", "older entries", "newer entries", "main menu", "menu",
-    "toggle navigation", "open menu", "close menu",
+    "toggle navigation", "open menu", "close menu", "on this page",
     "search", "log in", "login", "sign in", "register",
     "zum inhalt springen", "aller au contenu", "ir al contenido", "vai al contenuto",
     "article précédent", "article suivant", "vorheriger artikel", "nächster artikel",
