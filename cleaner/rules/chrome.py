@@ -200,7 +200,7 @@ _FILLER_WORDS = frozenset("""
     condimentum convallis sagittis scelerisque tincidunt lobortis molestie mattis hendrerit accumsan
     auctor blandit bibendum egestas eleifend euismod feugiat gravida iaculis lacinia laoreet luctus
     pharetra placerat pretium pulvinar semper suscipit tempus tortor ullamcorper venenatis vulputate
-    volutpat nec quam odio arcu diam leo urna orci dui nisl lacus vel""".split())
+    volutpat nec quam odio arcu diam leo urna orci dui nisl vel""".split())
 _FILLER_NAMED = re.compile(r"\blorem ipsum\b|\bdolor sit amet\b|\bconsectetu?r adipi")
 _FILLER_SHARE = 0.6
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
