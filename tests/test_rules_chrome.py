@@ -253,7 +253,7 @@ def test_chrome_shapes_prefilter_gives_the_plain_reason(line):
     assert _chrome_reason.__wrapped__(line) == _chrome_reason_plain(line)
 
 
-def test_wordpress_share_buttons_likes_category_credit_post_navigation_and_teaser_links():
+def test_wordpress_share_buttons_likes_category_credit_post_navigation_teaser_links_and_form_fields():
     lines = ["Click to share on Bluesky (Opens in new window) Bluesky",
              "Click to share on Mastodon (Opens in new window) Mastodon",
              "Click to email a link to a friend (Opens in new window) Email",
@@ -266,7 +266,8 @@ def test_wordpress_share_buttons_likes_category_credit_post_navigation_and_tease
              "Deja una respuesta Cancelar la respuesta", "Laisser un commentaire", "Deixe um comentário",
              "Image 2 of 5", "Photo 3/12", "2019-11-19T08:57:40+01:00",
              "Read more about Aerospace Engineering Ranks No. 2 in 2026 Undergraduate Rankings",
-             "Facebook", "LinkedIn", "Pinterest", "On this page"]
+             "Facebook", "LinkedIn", "Pinterest", "On this page", "First Name *", "Your Preferred Campus*",
+             "Monthly Marketing Budget*"]
     kept = ["Click to enlarge the map, the guide says, then follow the river north to the mill.",
             "Share the bill three ways, she told her friends, and nobody will mind the tip.",
             "Categories of damage were listed in the report: floods, fires and storms.",
@@ -276,7 +277,8 @@ def test_wordpress_share_buttons_likes_category_credit_post_navigation_and_tease
             "« Nobody will ever know what happened there,",
             "Image 1 of the series shows the mill in 1910, before the fire.",
             "Read more about the mill's history in our guide to the valley.",
-            "Facebook said on Tuesday that it would appeal the ruling.", "TikTok", "X"]
+            "Facebook said on Tuesday that it would appeal the ruling.", "TikTok", "X",
+            "Top States\tScore*", "Prices*"]
     assert_chrome_lines(lines, kept)
 
 

@@ -145,6 +145,12 @@ _PATTERNS = [
     # a gallery's counter ("Image 2 of 5"), a page's machine timestamp ("2019-11-19T08:57:40+01:00")
     (re.compile(r"^(image|photo|picture|slide)\s+\d+\s*(of|/)\s*\d+$"), "gallery counter"),
     (re.compile(r"^\d{4}-\d{2}-\d{2}t\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?$"), "machine timestamp"),
+    # a form field's label marked as required ("First Name *", "Your Preferred Campus*"); a
+    # table's column may carry a footnote's asterisk ("Top States Score*"), so the label
+    # must address the reader or name what forms ask for
+    (re.compile(r"^(?=your |.*\b(name|e-?mail|phone|telephone|password|address|company|organi[sz]ation|message|"
+                r"budget|zip|postcode|postal code|country|website|subject|city|state)\b)"
+                r"[^\W\d_][\w /()'’&-]{0,45}\*$"), "form field"),
     # a teaser's link, labelled for screen readers with the story's title ("Read more about Rankings Rise")
     (re.compile(r"^read more about\b.{1,120}(?<![.!?:;,…\"”])$"), "teaser link"),
     (re.compile(r"^as an amazon associate,? (i|we) earn from qualifying purchases\b"), "affiliate notice"),
