@@ -84,6 +84,25 @@ def test_a_sentence_ending_the_article_with_a_colon_announces_its_list_too():
     assert blocks._keep_announced_lists(moved, apart, apart >= 0.6).tolist() == [True] + [False] * 5
 
 
+def test_a_kept_numbered_item_carries_its_list_on():
+    from cleaner.document import Line
+
+    texts = ["Here are this year's offers:", "1) Lego Star Wars bomber", "http://amzn.to/abc",
+             "2) Electric race track", "http://amzn.to/def", "3) The Wall on vinyl", "Share", "Menu",
+             "4) Board game", "Most read", "1. Another story", "2. Yet another story"]
+    lines = [Line(i, 0, 0, t) for i, t in enumerate(texts)]
+    keep = np.array([True, True] + [False] * 10)
+    got = blocks._keep_numbered_lists(lines, keep).tolist()
+    # items 2, 3 and 4 follow item 1 (each within two lines of the one before, with what lies
+    # between); "Most read" and a list whose first item was dropped stay dropped
+    assert got == [True] * 9 + [False] * 3
+    # a gap of more than two lines ends the list, and so does a number out of sequence
+    apart = [Line(i, 0, 0, t) for i, t in enumerate(["1) One", "a", "b", "c", "2) Two", "3) Three"])]
+    assert blocks._keep_numbered_lists(apart, np.array([True] + [False] * 5)).tolist() == [True] + [False] * 5
+    skipped = [Line(i, 0, 0, t) for i, t in enumerate(["1) One", "3) Three", "4) Four"])]
+    assert blocks._keep_numbered_lists(skipped, np.array([True, False, False])).tolist() == [True, False, False]
+
+
 def test_clean_article_is_left_alone():
     text = "Budget Passes After Long Debate\n\n" + "\n\n".join(PARAGRAPHS) + "\n"
     assert removed_lines(text) == []

@@ -825,6 +825,36 @@ def _keep_announced_lists(lines: list[Line], proba: np.ndarray, keep: np.ndarray
     return spared
 
 
+_NUMBERED_ITEM = re.compile(r"\s*(\d{1,3})[.)]\s+\S")
+NUMBERED_GAP = 2  # lines an item may hold below its number line (its link, a second line)
+
+
+def _keep_numbered_lists(lines: list[Line], keep: np.ndarray) -> np.ndarray:
+    """A kept numbered item ("1) Lego Star Wars", "4. What does it cost?")
+    carries its list on: the item numbered next, found within
+    ``NUMBERED_GAP`` lines below it, stays with the lines between them, and so
+    on down the list. The numbering ties the items together; the classifier,
+    judging each line, drops a list's short items and bare links."""
+    numbers = {}
+    for i, line in enumerate(lines):
+        if (m := _NUMBERED_ITEM.match(line.text)) is not None:
+            numbers[i] = int(m.group(1))
+    if len(numbers) < 2:
+        return keep
+    spared = keep.copy()
+    followed = set()  # items already reached down a list (each list is walked once)
+    for first in sorted(numbers):
+        if first in followed or not spared[first]:
+            continue
+        item = first
+        while (after := next((j for j in range(item + 1, min(item + 2 + NUMBERED_GAP, len(lines)))
+                              if numbers.get(j) == numbers[item] + 1), None)) is not None:
+            spared[item + 1:after + 1] = True
+            followed.add(after)
+            item = after
+    return spared
+
+
 def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: float) -> np.ndarray | None:
     """Which of ``lines`` stay, or None when the classifier found no article
     at all (the page is then left to the rules)."""
@@ -834,6 +864,7 @@ def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: f
     keep = _doubtful_join_sure(proba, keep)
     keep = _spare_inside_article(lines, proba, keep)
     keep = _keep_announced_lists(lines, proba, keep)
+    keep = _keep_numbered_lists(lines, keep)
     facts = _line_facts(doc, lines)
     headings = frozenset() if facts is None else _top_headings(facts)
     return _drop_article_copies(lines, _keep_inside_run(lines, keep, headings))
