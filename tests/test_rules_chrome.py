@@ -231,6 +231,8 @@ def _chrome_reason_plain(text: str):
         for pattern, reason in chrome._PATTERNS:
             if pattern.search(norm):
                 return reason
+    if chrome._FORM_FIELD.match(norm):
+        return "form field"
     if chrome._may_be_cookie_notice(norm) and chrome._COOKIE.search(norm):
         return "cookie notice"
     return None
@@ -242,7 +244,8 @@ _CHROME_PIECES = ["All Rights Reserved", "tous droits réservés", "Alle Rechte 
                   "content", "Tags:", "news", "Posted in", "Sport", "This article", "originally appeared", "on",
                   "As an Amazon Associate, we earn from qualifying purchases", "Your email address will not be "
                   "published", "reserved", " ", "2024", "|", "rights", "the", "We use cookies", "to", "\n",
-                  "Lorem ipsum", "dolor sit amet,", "consectetur adipiscing", "elit.", "Ut enim", "ad minim"]
+                  "Lorem ipsum", "dolor sit amet,", "consectetur adipiscing", "elit.", "Ut enim", "ad minim",
+                  "Your Email", "*", "Name*", "Budget", "Score*"]
 
 
 @settings(max_examples=1500, deadline=None)

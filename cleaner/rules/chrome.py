@@ -145,12 +145,6 @@ _PATTERNS = [
     # a gallery's counter ("Image 2 of 5"), a page's machine timestamp ("2019-11-19T08:57:40+01:00")
     (re.compile(r"^(image|photo|picture|slide)\s+\d+\s*(of|/)\s*\d+$"), "gallery counter"),
     (re.compile(r"^\d{4}-\d{2}-\d{2}t\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?$"), "machine timestamp"),
-    # a form field's label marked as required ("First Name *", "Your Preferred Campus*"); a
-    # table's column may carry a footnote's asterisk ("Top States Score*"), so the label
-    # must address the reader or name what forms ask for
-    (re.compile(r"^(?=your |.*\b(name|e-?mail|phone|telephone|password|address|company|organi[sz]ation|message|"
-                r"budget|zip|postcode|postal code|country|website|subject|city|state)\b)"
-                r"[^\W\d_][\w /()'’&-]{0,45}\*$"), "form field"),
     # a teaser's link, labelled for screen readers with the story's title ("Read more about Rankings Rise")
     (re.compile(r"^read more about\b.{1,120}(?<![.!?:;,…\"”])$"), "teaser link"),
     (re.compile(r"^as an amazon associate,? (i|we) earn from qualifying purchases\b"), "affiliate notice"),
@@ -163,6 +157,12 @@ _PATTERNS = [
 # Every shape but _RIGHTS is anchored at the line's start: one match of them
 # all together, and _RIGHTS only on lines holding a word of it, tell whether
 # any shape matches (most lines: none) before they are tried in order.
+# A form field's label marked as required ("First Name *", "Your Preferred Campus*"); a
+# table's column may carry a footnote's asterisk ("Top States Score*"), so the label
+# must address the reader or name what forms ask for. (Tried only on lines ending in "*".)
+_FORM_FIELD = re.compile(r"^(?=your |.*\b(name|e-?mail|phone|telephone|password|address|company|organi[sz]ation|"
+                         r"message|budget|zip|postcode|postal code|country|website|subject|city|state)\b)"
+                         r"[^\W\d_][\w /()'’&-]{0,45}\*$")
 _ANCHORED_SHAPES = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _PATTERNS if p is not _RIGHTS))
 assert all(p.pattern.startswith("^") and not p.flags & re.MULTILINE for p, _ in _PATTERNS if p is not _RIGHTS)
 
@@ -245,6 +245,8 @@ def _chrome_reason(text: str) -> str | None:
         for pattern, reason in _PATTERNS:
             if pattern.search(norm):
                 return reason
+    if norm.endswith("*") and _FORM_FIELD.match(norm):
+        return "form field"
     if _may_be_cookie_notice(norm) and _COOKIE.search(norm):
         return "cookie notice"
     return None
