@@ -35,8 +35,8 @@ from .io.readers import _gunzip
 KINDS = {
     "dateline": "header", "breadcrumb": "header", "repeated-title": "header", "caption": "header",
     "masthead": "header", "byline": "header",
-    "chrome-block": "chrome", "chrome-line": "chrome", "category-footer": "chrome", "comments": "chrome", "repeated-block": "chrome",
-    "boilerplate": "chrome",
+    "chrome-block": "chrome", "chrome-line": "chrome", "category-footer": "chrome", "comments": "chrome",
+    "repeated-block": "chrome", "boilerplate": "chrome",
     "link-bait": "spam", "spam-line": "spam",
     "foreign-language": "language",
     "markdown": "format", "whitespace": "format", "whitespace-trailing": "format",

@@ -843,16 +843,22 @@ def _keep_numbered_lists(lines: list[Line], keep: np.ndarray) -> np.ndarray:
         return keep
     spared = keep.copy()
     followed = set()  # items already reached down a list (each list is walked once)
-    for first in sorted(numbers):
+    for first in numbers:  # (in line order)
         if first in followed or not spared[first]:
             continue
         item = first
-        while (after := next((j for j in range(item + 1, min(item + 2 + NUMBERED_GAP, len(lines)))
-                              if numbers.get(j) == numbers[item] + 1), None)) is not None:
+        while (after := _next_item(numbers, item, len(lines))) is not None:
             spared[item + 1:after + 1] = True
             followed.add(after)
             item = after
     return spared
+
+
+def _next_item(numbers: dict[int, int], item: int, n_lines: int) -> int | None:
+    """The line of the item numbered after ``item``'s, within NUMBERED_GAP lines below it."""
+    wanted = numbers[item] + 1
+    return next((j for j in range(item + 1, min(item + 2 + NUMBERED_GAP, n_lines)) if numbers.get(j) == wanted),
+                None)
 
 
 def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: float) -> np.ndarray | None:

@@ -26,9 +26,11 @@ FIRST_POST_REACH = 6  # lines from the heading to the first post's date
 POST_REACH = 40  # lines from one post's date to the next; past it the thread has ended
 MIN_POSTS = 2  # dated posts that make a thread
 
-# The comment form under the thread ends it (below it: the page's footer,
-# whose archive lists and calendars hold dates too).
+
 def _opens_form(text: str) -> bool:
+    """Does the line open the comment form (or close the comments)? It ends the
+    thread: below it come the page's footer, whose archive lists and calendars
+    hold dates too."""
     return _key(text) in THREAD_ENDS or _chrome_reason(text) == "comment form"
 
 
