@@ -671,3 +671,30 @@ def test_neighbour_features_are_the_base_features_shifted_with_minus_one_past_th
                 got = X[:, blocks.FEATURES.index(f"{name}@{k:+d}")]
                 assert np.array_equal(got, blocks._shift(base, k, -1.0)), (n, k, name)
                 assert (got[:max(-k, 0)] == -1.0).all() and (got[n - max(k, 0):] == -1.0).all()
+
+
+def _lines_of(texts: list[str]):
+    return blocks.text_lines(Document("\n".join(texts) + "\n"))
+
+
+def test_a_cue_heading_below_the_last_paragraph_takes_the_rest_of_the_page_with_it():
+    texts = PARAGRAPHS + RELATED + ["Newsletter"]
+    keep = blocks._drop_after_cue_heading(_lines_of(texts), np.ones(len(texts), dtype=bool))
+    assert keep.tolist() == [True] * len(PARAGRAPHS) + [False] * (len(RELATED) + 1)
+
+
+def test_a_cue_heading_inside_the_article_changes_nothing():
+    # ("Related coverage" above the last paragraph: a heading the article uses itself)
+    texts = PARAGRAPHS[:2] + ["Related coverage"] + PARAGRAPHS[2:] + ["Photo: Jane Doe"]
+    keep = np.ones(len(texts), dtype=bool)
+    assert blocks._drop_after_cue_heading(_lines_of(texts), keep).all()
+    keep[4:] = False  # (what the model dropped stays dropped; nothing comes back)
+    assert blocks._drop_after_cue_heading(_lines_of(texts), keep).tolist() == keep.tolist()
+
+
+def test_cue_heading_shapes():
+    for text in ["Related coverage", "More stories", "You may also like", "Lesen Sie auch", "Read next"]:
+        assert blocks.is_cue_heading(text), text
+    for text in ["The council met on Tuesday and more stories followed about the related budget.",
+                 "Related: the council budget, the bridges and the library, all in one plan for 2025"]:
+        assert not blocks.is_cue_heading(text), text

@@ -228,6 +228,17 @@ def _truncated(s: str, low: str, n_chars: int, ascii_line: bool) -> bool:
     return bool(_TRUNCATED.search(s, max(n_chars - _TRUNCATED_TAIL, 0)))
 
 
+def _cue_heading(s: str, low: str, n_words: int, n_chars: int, ascii_line: bool) -> bool:
+    """A short heading that opens links to other pages (_CUE): "Related coverage"."""
+    return (n_words <= 8 and n_chars <= 80 and (not s.endswith(".") or s.endswith(".."))
+            and bool(_CUE_LOWER.search(low) if ascii_line else _CUE.search(s)) and not _INLINE_LINK.search(s))
+
+
+def is_cue_heading(text: str) -> bool:
+    s = text.strip()
+    return _cue_heading(s, s.lower(), len(s.split()), len(s), s.isascii())
+
+
 def _copyright(s: str, low: str, ascii_line: bool) -> bool:
     """A copyright notice's shape in the stripped line ``s`` (``low``: lower-cased)."""
     if not ascii_line:
@@ -297,8 +308,7 @@ def _text_features(text: str) -> tuple[float, ...]:
         letters / n_alpha_words,
         float(_copyright(s, low, ascii_line)) if n_words <= 30 else 0.0,
         float(s[:1].isupper() or s[:1].isdigit()),
-        float(n_words <= 8 and n_chars <= 80 and (not s.endswith(".") or s.endswith(".."))
-              and bool(_CUE_LOWER.search(low) if ascii_line else _CUE.search(s)) and not _INLINE_LINK.search(s)),
+        float(_cue_heading(s, low, n_words, n_chars, ascii_line)),
         float(n_words <= 60 and bool(_BIO.match(s))),
         float(_truncated(s, low, n_chars, ascii_line)),
         float(3 <= n_words <= 20 and not ends and not s.endswith(":")
@@ -873,7 +883,26 @@ def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: f
     keep = _keep_numbered_lists(lines, keep)
     facts = _line_facts(doc, lines)
     headings = frozenset() if facts is None else _top_headings(facts)
-    return _drop_article_copies(lines, _keep_inside_run(lines, keep, headings))
+    keep = _keep_inside_run(lines, keep, headings)
+    return _drop_article_copies(lines, _drop_after_cue_heading(lines, keep))
+
+
+def _drop_after_cue_heading(lines: list[Line], keep: np.ndarray) -> np.ndarray:
+    """A cue heading ("Related coverage", "More stories", "You may also like")
+    kept below the article's last paragraph opens the site's links to other
+    pages: it goes, and so does every kept line below it."""
+    from .headers import is_body
+
+    kept = np.flatnonzero(keep).tolist()
+    last = next((i for i in reversed(kept) if is_body(lines[i].text)), None)
+    if last is None:
+        return keep
+    cue = next((i for i in kept if i > last and is_cue_heading(lines[i].text)), None)
+    if cue is None:
+        return keep
+    keep = keep.copy()
+    keep[cue:] = False
+    return keep
 
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
