@@ -185,10 +185,17 @@ def _walk_one_tree(model: blocks.TreeModel, row: np.ndarray, tree: int) -> float
     return model.value[tree, node]
 
 
+def _tree_models():
+    for classifier in blocks.load_models().values():
+        yield classifier.first, len(blocks.FEATURES)
+        if classifier.second is not None:
+            yield classifier.second, len(blocks.SECOND_FEATURES)
+
+
 def test_tree_model_agrees_with_walking_each_tree():
     rng = np.random.default_rng(7)
-    for model in blocks.load_models().values():
-        X = rng.normal(size=(40, len(blocks.FEATURES))) * 3
+    for model, width in _tree_models():
+        X = rng.normal(size=(40, width)) * 3
         X[:, ::5] = np.round(X[:, ::5])  # values on the split points too
         X[::7, 1::6] = np.nan  # (a NaN goes right at every split, as a walk sends it)
         X[3::9, 2::4] = np.inf
@@ -698,3 +705,40 @@ def test_cue_heading_shapes():
     for text in ["The council met on Tuesday and more stories followed about the related budget.",
                  "Related: the council budget, the bridges and the library, all in one plan for 2025"]:
         assert not blocks.is_cue_heading(text), text
+
+
+def test_plain_text_classifier_takes_a_second_look():
+    # (the HTML model has its markup for context: a second model gained it little)
+    models = blocks.load_models()
+    assert set(models) == {"txt", "html"}
+    second = models["txt"].second
+    assert second is not None and set(second.features) > set(blocks.PROBA_FEATURES)
+
+
+def test_second_model_reads_the_first_models_probabilities_around_each_line():
+    rng = np.random.default_rng(3)
+    classifier = blocks.load_models()["txt"]
+    X = np.abs(rng.normal(size=(12, len(blocks.FEATURES))))
+    first = classifier.first.proba(X)
+    expected = classifier.second.proba(np.column_stack([X, blocks.probability_context(X, first)]))
+    assert np.array_equal(classifier.proba(X), expected)
+
+
+def test_probability_context_columns():
+    X = np.zeros((6, len(blocks.FEATURES)))
+    X[:, blocks.FEATURES.index("log_words")] = np.log1p([10, 10, 10, 10, 10, 10])
+    proba = np.array([0.1, 0.9, 0.2, 0.3, 0.95, 0.0])
+    ctx = blocks.probability_context(X, proba)
+    col = {name: ctx[:, k] for k, name in enumerate(blocks.PROBA_FEATURES)}
+    assert ctx.shape == (6, len(blocks.PROBA_FEATURES))
+    assert np.array_equal(col["proba"], proba)
+    assert col["proba@+1"].tolist() == [0.9, 0.2, 0.3, 0.95, 0.0, 0.0]  # the line below; none below the last
+    assert col["proba@-1"].tolist() == [0.0, 0.1, 0.9, 0.2, 0.3, 0.95]
+    # lines up to the nearest sure article line above (0.9 at 1, 0.95 at 4), capped where there is none
+    assert col["sure_up"].tolist() == [blocks.PROSE_REACH, blocks.PROSE_REACH, 1, 2, 3, 1]
+    assert col["sure_down"].tolist() == [1, 3, 2, 1, blocks.PROSE_REACH, blocks.PROSE_REACH]
+    words = proba * 10
+    assert np.allclose(col["article_above"], (np.cumsum(words) - words) / words.sum())
+    assert np.allclose(col["article_above"] + col["article_below"] + words / words.sum(), 1.0)
+    assert np.allclose(col["page_proba"], proba.mean())
+    assert np.allclose(col["top_line_article"], 0.95 / proba.sum())

@@ -102,7 +102,7 @@ def held_out_cleaning(pages: list[dict], kind: str, shipped: dict, args, scratch
     weight = args.weight or tb.SHIPPED_WEIGHT[kind]
     thresholds = args.thresholds or [shipped[kind]["decision_threshold"]]
     names = shipped[kind]["features"] if args.shipped_features else blocks.FEATURES
-    columns = [blocks.FEATURES.index(name) for name in names]
+    second_names = shipped[kind].get("second", {}).get("features") if args.shipped_features else None
     sites = np.array([pages[r[0]]["site"] for r in rows])
     cleaned: dict[float, dict[str, str]] = {t: {} for t in thresholds}
     for fold, (tr, te) in enumerate(GroupKFold(n_splits=args.folds).split(rows, groups=sites)):
@@ -110,10 +110,7 @@ def held_out_cleaning(pages: list[dict], kind: str, shipped: dict, args, scratch
         if args.folds_from:
             fold_model = load_fold(args.folds_from, kind, fold, held_out_ids)
         else:
-            X = np.vstack([rows[i][1][:, columns] for i in tr])
-            y = np.concatenate([rows[i][2] for i in tr])
-            w = np.concatenate([tb.line_weights(rows[i][1], weight) for i in tr])
-            fold_model = tb.export(tb.fit(X, y, args, w), thresholds[0], args.depth, list(names))
+            fold_model = tb.fit_line_model(rows, tr, sites, args, weight, thresholds[0], names, second_names)
             if args.save_folds:
                 save_fold(args.save_folds, kind, fold, held_out_ids, fold_model)
         held_out = {str(pages[rows[i][0]]["source"].path) for i in te}
@@ -160,6 +157,9 @@ def main() -> None:
     ap.add_argument("--depth", type=int, default=5)
     ap.add_argument("--learning-rate", type=float, default=0.1)
     ap.add_argument("--min-leaf", type=int, default=tb.MIN_SAMPLES_LEAF)
+    ap.add_argument("--second-folds", type=int, default=tb.SECOND_FOLDS,
+                    help="folds of the out-of-fold probabilities each fold's second model learns from "
+                         "(0: first model only)")
     ap.add_argument("--thresholds", type=lambda v: [float(t) for t in v.split(",")], default=None,
                     help="decision thresholds to score, comma-separated (default: the shipped model's)")
     ap.add_argument("--write-threshold", action="store_true",

@@ -12,6 +12,13 @@ exactly as at run time, with the corpus line counts of the whole set.
 Lines are weighted by the square root of their word count, each page
 weighing its number of lines (``--weight``): the score counts words.
 
+The line model is two tree ensembles (stacking): the first over the line
+features, the second over the same features and the first model's
+probabilities around each line (``blocks.probability_context``). The second
+learns from out-of-fold probabilities of the first (``--second-folds``, by
+site), the kind of probabilities the first model gives on unseen pages; the
+cross-validated scores below refit both inside each fold.
+
 Each plain-text page is also added once more reduced to its article lines
 (all labelled article), so that the model leaves already-clean text alone
 (cleaning twice changes nothing).
@@ -146,6 +153,56 @@ def fit(X, y, args, weight=None):
     return model
 
 
+def fit_rows(rows, idx, args, weight: str, columns: list[int], matrices: dict | None = None):
+    """A model fitted on the rows ``idx`` (their ``columns``; ``matrices``: a
+    row's own matrix instead of its features, by row index)."""
+    def matrix(i):
+        return matrices[i] if matrices is not None else rows[i][1][:, columns]
+    X = np.vstack([matrix(i) for i in idx])
+    y = np.concatenate([rows[i][2] for i in idx])
+    return fit(X, y, args, np.concatenate([line_weights(rows[i][1], weight) for i in idx]))
+
+
+def out_of_fold(rows, idx, sites, folds: int, args, weight: str, columns: list[int]) -> dict[int, np.ndarray]:
+    """The first model's probabilities for the rows ``idx``, each from a model
+    fitted on the other sites among ``idx`` (GroupKFold by site)."""
+    from sklearn.model_selection import GroupKFold
+
+    idx = np.asarray(idx)
+    proba = {}
+    for tr, te in GroupKFold(n_splits=folds).split(idx, groups=sites[idx]):
+        model = fit_rows(rows, idx[tr], args, weight, columns)
+        for i in idx[te]:
+            proba[i] = model.predict_proba(rows[i][1][:, columns])[:, 1]
+    return proba
+
+
+SECOND_FOLDS = 4  # folds of the out-of-fold probabilities the second model is trained on
+
+
+def fit_line_model(rows, idx, sites, args, weight: str, threshold: float, names: list[str] | None = None,
+                   second_names: list[str] | None = None) -> dict:
+    """The line model of blocks.LineClassifier fitted on the rows ``idx``, as
+    a spec: the first model over ``names`` (default: blocks.FEATURES), and,
+    unless ``args.second_folds`` is 0, the second model over ``second_names``
+    (default: blocks.SECOND_FEATURES). The second model learns from the first
+    model's out-of-fold probabilities: on a page it has never seen, the first
+    model is less sure than on the pages it was fitted on, and the second
+    must learn from probabilities like those it will meet."""
+    names = list(names or blocks.FEATURES)
+    columns = [blocks.FEATURES.index(name) for name in names]
+    spec = export(fit_rows(rows, idx, args, weight, columns), threshold, args.depth, names)
+    if args.second_folds:
+        second_names = list(second_names or blocks.SECOND_FEATURES)
+        second_columns = [blocks.SECOND_FEATURES.index(name) for name in second_names]
+        proba = out_of_fold(rows, idx, sites, args.second_folds, args, weight, columns)
+        matrices = {i: np.column_stack([rows[i][1], blocks.probability_context(rows[i][1], proba[i])])[:, second_columns]
+                    for i in idx}
+        second = fit_rows(rows, idx, args, weight, second_columns, matrices)
+        spec["second"] = export(second, threshold, args.depth, second_names)
+    return spec
+
+
 def export(model, threshold: float, depth: int, features: list[str] | None = None) -> dict:
     """The fitted trees as padded node tables (see blocks.TreeModel); ``features``:
     the names of the columns the model was fitted on (default: all of blocks.FEATURES)."""
@@ -211,9 +268,13 @@ def main():
     ap.add_argument("--thresholds", type=lambda v: [float(t) for t in v.split(",")],
                     default=[0.4, 0.5, 0.6, 0.7],
                     help="decision thresholds tried on the cross-validated probabilities (the best is kept)")
-    ap.add_argument("--weight", choices=["page-sqrt", "none"], default="page-sqrt",
-                    help="line weights in training (see line_weights; the shipped HTML model was trained with none)")
+    ap.add_argument("--weight", choices=["page-sqrt", "none"], default=None,
+                    help="line weights in training (see line_weights; default: each kind's as shipped, "
+                         "SHIPPED_WEIGHT)")
     ap.add_argument("--out", type=Path, default=ROOT / "cleaner" / "rules" / "data" / "blocks_model.json")
+    ap.add_argument("--second-folds", type=int, default=SECOND_FOLDS,
+                    help="folds of the first model's out-of-fold probabilities the second model learns from "
+                         "(0: no second model)")
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--dump", type=Path, help="save rows and out-of-fold probabilities (pickle) for study")
     args = ap.parse_args()
@@ -234,13 +295,12 @@ def main():
         print(f"[{kind}] {len(pages)} pages, {sum(len(r[2]) for r in rows)} lines, "
               f"features in {time.time() - t0:.1f}s", flush=True)
         sites = np.array([pages[r[0]]["site"] for r in rows])
+        weight = args.weight or SHIPPED_WEIGHT[kind]
         oof = [None] * len(rows)
         for fold, (tr, te) in enumerate(GroupKFold(n_splits=args.folds).split(rows, groups=sites)):
-            X = np.vstack([rows[i][1] for i in tr])
-            y = np.concatenate([rows[i][2] for i in tr])
-            model = fit(X, y, args, np.concatenate([line_weights(rows[i][1], args.weight) for i in tr]))
+            model = blocks.LineClassifier(fit_line_model(rows, tr, sites, args, weight, 0.5))
             for i in te:
-                oof[i] = model.predict_proba(rows[i][1])[:, 1]
+                oof[i] = model.proba(rows[i][1])
         if args.dump:
             import pickle
 
@@ -249,14 +309,12 @@ def main():
                              "rows": [(r[0], r[2], [l.text for l in r[3]], r[4]) for r in rows], "oof": oof}, fh)
         cv = {t: evaluate(scorer, pages, rows, oof, t) for t in args.thresholds}
         threshold = max(cv, key=lambda t: cv[t]["aeb"] + cv[t]["wcxb"])
-        X = np.vstack([r[1] for r in rows])
-        y = np.concatenate([r[2] for r in rows])
-        model = fit(X, y, args, np.concatenate([line_weights(r[1], args.weight) for r in rows]))
-        insample = evaluate(scorer, pages, rows, [model.predict_proba(r[1])[:, 1] for r in rows], threshold)
+        spec["models"][kind] = fit_line_model(rows, np.arange(len(rows)), sites, args, weight, threshold)
+        model = blocks.LineClassifier(spec["models"][kind])
+        insample = evaluate(scorer, pages, rows, [model.proba(r[1]) for r in rows], threshold)
         report[kind] = {"cv_by_threshold": cv, "threshold": threshold, "cv": cv[threshold], "in_sample": insample}
         print(f"[{kind}] CV F1 by threshold {cv}; chosen {threshold}: CV {cv[threshold]}, in-sample {insample} "
               f"({time.time() - t0:.0f}s)", flush=True)
-        spec["models"][kind] = export(model, threshold, args.depth)
     if not args.no_write:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(spec, separators=(",", ":")))

@@ -184,6 +184,15 @@ HTML_FEATURES = [
     "in_figure", "in_header", "in_table", "in_list", "after_h1",
 ]
 FEATURES = BASE_FEATURES + CONTEXT_FEATURES + HTML_FEATURES
+# The second model's own columns, appended to FEATURES: the first model's
+# probabilities around the line (see probability_context).
+PROBA_OFFSETS = (-3, -2, -1, 1, 2, 3)
+PROBA_FEATURES = (
+    ["proba"] + [f"proba@{k:+d}" for k in PROBA_OFFSETS]
+    + ["proba_win2", "proba_win5", "proba_win10", "article_above", "article_below",
+       "sure_up", "sure_down", "page_proba", "top_line_article"]
+)
+SECOND_FEATURES = FEATURES + PROBA_FEATURES
 
 
 # Every shape of _LINK_LIKE holds one of these (lower-cased: none of their
@@ -593,6 +602,34 @@ def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
 
 # ------------------------------------------------------------------ model
 
+SURE_ARTICLE = 0.7  # a first-model probability this high marks a sure article line for the distances
+_LOG_WORDS_AT = BASE_FEATURES.index("log_words")
+
+
+def probability_context(X: np.ndarray, proba: np.ndarray) -> np.ndarray:
+    """The columns of PROBA_FEATURES for a page's lines: the first model's
+    probability of each line and of its neighbours, its means over windows,
+    the share of the page's likely article words above and below the line,
+    the lines up and down to the nearest sure article line, and two figures
+    of the whole page. Article and chrome come in runs: where a line sits
+    among its neighbours' probabilities says more than their features."""
+    n = len(proba)
+    columns = [proba] + [_shift(proba, k, 0.0) for k in PROBA_OFFSETS]
+    columns += [_window_mean(proba, radius) for radius in (2, 5, 10)]
+    mass = proba * np.expm1(X[:, _LOG_WORDS_AT])  # expected article words of each line
+    total = mass.sum() + 1e-9
+    above = np.cumsum(mass) - mass
+    columns += [above / total, (total - above - mass) / total]
+    index = np.arange(n)
+    sure = proba > SURE_ARTICLE
+    last_sure = np.maximum.accumulate(np.where(sure, index, -PROSE_REACH - n))
+    next_sure = np.minimum.accumulate(np.where(sure, index, 2 * n + PROSE_REACH)[::-1])[::-1]
+    columns += [np.minimum(PROSE_REACH, index - _shift(last_sure.astype(float), -1, -PROSE_REACH - n)),
+                np.minimum(PROSE_REACH, _shift(next_sure.astype(float), 1, 2 * n + PROSE_REACH) - index)]
+    columns += [np.full(n, proba.mean()), np.full(n, (mass / total).max())]
+    return np.column_stack(columns)
+
+
 class TreeModel:
     """Gradient-boosted trees over ``FEATURES``, evaluated with numpy.
 
@@ -603,7 +640,6 @@ class TreeModel:
 
     def __init__(self, spec: dict):
         self.features = spec["features"]
-        self.threshold = float(spec["decision_threshold"])
         self.depth = int(spec["depth"])
         self.baseline = float(spec["baseline"])
         self.feature = np.array(spec["feature"], dtype=np.intp)
@@ -611,7 +647,8 @@ class TreeModel:
         self.left = np.array(spec["left"], dtype=np.intp)
         self.right = np.array(spec["right"], dtype=np.intp)
         self.value = np.array(spec["value"], dtype=float)
-        self.columns = np.array([FEATURES.index(name) for name in self.features], dtype=np.intp)
+        # (FEATURES is where SECOND_FEATURES starts: the first model's columns are the same in both)
+        self.columns = np.array([SECOND_FEATURES.index(name) for name in self.features], dtype=np.intp)
         # The trees laid out level by level: at level d a tree has 2**d slots,
         # the children of slot i are slots 2i (left) and 2i + 1 (right) of
         # level d + 1, and a leaf above the last level fills every slot below
@@ -645,10 +682,29 @@ class TreeModel:
         return 1.0 / (1.0 + np.exp(-logit))
 
 
+class LineClassifier:
+    """The line model of one input kind: trees over FEATURES, then, when the
+    spec holds a ``second`` model, trees over SECOND_FEATURES that take a
+    second look at each line with the first model's probabilities around it
+    (stacking: the second model was trained on out-of-fold probabilities of
+    the first, as it meets them on pages never seen)."""
+
+    def __init__(self, spec: dict):
+        self.first = TreeModel(spec)
+        self.second = TreeModel(spec["second"]) if "second" in spec else None
+        self.threshold = float(spec["decision_threshold"])
+
+    def proba(self, X: np.ndarray) -> np.ndarray:
+        proba = self.first.proba(X)
+        if self.second is None:
+            return proba
+        return self.second.proba(np.column_stack([X, probability_context(X, proba)]))
+
+
 @lru_cache(maxsize=1)
-def load_models() -> dict[str, TreeModel]:
+def load_models() -> dict[str, LineClassifier]:
     spec = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    return {name: TreeModel(model) for name, model in spec["models"].items()}
+    return {name: LineClassifier(model) for name, model in spec["models"].items()}
 
 
 def content_probability(doc: Document, lines: list[Line], ctx: RuleContext) -> tuple[np.ndarray, float]:
