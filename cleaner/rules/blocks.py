@@ -631,7 +631,8 @@ def probability_context(X: np.ndarray, proba: np.ndarray) -> np.ndarray:
 
 
 class TreeModel:
-    """Gradient-boosted trees over ``FEATURES``, evaluated with numpy.
+    """Gradient-boosted trees over some of ``SECOND_FEATURES`` (``features``:
+    a first model's are all in ``FEATURES``), evaluated with numpy.
 
     Every tree is padded to one node table; ``feature``/``threshold`` send a
     row to ``left`` when ``x <= threshold`` (a leaf points to itself), and
