@@ -120,46 +120,55 @@ def compose(source: str, base: Sequence[Edit], upper: Sequence[Edit]) -> list[Ed
     text. An upper edit that touches a base edit's replacement swallows the
     whole base edit, so the result stays non-overlapping and exact.
     """
-    # Segments of the intermediate text: (t_start, t_end, s_start, s_end, base edit or None).
-    segments: list[tuple[int, int, int, int, Edit | None]] = []
+    # The intermediate text's non-empty segments, in three parallel lists: where
+    # each starts there and in ``source``, and the base edit whose replacement
+    # it is (None: text copied from ``source``). A position is looked up by
+    # bisection in ``seg_t``.
+    seg_t: list[int] = []
+    seg_s: list[int] = []
+    seg_base: list[Edit | None] = []
     t = s = 0
     for edit in base:
         if edit.start > s:
-            n = edit.start - s
-            segments.append((t, t + n, s, edit.start, None))
-            t += n
-        segments.append((t, t + len(edit.replacement), edit.start, edit.end, edit))
-        t += len(edit.replacement)
+            seg_t.append(t)
+            seg_s.append(s)
+            seg_base.append(None)
+            t += edit.start - s
+        if edit.replacement:
+            seg_t.append(t)
+            seg_s.append(edit.start)
+            seg_base.append(edit)
+            t += len(edit.replacement)
         s = edit.end
-    segments.append((t, t + len(source) - s, s, len(source), None))
-    nonempty = [seg for seg in segments if seg[1] > seg[0]] or segments[-1:]
-    seg_starts = [seg[0] for seg in nonempty]
+    if len(source) > s or not seg_t:  # the copied tail (the only segment, empty, of an empty text)
+        seg_t.append(t)
+        seg_s.append(s)
+        seg_base.append(None)
     base_starts = [b.start for b in base]
-
-    def locate(pos: int, as_end: bool):
-        i = bisect_right(seg_starts, pos - 1 if as_end else pos) - 1
-        return nonempty[max(i, 0)]
+    n_base = len(base)
 
     composed: list[Edit] = []
     swallowed: set[int] = set()
     for edit in upper:
-        t0, _, s0, s_end0, base0 = locate(edit.start, as_end=False)
+        j = max(bisect_right(seg_t, edit.start) - 1, 0)
+        t0, base0 = seg_t[j], seg_base[j]
         if base0 is None:
-            src_start, prefix = s0 + (edit.start - t0), ""
+            src_start, prefix = seg_s[j] + (edit.start - t0), ""
         else:
             src_start, prefix = base0.start, base0.replacement[: edit.start - t0]
         if edit.end == edit.start:
             # A pure insertion inside copied text maps to a point; inside a replacement, to it.
             src_end, suffix = (src_start, "") if base0 is None else (base0.end, base0.replacement[edit.start - t0:])
         else:
-            t1, _, s1, _, base1 = locate(edit.end, as_end=True)
+            j = max(bisect_right(seg_t, edit.end - 1) - 1, 0)  # (an end belongs to the segment before it)
+            t1, base1 = seg_t[j], seg_base[j]
             if base1 is None:
-                src_end, suffix = s1 + (edit.end - t1), ""
+                src_end, suffix = seg_s[j] + (edit.end - t1), ""
             else:
                 src_end, suffix = base1.end, base1.replacement[edit.end - t1:]
         composed.append(Edit(src_start, src_end, edit.rule, edit.reason, edit.score, prefix + edit.replacement + suffix))
         i = bisect_left(base_starts, src_start)
-        while i < len(base) and base[i].start <= src_end:
+        while i < n_base and base[i].start <= src_end:
             b = base[i]
             if b.end <= src_end and not (b.start == b.end == src_end and src_end > src_start):
                 swallowed.add(i)
