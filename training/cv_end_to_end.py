@@ -2,6 +2,7 @@
 """Held-out estimate of the whole chrome decision, not only the line model.
 
     python training/cv_end_to_end.py [--kinds txt,html] [--folds 5] [--set NAME=VALUE ...] [--shipped | --shipped-features]
+                                     [--second-folds N]
                                      [--thresholds 0.5,0.6,0.7 [--write-threshold]] [--save-folds DIR | --folds-from DIR]
 
 ``train_blocks.py`` cross-validates the line model alone, thresholded. What a
@@ -103,6 +104,7 @@ def held_out_cleaning(pages: list[dict], kind: str, shipped: dict, args, scratch
     thresholds = args.thresholds or [shipped[kind]["decision_threshold"]]
     names = shipped[kind]["features"] if args.shipped_features else blocks.FEATURES
     second_names = shipped[kind].get("second", {}).get("features") if args.shipped_features else None
+    second_folds = tb.SECOND_FOLDS[kind] if args.second_folds is None else args.second_folds
     sites = np.array([pages[r[0]]["site"] for r in rows])
     cleaned: dict[float, dict[str, str]] = {t: {} for t in thresholds}
     for fold, (tr, te) in enumerate(GroupKFold(n_splits=args.folds).split(rows, groups=sites)):
@@ -110,7 +112,7 @@ def held_out_cleaning(pages: list[dict], kind: str, shipped: dict, args, scratch
         if args.folds_from:
             fold_model = load_fold(args.folds_from, kind, fold, held_out_ids)
         else:
-            fold_model = tb.fit_line_model(rows, tr, sites, args, weight, thresholds[0], names, second_names)
+            fold_model = tb.fit_line_model(rows, tr, sites, args, weight, thresholds[0], second_folds, names, second_names)
             if args.save_folds:
                 save_fold(args.save_folds, kind, fold, held_out_ids, fold_model)
         held_out = {str(pages[rows[i][0]]["source"].path) for i in te}
@@ -157,9 +159,9 @@ def main() -> None:
     ap.add_argument("--depth", type=int, default=5)
     ap.add_argument("--learning-rate", type=float, default=0.1)
     ap.add_argument("--min-leaf", type=int, default=tb.MIN_SAMPLES_LEAF)
-    ap.add_argument("--second-folds", type=int, default=tb.SECOND_FOLDS,
+    ap.add_argument("--second-folds", type=int, default=None,
                     help="folds of the out-of-fold probabilities each fold's second model learns from "
-                         "(0: first model only)")
+                         "(0: first model only; default: each kind's as shipped, train_blocks.SECOND_FOLDS)")
     ap.add_argument("--thresholds", type=lambda v: [float(t) for t in v.split(",")], default=None,
                     help="decision thresholds to score, comma-separated (default: the shipped model's)")
     ap.add_argument("--write-threshold", action="store_true",

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Train the line classifier of ``cleaner/rules/blocks.py`` on the chrome dev set.
 
-    python training/train_blocks.py [--eval ../shared/eval/chrome] [--folds 5] [--kinds txt,html] [--weight page-sqrt|none] [--out cleaner/rules/data/blocks_model.json]
+    python training/train_blocks.py [--eval ../shared/eval/chrome] [--folds 5] [--kinds txt,html] [--weight page-sqrt|none]
+                                    [--second-folds N] [--out cleaner/rules/data/blocks_model.json]
 
 Labels come from ``truth.txt``: a page line of four or more words is article
 text when at least half of its word 4-grams occur in the truth; a shorter
@@ -177,14 +178,17 @@ def out_of_fold(rows, idx, sites, folds: int, args, weight: str, columns: list[i
     return proba
 
 
-SECOND_FOLDS = 4  # folds of the out-of-fold probabilities the second model is trained on
+# Folds of the out-of-fold probabilities each kind's second model is trained
+# on; 0: no second model (HTML's markup is context already: a second model
+# gained it ~0.001 F1, not worth a second tree pass).
+SECOND_FOLDS = {"txt": 4, "html": 0}
 
 
-def fit_line_model(rows, idx, sites, args, weight: str, threshold: float, names: list[str] | None = None,
-                   second_names: list[str] | None = None) -> dict:
+def fit_line_model(rows, idx, sites, args, weight: str, threshold: float, second_folds: int,
+                   names: list[str] | None = None, second_names: list[str] | None = None) -> dict:
     """The line model of blocks.LineClassifier fitted on the rows ``idx``, as
     a spec: the first model over ``names`` (default: blocks.FEATURES), and,
-    unless ``args.second_folds`` is 0, the second model over ``second_names``
+    unless ``second_folds`` is 0, the second model over ``second_names``
     (default: blocks.SECOND_FEATURES). The second model learns from the first
     model's out-of-fold probabilities: on a page it has never seen, the first
     model is less sure than on the pages it was fitted on, and the second
@@ -192,10 +196,10 @@ def fit_line_model(rows, idx, sites, args, weight: str, threshold: float, names:
     names = list(names or blocks.FEATURES)
     columns = [blocks.FEATURES.index(name) for name in names]
     spec = export(fit_rows(rows, idx, args, weight, columns), threshold, args.depth, names)
-    if args.second_folds:
+    if second_folds:
         second_names = list(second_names or blocks.SECOND_FEATURES)
         second_columns = [blocks.SECOND_FEATURES.index(name) for name in second_names]
-        proba = out_of_fold(rows, idx, sites, args.second_folds, args, weight, columns)
+        proba = out_of_fold(rows, idx, sites, second_folds, args, weight, columns)
         matrices = {i: np.column_stack([rows[i][1], blocks.probability_context(rows[i][1], proba[i])])[:, second_columns]
                     for i in idx}
         second = fit_rows(rows, idx, args, weight, second_columns, matrices)
@@ -272,9 +276,9 @@ def main():
                     help="line weights in training (see line_weights; default: each kind's as shipped, "
                          "SHIPPED_WEIGHT)")
     ap.add_argument("--out", type=Path, default=ROOT / "cleaner" / "rules" / "data" / "blocks_model.json")
-    ap.add_argument("--second-folds", type=int, default=SECOND_FOLDS,
+    ap.add_argument("--second-folds", type=int, default=None,
                     help="folds of the first model's out-of-fold probabilities the second model learns from "
-                         "(0: no second model)")
+                         "(0: no second model; default: each kind's as shipped, SECOND_FOLDS)")
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--dump", type=Path, help="save rows and out-of-fold probabilities (pickle) for study")
     args = ap.parse_args()
@@ -296,9 +300,10 @@ def main():
               f"features in {time.time() - t0:.1f}s", flush=True)
         sites = np.array([pages[r[0]]["site"] for r in rows])
         weight = args.weight or SHIPPED_WEIGHT[kind]
+        second_folds = SECOND_FOLDS[kind] if args.second_folds is None else args.second_folds
         oof = [None] * len(rows)
         for fold, (tr, te) in enumerate(GroupKFold(n_splits=args.folds).split(rows, groups=sites)):
-            model = blocks.LineClassifier(fit_line_model(rows, tr, sites, args, weight, 0.5))
+            model = blocks.LineClassifier(fit_line_model(rows, tr, sites, args, weight, 0.5, second_folds))
             for i in te:
                 oof[i] = model.proba(rows[i][1])
         if args.dump:
@@ -309,7 +314,7 @@ def main():
                              "rows": [(r[0], r[2], [l.text for l in r[3]], r[4]) for r in rows], "oof": oof}, fh)
         cv = {t: evaluate(scorer, pages, rows, oof, t) for t in args.thresholds}
         threshold = max(cv, key=lambda t: cv[t]["aeb"] + cv[t]["wcxb"])
-        spec["models"][kind] = fit_line_model(rows, np.arange(len(rows)), sites, args, weight, threshold)
+        spec["models"][kind] = fit_line_model(rows, np.arange(len(rows)), sites, args, weight, threshold, second_folds)
         model = blocks.LineClassifier(spec["models"][kind])
         insample = evaluate(scorer, pages, rows, [model.proba(r[1]) for r in rows], threshold)
         report[kind] = {"cv_by_threshold": cv, "threshold": threshold, "cv": cv[threshold], "in_sample": insample}
