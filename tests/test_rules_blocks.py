@@ -447,7 +447,7 @@ def test_distances_to_prose_match_walking_the_lines():
     @given(st.lists(st.sampled_from([0.0, 1.0]), min_size=1, max_size=80))
     def check(prose):
         prose = np.array(prose)
-        for got, want in zip(blocks._prose_distances(prose), walked(prose)):
+        for got, want in zip(blocks._distances_up_down(prose), walked(prose)):
             assert got.tobytes() == want.tobytes()
 
     check()

@@ -491,15 +491,15 @@ MAIN_GAP = 3  # non-prose lines a block of the article's prose may span
 PROSE_REACH = 30.0  # distances to prose are capped here
 
 
-def _prose_distances(prose: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each line, how many lines up and down the nearest other prose line
-    is (``prose``: 1.0 for a prose line), capped at ``PROSE_REACH``."""
-    idx = np.arange(len(prose), dtype=float)
-    is_prose = prose > 0
-    at_or_above = np.maximum.accumulate(np.where(is_prose, idx, -1.0))
+def _distances_up_down(marked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each line, how many lines up and down the nearest other marked line
+    is (``marked``: > 0 for a marked line, e.g. prose), capped at ``PROSE_REACH``."""
+    idx = np.arange(len(marked), dtype=float)
+    is_marked = marked > 0
+    at_or_above = np.maximum.accumulate(np.where(is_marked, idx, -1.0))
     above = np.concatenate([[-1.0], at_or_above[:-1]])
     up = np.where(above >= 0, np.minimum(idx - above, PROSE_REACH), PROSE_REACH)
-    at_or_below = np.minimum.accumulate(np.where(is_prose, idx, np.inf)[::-1])[::-1]
+    at_or_below = np.minimum.accumulate(np.where(is_marked, idx, np.inf)[::-1])[::-1]
     below = np.concatenate([at_or_below[1:], [np.inf]])
     down = np.where(below < np.inf, np.minimum(below - idx, PROSE_REACH), PROSE_REACH)
     return up, down
@@ -532,7 +532,7 @@ def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
     prose_before = np.cumsum(prose) - prose
     ctx_cols.append(prose_before / max(prose_total, 1.0))
     ctx_cols.append((prose_total - prose_before - prose) / max(prose_total, 1.0))
-    up, down = _prose_distances(prose)
+    up, down = _distances_up_down(prose)
     ctx_cols.append(np.log1p(up))
     ctx_cols.append(np.log1p(down))
     ctx_cols.append(_window_mean(col["log_words"], 3))
@@ -620,12 +620,7 @@ def probability_context(X: np.ndarray, proba: np.ndarray) -> np.ndarray:
     total = mass.sum() + 1e-9
     above = np.cumsum(mass) - mass
     columns += [above / total, (total - above - mass) / total]
-    index = np.arange(n)
-    sure = proba > SURE_ARTICLE
-    last_sure = np.maximum.accumulate(np.where(sure, index, -PROSE_REACH - n))
-    next_sure = np.minimum.accumulate(np.where(sure, index, 2 * n + PROSE_REACH)[::-1])[::-1]
-    columns += [np.minimum(PROSE_REACH, index - _shift(last_sure.astype(float), -1, -PROSE_REACH - n)),
-                np.minimum(PROSE_REACH, _shift(next_sure.astype(float), 1, 2 * n + PROSE_REACH) - index)]
+    columns += _distances_up_down(proba > SURE_ARTICLE)
     columns += [np.full(n, proba.mean()), np.full(n, (mass / total).max())]
     return np.column_stack(columns)
 
@@ -948,10 +943,8 @@ def _drop_after_cue_heading(lines: list[Line], keep: np.ndarray) -> np.ndarray:
     """A cue heading ("Related coverage", "More stories", "You may also like")
     kept below the article's last paragraph opens the site's links to other
     pages: it goes, and so does every kept line below it."""
-    from .headers import is_body
-
     kept = np.flatnonzero(keep).tolist()
-    last = next((i for i in reversed(kept) if is_body(lines[i].text)), None)
+    last = next((i for i in reversed(kept) if _is_paragraph(lines[i].text)), None)
     if last is None:
         return keep
     cue = next((i for i in kept if i > last and is_cue_heading(lines[i].text)), None)

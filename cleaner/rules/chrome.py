@@ -154,15 +154,15 @@ _PATTERNS = [
     (re.compile(r"^(this|the) (article|story|post|piece|column|report) (was )?(originally|first) "
                 r"(appeared|published|posted|ran) (on|in|at|by)\b"), "syndication notice"),
 ]
-# Every shape but _RIGHTS is anchored at the line's start: one match of them
-# all together, and _RIGHTS only on lines holding a word of it, tell whether
-# any shape matches (most lines: none) before they are tried in order.
 # A form field's label marked as required ("First Name *", "Your Preferred Campus*"); a
 # table's column may carry a footnote's asterisk ("Top States Score*"), so the label
 # must address the reader or name what forms ask for. (Tried only on lines ending in "*".)
 _FORM_FIELD = re.compile(r"^(?=your |.*\b(name|e-?mail|phone|telephone|password|address|company|organi[sz]ation|"
                          r"message|budget|zip|postcode|postal code|country|website|subject|city|state)\b)"
                          r"[^\W\d_][\w /()'’&-]{0,45}\*$")
+# Every shape but _RIGHTS is anchored at the line's start: one match of them
+# all together, and _RIGHTS only on lines holding a word of it, tell whether
+# any shape matches (most lines: none) before they are tried in order.
 _ANCHORED_SHAPES = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _PATTERNS if p is not _RIGHTS))
 assert all(p.pattern.startswith("^") and not p.flags & re.MULTILINE for p, _ in _PATTERNS if p is not _RIGHTS)
 
