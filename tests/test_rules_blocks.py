@@ -127,6 +127,22 @@ def test_a_headline_wins_over_the_photo_caption_under_it():
     assert kept[len(MENU)] and not kept[len(MENU) + 1]
 
 
+def test_the_headline_is_never_a_line_the_rules_call_chrome():
+    """A photo credit, a byline or a chrome phrase between the title and the
+    first paragraph is title-like (short, capitalised, no full stop) but is
+    no headline: the title above it is chosen."""
+    title = "Council Approves Budget for Schools and Roads"
+    for between in ["Photograph: Jane Doe/Getty Images", "Written By: Jane Doe", "Listen to this article",
+                    "By Jane Doe, Times staff writer"]:
+        text = "\n".join(MENU + [title, between] + PARAGRAPHS + FOOTER) + "\n"
+        keep = np.zeros(len(MENU) + 2 + len(PARAGRAPHS) + len(FOOTER), dtype=bool)
+        first = len(MENU) + 2
+        keep[first:first + len(PARAGRAPHS)] = True
+        lines = [line for line in Document(text).lines() if not line.blank]
+        kept = blocks._keep_inside_run(lines, keep)
+        assert kept[len(MENU)] and not kept[len(MENU) + 1], between
+
+
 def test_a_line_every_page_of_the_batch_repeats_counts_against_it():
     page = "\n".join(["Subscribe to our daily newsletter for the best stories"] + PARAGRAPHS) + "\n"
     doc = Document(page)

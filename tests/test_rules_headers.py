@@ -115,13 +115,20 @@ BODY = ("On Monday the council voted to rebuild the old library on higher ground
 def test_byline_shapes():
     for line in ["By Jane Doe", "by Jane Doe and John Roe", "By Jane Doe | March 3, 2021",
                  "Jane Doe, Staff Writer · 5 min read", "Posted on 25 April 2024 by Staff Writer",
-                 "Published March 3, 2021 by Jane Doe", "By Jane Doe on March 3, 2021", "8 min read"]:
+                 "Published March 3, 2021 by Jane Doe", "By Jane Doe on March 3, 2021", "8 min read",
+                 # the date may open with a weekday and end with a time; a paper's staff; "By:"
+                 "By Jane Doe on Monday, November 18th, 2019 at 11:04 a.m.",
+                 "By Jane Doe, Staff Writer, March 3, 2021", "By Jane Doe, Times staff writer",
+                 "Written By: Jane Doe", "05 Nov 2025. 8 minutes read",
+                 "Jane Doe Published 10:19am 19 December 2025", "Jane Roe Updated March 3, 2021"]:
         assert byline_rule(line) == "byline", line
     for line in ["Updated 3 hours ago", "Posted 2 days ago", "yesterday"]:
         assert byline_rule(line) == "dateline", line
     for line in ["By the way, nobody asked", "Photos taken by the river", "Jane Doe",
                  "Growth by Numbers: A Decade in Review", "Support for the Resistance Grown by Millions",
-                 "Stand by me.", "By Jane Doe?", "World | Middle East | Opinion"]:
+                 "Stand by me.", "By Jane Doe?", "World | Middle East | Opinion",
+                 "By 2025, the company expects growth", "By the staff", "Originally posted February 2017",
+                 "Apple Updated Its iPhone on March 3, 2021", "Version 2.0. Released in March"]:
         assert byline_rule(line) is None, line
 
 

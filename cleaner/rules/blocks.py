@@ -237,6 +237,12 @@ def _truncated(s: str, low: str, n_chars: int, ascii_line: bool) -> bool:
     return bool(_TRUNCATED.search(s, max(n_chars - _TRUNCATED_TAIL, 0)))
 
 
+def _media_credit(s: str, low: str) -> bool:
+    """A photo or video credit ("Photograph: Jane Doe/Getty Images") on the
+    stripped line ``s`` (lower-cased: ``low``)."""
+    return bool(_MEDIA_WORD.search(low)) and bool(_MEDIA_CREDIT.search(s))
+
+
 def _cue_heading(s: str, low: str, n_words: int, n_chars: int, ascii_line: bool) -> bool:
     """A short heading that opens links to other pages (_CUE): "Related coverage"."""
     return (n_words <= 8 and n_chars <= 80 and (not s.endswith(".") or s.endswith(".."))
@@ -322,7 +328,7 @@ def _text_features(text: str) -> tuple[float, ...]:
         float(_truncated(s, low, n_chars, ascii_line)),
         float(3 <= n_words <= 20 and not ends and not s.endswith(":")
               and (s[:1].isupper() or s[:1].isdigit() or s[:1] in "'\"“‘«„")),
-        float(n_words <= 60 and bool(_MEDIA_WORD.search(low)) and bool(_MEDIA_CREDIT.search(s))),
+        float(n_words <= 60 and _media_credit(s, low)),
         float((":" in s or "(" in s) and bool(_GLUED_DATELINE.match(s))),
         float(_comments_heading(s, low, n_words)),
     )
@@ -738,16 +744,17 @@ def _keep_inside_run(lines: list[Line], keep: np.ndarray, headings: frozenset[in
             if all(len(lines[i].text.split()) <= 12 and not _link_like(lines[i].text) for i in gap):
                 keep[list(gap)] = True
     # The headline: the nearest title-like line a few lines above the first
-    # paragraph (a kept date or byline above that paragraph must not hide it).
+    # paragraph (a kept date or byline above that paragraph must not hide it,
+    # and no line the rules call chrome is one: a credit, a byline, "Skip to content").
     # A photo caption often sits between the two: a title the page prints
     # twice wins, then a top-level HTML heading, then the least caption-like line.
-    from .headers import _title_like, byline_rule, caption_score, is_dateline
+    from .headers import _title_like, caption_score
 
     first = next((int(i) for i in kept if _is_paragraph(lines[i].text)), int(kept[0]))
     candidates = []
     for i in range(first - 1, max(first - 1 - TITLE_REACH, -1), -1):
         text = lines[i].text
-        if is_dateline(text) or byline_rule(text):
+        if _not_a_headline(text):
             continue
         if i in headings or (_title_like(text) and not _SENTENCE_END.search(text) and not _link_like(text)):
             candidates.append(i)
@@ -937,6 +944,13 @@ def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: f
     headings = frozenset() if facts is None else _top_headings(facts)
     keep = _keep_inside_run(lines, keep, headings)
     return _drop_article_copies(lines, _drop_after_cue_heading(lines, keep))
+
+
+def _not_a_headline(text: str) -> bool:
+    """A line the rules call chrome, however title-like: a date or byline, a
+    photo credit, a chrome phrase ("Skip to main content")."""
+    s = text.strip()
+    return is_dated(s) or _media_credit(s, s.lower()) or _chrome_reason(s) is not None
 
 
 def _drop_after_cue_heading(lines: list[Line], keep: np.ndarray) -> np.ndarray:

@@ -10,7 +10,8 @@ twice), and an image caption. This module finds that block and proposes:
 * ``caption``: short non-sentence lines or long photo captions directly
   under the title, only when the block shows other page chrome,
 * ``byline``: author, date and reading-time lines ("By Jane Doe | March 3,
-  2021", "Posted on 25 April 2024 by Staff Writer", "5 min read"); relative
+  2021", "Posted on 25 April 2024 by Staff Writer", "Jane Doe Published
+  10:19am 19 December 2025", "5 min read"); relative
   dates ("Updated 3 hours ago") go as ``dateline``,
 * ``masthead``: short non-sentence lines (a site name, a menu word) above a
   clear title that is followed by the body; separated items there
@@ -180,7 +181,8 @@ def breadcrumb_score(text: str, following: list[str]) -> float:
 _NAME_PARTICLES = {"de", "da", "das", "do", "dos", "del", "della", "di", "du", "van", "von",
                    "der", "den", "ter", "la", "le", "bin", "ibn", "al", "el", "y", "e"}
 _NAME_WORD = re.compile(r"^(?:[^\W\d_]\.)+$|^[^\W\d_][\w'’.\-]*$")
-_BY = re.compile(r"^(?:(?P<pre>.*?)\s+)?by\s+(?P<names>\S.*)$", re.IGNORECASE | re.DOTALL)
+# ("by:" too: "Written By: Jane Doe")
+_BY = re.compile(r"^(?:(?P<pre>.*?)\s+)?by:?\s+(?P<names>\S.*)$", re.IGNORECASE | re.DOTALL)
 _BY_PREFIX = {"posted", "published", "written", "words", "story", "text", "report", "reporting",
               "photos", "photo", "updated", "article", "edited", "reviewed", "compiled", "and",
               "analysis", "opinion", "commentary", "interview"}
@@ -196,7 +198,12 @@ _READ_TIME = re.compile(
     re.IGNORECASE,
 )
 # Pieces of a byline: "By Jane Doe | March 3, 2021", "Jane Doe, Staff Writer · 5 min read".
-_BYLINE_SPLIT = re.compile(r"\s+[|·•—–\-/]\s+|\s*[|·•]\s*")
+# (also a full stop after a number: "05 Nov 2025. 8 min read"; each piece must still be a date, a name...)
+_BYLINE_SPLIT = re.compile(r"\s+[|·•—–\-/]\s+|\s*[|·•]\s*|(?<=\d)\.\s+")
+
+
+# Lower-case words that may follow a name or a paper's in a byline.
+_STAFF_WORDS = {"staff", "writer", "reporter", "correspondent", "editor", "contributor", "columnist"}
 
 
 def _is_name(text: str) -> bool:
@@ -209,6 +216,8 @@ def _is_name(text: str) -> bool:
         if word.casefold() in _NAME_PARTICLES and 0 < i < len(words) - 1:
             continue
         if word in ("&",) and 0 < i < len(words) - 1:
+            continue
+        if word.casefold() in _STAFF_WORDS and i > 0:  # "Jane Doe, Times staff writer"
             continue
         if not _NAME_WORD.match(word) or not word[0].isupper():
             return False
@@ -236,7 +245,20 @@ def is_dated(text: str) -> bool:
     return bool(is_dateline(s, allow_numeric=True) or byline_rule(s))
 
 
-_NAMES_THEN_DATE = re.compile(r"^(?P<n>.*?)(?:\s+on\s+|\s*,\s*)(?P<d>[^,]*\d.*)$")
+_NAME_THEN_STAMP = re.compile(r"^(?P<n>.+?)\s+(?P<d>(?:last\s+)?(?:published|updated|posted)\b.*)$",
+                              re.IGNORECASE)
+_NAMES_DATE_SEPARATOR = re.compile(r"\s+on\s+|\s*,\s*")
+
+
+def _names_before_date(text: str) -> str | None:
+    """The names of "Jane Doe on March 3, 2021", "Jane Doe, Staff Writer, March 3, 2021"
+    or "Jane Doe on Monday, March 3, 2021 at 11:04 a.m.": the names before the
+    first "on" or comma that a date follows, else None."""
+    for sep in _NAMES_DATE_SEPARATOR.finditer(text):
+        names, date = text[:sep.start()], text[sep.end():].strip()
+        if _holds_digit(date) and _is_date(date) and _is_names(names):
+            return names
+    return None
 
 
 def _segment_kind(seg: str) -> str | None:
@@ -254,9 +276,7 @@ def _segment_kind(seg: str) -> str | None:
     if m:
         pre, names = (m.group("pre") or "").strip(" ,"), m.group("names").strip(" ,")
         # "by Jane Doe on March 3, 2021" / "by Jane Doe, March 3, 2021"
-        tail = _NAMES_THEN_DATE.match(names)
-        if tail and _is_date(tail.group("d").strip()) and _is_names(tail.group("n")):
-            names = tail.group("n")
+        names = _names_before_date(names) or names
         pre_ok = (not pre or _is_date(pre)
                   or all(w.casefold().strip(":") in _BY_PREFIX for w in pre.split()))
         if pre_ok and _is_names(names):
@@ -267,6 +287,12 @@ def _segment_kind(seg: str) -> str | None:
     # "Jane Doe, March 3, 2021": a name, then a date after the first comma
     head, _, rest = seg.partition(",")
     if rest and _is_names(head) and _is_date(rest.strip()):
+        return "name+date"
+    # "Jane Doe Published 10:19am 19 December 2025": a name, then a dated stamp
+    # (two words or more: "Originally posted ...", "First published ..." name no one)
+    stamp = _NAME_THEN_STAMP.match(seg)
+    if (stamp and len(stamp.group("n").split()) >= 2 and _is_names(stamp.group("n"))
+            and _is_date(stamp.group("d"))):
         return "name+date"
     return None
 
