@@ -115,32 +115,32 @@ def test_short_heading_inside_the_article_stays():
     assert "Contact us" in removed
 
 
-def test_a_headline_wins_over_the_photo_caption_under_it():
-    title = "Council Approves Budget for Schools and Roads"
-    caption = "Council members at the town hall, March 2024"
-    text = "\n".join(MENU + [title, caption] + PARAGRAPHS + FOOTER) + "\n"
+HEADLINE = "Council Approves Budget for Schools and Roads"
+
+
+def title_and_line_below_kept(below: str) -> tuple[bool, bool]:
+    """Whether the headline pick keeps HEADLINE and ``below`` (the line
+    between it and the first paragraph), on a page whose paragraphs alone are kept."""
+    text = "\n".join(MENU + [HEADLINE, below] + PARAGRAPHS + FOOTER) + "\n"
     keep = np.zeros(len(MENU) + 2 + len(PARAGRAPHS) + len(FOOTER), dtype=bool)
     first = len(MENU) + 2
     keep[first:first + len(PARAGRAPHS)] = True
     lines = [line for line in Document(text).lines() if not line.blank]
     kept = blocks._keep_inside_run(lines, keep)
-    assert kept[len(MENU)] and not kept[len(MENU) + 1]
+    return bool(kept[len(MENU)]), bool(kept[len(MENU) + 1])
+
+
+def test_a_headline_wins_over_the_photo_caption_under_it():
+    assert title_and_line_below_kept("Council members at the town hall, March 2024") == (True, False)
 
 
 def test_the_headline_is_never_a_line_the_rules_call_chrome():
     """A photo credit, a byline or a chrome phrase between the title and the
     first paragraph is title-like (short, capitalised, no full stop) but is
     no headline: the title above it is chosen."""
-    title = "Council Approves Budget for Schools and Roads"
-    for between in ["Photograph: Jane Doe/Getty Images", "Written By: Jane Doe", "Listen to this article",
-                    "By Jane Doe, Times staff writer"]:
-        text = "\n".join(MENU + [title, between] + PARAGRAPHS + FOOTER) + "\n"
-        keep = np.zeros(len(MENU) + 2 + len(PARAGRAPHS) + len(FOOTER), dtype=bool)
-        first = len(MENU) + 2
-        keep[first:first + len(PARAGRAPHS)] = True
-        lines = [line for line in Document(text).lines() if not line.blank]
-        kept = blocks._keep_inside_run(lines, keep)
-        assert kept[len(MENU)] and not kept[len(MENU) + 1], between
+    for below in ["Photograph: Jane Doe/Getty Images", "Written By: Jane Doe", "Listen to this article",
+                  "By Jane Doe, Times staff writer"]:
+        assert title_and_line_below_kept(below) == (True, False), below
 
 
 def test_a_line_every_page_of_the_batch_repeats_counts_against_it():
