@@ -24,6 +24,12 @@ def test_dateline_shapes():
                  "Wednesday", "The 2024 election", "12.03.2024 results were announced"]:
         assert not is_dateline(line, allow_numeric=True), line
     assert not is_dateline("2024-04-17")  # numeric dates only as the very first line
+    # ... unless a publishing word stamps them
+    for line in ["Last Updated: 2025-02-22", "Updated on 09/12/25", "Published 2019-11-18T22:05:36Z",
+                 "Posted on 11/18/2019 10:31 AM"]:
+        assert is_dateline(line), line
+    for line in ["Published 2025-12-20 in ColdFusion", "Updated 2.0.1 release notes", "Updated: version 2.0.1"]:
+        assert not is_dateline(line, allow_numeric=True), line
 
 
 def test_breadcrumb_glued_and_separated():

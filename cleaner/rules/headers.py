@@ -65,10 +65,15 @@ aggiornato atualizado em um uhr h am pm a.m. p.m. gmt utc cet cest est edt pst p
 """.split()
 _DATE_WORDS = set(_MONTHS) | set(_WEEKDAYS)
 _TOKEN = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?|\d+(?:st|nd|rd|th|er|e|º|°|\.)?|[^\W\d_][\w.\-]*", re.UNICODE)
-_NUMERIC_DATE = re.compile(
-    r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})"
+_NUMERIC_DATE_TIME = (
+    r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})"
     r"((\s*[,|]?\s*|T)\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s*[ap]\.?m\.?)?"
-    r"(\s*(z|[+-]\d{2}:?\d{2}|gmt|utc|cet|cest|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|ist|et|pt|ct|mt|aest|aedt|jst|kst))?)?\s*$",
+    r"(\s*(z|[+-]\d{2}:?\d{2}|gmt|utc|cet|cest|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|ist|et|pt|ct|mt|aest|aedt|jst|kst))?)?"
+)
+_NUMERIC_DATE = re.compile(r"^\s*" + _NUMERIC_DATE_TIME + r"\s*$", re.IGNORECASE)
+# A numeric date is a date line anywhere once a publishing word stamps it ("Last Updated: 2025-02-22").
+_STAMPED_NUMERIC_DATE = re.compile(
+    r"^\s*(?:last\s+)?(?:updated|published|posted|modified)(?:\s+on)?\s*:?\s*" + _NUMERIC_DATE_TIME + r"\s*$",
     re.IGNORECASE,
 )
 
@@ -94,6 +99,8 @@ def is_dateline(text: str, allow_numeric: bool = False) -> bool:
     if not _holds_digit(folded):  # a date needs a number; most lines hold none
         return False
     if allow_numeric and _NUMERIC_DATE.match(s):
+        return True
+    if _STAMPED_NUMERIC_DATE.match(s):
         return True
     tokens = _TOKEN.findall(folded)
     if not tokens:
