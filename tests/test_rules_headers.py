@@ -18,7 +18,7 @@ def removed(text: str) -> dict[str, str]:
 def test_dateline_shapes():
     for line in ["Wednesday, April 17, 2024", "17 April 2024", "Apr 17, 2024 10:32 am",
                  "Updated: March 3, 2023", "Mittwoch, 17. April 2024", "17 de abril de 2024",
-                 "mercredi 17 avril 2024", "2024-04-17"]:
+                 "mercredi 17 avril 2024", "2024-04-17", "Nov 18, 2019, 10:31 AM CST", "- Nov. 18th 2019 8:54 am PT"]:
         assert is_dateline(line, allow_numeric=True), line
     for line in ["April is the cruellest month", "May 2024 be a better year for all of us",
                  "Wednesday", "The 2024 election", "12.03.2024 results were announced"]:

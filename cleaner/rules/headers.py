@@ -57,18 +57,20 @@ lunedì lunedi martedì martedi mercoledì mercoledi giovedì giovedi venerdì v
 segunda-feira terça-feira terca-feira quarta-feira quinta-feira sexta-feira
 maandag dinsdag woensdag donderdag vrijdag zaterdag zondag
 """.split()
+# Time zones a date line may end with (as in _NUMERIC_DATE_TIME).
+_TIME_ZONES = ("gmt utc cet cest est edt cst cdt mst mdt pst pdt bst ist et pt ct mt aest aedt jst kst").split()
 # Words that may surround a date on a dateline.
 _DATE_FILLER = """
 de del di da le der am on at the of el la il published updated posted last modified date
 publié publie mis à jour le veröffentlicht aktualisiert stand publicado actualizado pubblicato
-aggiornato atualizado em um uhr h am pm a.m. p.m. gmt utc cet cest est edt pst pdt bst ist et
-""".split()
+aggiornato atualizado em um uhr h am pm a.m. p.m.
+""".split() + _TIME_ZONES
 _DATE_WORDS = set(_MONTHS) | set(_WEEKDAYS)
 _TOKEN = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?|\d+(?:st|nd|rd|th|er|e|º|°|\.)?|[^\W\d_][\w.\-]*", re.UNICODE)
 _NUMERIC_DATE_TIME = (
     r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})"
     r"((\s*[,|]?\s*|T)\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s*[ap]\.?m\.?)?"
-    r"(\s*(z|[+-]\d{2}:?\d{2}|gmt|utc|cet|cest|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|ist|et|pt|ct|mt|aest|aedt|jst|kst))?)?"
+    r"(\s*(z|[+-]\d{2}:?\d{2}|" + "|".join(_TIME_ZONES) + r"))?)?"
 )
 _NUMERIC_DATE = re.compile(r"^\s*" + _NUMERIC_DATE_TIME + r"\s*$", re.IGNORECASE)
 # A numeric date is a date line anywhere once a publishing word stamps it ("Last Updated: 2025-02-22").
