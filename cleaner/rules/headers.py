@@ -58,13 +58,13 @@ segunda-feira terça-feira terca-feira quarta-feira quinta-feira sexta-feira
 maandag dinsdag woensdag donderdag vrijdag zaterdag zondag
 """.split()
 # Time zones a date line may end with (as in _NUMERIC_DATE_TIME).
-_TIME_ZONES = ("gmt utc cet cest est edt cst cdt mst mdt pst pdt bst ist et pt ct mt aest aedt jst kst").split()
+_TIME_ZONES = "gmt utc cet cest est edt cst cdt mst mdt pst pdt bst ist et pt ct mt aest aedt jst kst".split()
 # Words that may surround a date on a dateline.
-_DATE_FILLER = """
+_DATE_FILLER = frozenset("""
 de del di da le der am on at the of el la il published updated posted last modified date
 publié publie mis à jour le veröffentlicht aktualisiert stand publicado actualizado pubblicato
 aggiornato atualizado em um uhr h am pm a.m. p.m.
-""".split() + _TIME_ZONES
+""".split() + _TIME_ZONES)
 _DATE_WORDS = set(_MONTHS) | set(_WEEKDAYS)
 _TOKEN = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?|\d+(?:st|nd|rd|th|er|e|º|°|\.)?|[^\W\d_][\w.\-]*", re.UNICODE)
 _NUMERIC_DATE_TIME = (
