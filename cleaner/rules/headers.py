@@ -211,7 +211,7 @@ _READ_TIME = re.compile(
 _BYLINE_SPLIT = re.compile(r"\s+[|·•—–\-/]\s+|\s*[|·•]\s*|(?<=\d)\.\s+")
 
 
-# Lower-case words that may follow a name or a paper's in a byline.
+# Lower-case job words that may follow the names in a byline ("Jane Doe, Times staff writer").
 _STAFF_WORDS = {"staff", "writer", "reporter", "correspondent", "editor", "contributor", "columnist"}
 
 
@@ -226,7 +226,7 @@ def _is_name(text: str) -> bool:
             continue
         if word in ("&",) and 0 < i < len(words) - 1:
             continue
-        if word.casefold() in _STAFF_WORDS and i > 0:  # "Jane Doe, Times staff writer"
+        if word.casefold() in _STAFF_WORDS and i > 0:
             continue
         if not _NAME_WORD.match(word) or not word[0].isupper():
             return False
