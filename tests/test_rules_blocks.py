@@ -143,6 +143,31 @@ def test_the_headline_is_never_a_line_the_rules_call_chrome():
         assert title_and_line_below_kept(below) == (True, False), below
 
 
+def test_above_the_first_paragraph_a_line_needs_more_than_the_threshold():
+    """Above the article's first paragraph a line the model keeps with
+    P < PRE_ARTICLE_THRESHOLD is only doubtful: it goes with a run holding a
+    line the model is sure is chrome, stays without one; the headline pick
+    still keeps the title."""
+    page = ["Home", "Top stories: ten things to know today", HEADLINE] + PARAGRAPHS
+    doc = Document("\n".join(page) + "\n")
+    lines = blocks.text_lines(doc)
+    high, low = blocks.PRE_ARTICLE_THRESHOLD + 0.05, blocks.PRE_ARTICLE_THRESHOLD - 0.05
+    assert low >= 0.6  # (kept by the model at the decision threshold used here)
+
+    def kept(*top):
+        return blocks.kept_lines(doc, lines, np.array([*top, 0.95, 0.95, 0.95]), 0.6).tolist()
+
+    assert kept(0.02, low, 0.65) == [False, False, True, True, True, True]  # "Home" is sure chrome
+    assert kept(0.02, high, 0.65) == [False, True, True, True, True, True]  # sure enough to stay
+    assert kept(0.3, low, 0.65) == [True, True, True, True, True, True]  # no sure chrome line: all doubtful stay
+    # Below the first paragraph the decision threshold alone counts.
+    below = ["Home", HEADLINE, PARAGRAPHS[0], "Council members spoke after the vote", PARAGRAPHS[1]]
+    doc2 = Document("\n".join(below) + "\n")
+    lines2 = blocks.text_lines(doc2)
+    proba = np.array([0.02, 0.9, 0.95, low, 0.95])
+    assert blocks.kept_lines(doc2, lines2, proba, 0.6).tolist() == [False, True, True, True, True]
+
+
 def test_a_line_every_page_of_the_batch_repeats_counts_against_it():
     page = "\n".join(["Subscribe to our daily newsletter for the best stories"] + PARAGRAPHS) + "\n"
     doc = Document(page)
