@@ -33,8 +33,8 @@ import numpy as np
 from ..document import Document, Edit, Line, line_span
 from ..line_counts import counts_of
 from . import RuleContext
-from .chrome import _chrome_reason
-from .headers import is_dated
+from .chrome import _chrome_reason, normalized_line
+from .headers import _title_like, caption_score, is_body, is_dated
 
 RULE = "boilerplate"
 MODEL_PATH = Path(__file__).with_name("data") / "blocks_model.json"
@@ -513,8 +513,6 @@ def _distances_up_down(marked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def features(doc: Document, lines: list[Line], ctx: RuleContext) -> np.ndarray:
     """The feature matrix of ``lines`` (the document's non-blank lines), one row each."""
-    from .chrome import normalized_line
-
     norms = [normalized_line(line.text) for line in lines]
     base = _base_matrix(lines, norms, ctx)
     n = len(lines)
@@ -724,10 +722,16 @@ MIN_LINES = 3  # shorter texts are left alone: there is no page around them
 TITLE_REACH = 4  # lines above the first paragraph searched for the headline
 
 
-def _is_paragraph(text: str) -> bool:
-    from .headers import is_body
+def _first_paragraph(lines: list[Line], indices) -> int | None:
+    """The first of ``indices`` (in their order) whose line is a body paragraph, or None."""
+    return next((int(i) for i in indices if is_body(lines[i].text)), None)
 
-    return is_body(text)
+
+def _not_a_headline(text: str) -> bool:
+    """A line the rules call chrome, however title-like: a date or byline, a
+    photo credit, a chrome phrase ("Skip to main content")."""
+    s = text.strip()
+    return is_dated(s) or _media_credit(s, s.lower()) or _chrome_reason(s) is not None
 
 
 def _keep_inside_run(lines: list[Line], keep: np.ndarray, headings: frozenset[int] = frozenset()) -> np.ndarray:
@@ -748,9 +752,9 @@ def _keep_inside_run(lines: list[Line], keep: np.ndarray, headings: frozenset[in
     # and no line the rules call chrome is one: a credit, a byline, "Skip to content").
     # A photo caption often sits between the two: a title the page prints
     # twice wins, then a top-level HTML heading, then the least caption-like line.
-    from .headers import _title_like, caption_score
-
-    first = next((int(i) for i in kept if _is_paragraph(lines[i].text)), int(kept[0]))
+    first = _first_paragraph(lines, kept)
+    if first is None:
+        first = int(kept[0])
     candidates = []
     for i in range(first - 1, max(first - 1 - TITLE_REACH, -1), -1):
         text = lines[i].text
@@ -785,14 +789,12 @@ def _spare_inside_article(lines: list[Line], proba: np.ndarray, keep: np.ndarray
     is part of a run of ``INSIDE_RUN`` or more doubtful lines (a "related"
     box): an article's own short lines (list items, prices, credits) look
     like chrome out of context."""
-    from .headers import is_body
-
     # Only the first and the last paragraph matter: looked for from each end.
     kept = np.flatnonzero(keep).tolist()
-    first = next((i for i in kept if is_body(lines[i].text)), None)
+    first = _first_paragraph(lines, kept)
     if first is None:
         return keep
-    last = next(i for i in reversed(kept) if is_body(lines[i].text))
+    last = _first_paragraph(lines, kept[::-1])
     if last == first:
         return keep
     keep = keep.copy()
@@ -829,8 +831,8 @@ def _doubtful_above_article(lines: list[Line], proba: np.ndarray, keep: np.ndarr
     classifier is sure, and its long neighbour below lifts such lines. As
     doubtful lines, they go with a run that holds a sure chrome line
     (``_doubtful_join_sure``)."""
-    first = next((int(i) for i in np.flatnonzero(keep) if _is_paragraph(lines[i].text)), None)
-    if not first:
+    first = _first_paragraph(lines, np.flatnonzero(keep).tolist())
+    if not first:  # (None, or 0: nothing above it)
         return keep
     keep = keep.copy()
     keep[:first] &= proba[:first] >= PRE_ARTICLE_THRESHOLD
@@ -968,19 +970,12 @@ def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: f
     return _drop_article_copies(lines, _drop_after_cue_heading(lines, keep))
 
 
-def _not_a_headline(text: str) -> bool:
-    """A line the rules call chrome, however title-like: a date or byline, a
-    photo credit, a chrome phrase ("Skip to main content")."""
-    s = text.strip()
-    return is_dated(s) or _media_credit(s, s.lower()) or _chrome_reason(s) is not None
-
-
 def _drop_after_cue_heading(lines: list[Line], keep: np.ndarray) -> np.ndarray:
     """A cue heading ("Related coverage", "More stories", "You may also like")
     kept below the article's last paragraph opens the site's links to other
     pages: it goes, and so does every kept line below it."""
     kept = np.flatnonzero(keep).tolist()
-    last = next((i for i in reversed(kept) if _is_paragraph(lines[i].text)), None)
+    last = _first_paragraph(lines, kept[::-1])
     if last is None:
         return keep
     cue = next((i for i in kept if i > last and is_cue_heading(lines[i].text)), None)
