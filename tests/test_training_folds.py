@@ -22,3 +22,23 @@ def test_a_fold_model_of_other_pages_or_a_missing_one_stops_the_run(tmp_path):
         cv.load_fold(tmp_path, "txt", 0, ["aeb_2"])
     with pytest.raises(SystemExit, match="no saved fold model"):
         cv.load_fold(tmp_path, "txt", 1, ["aeb_1"])
+
+
+def test_the_seed_picks_which_lines_a_large_fit_learns_from():
+    pytest.importorskip("sklearn")
+    import argparse
+
+    import numpy as np
+
+    import train_blocks as tb
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(12_000, 4))  # above the 10,000 lines where the fit holds a tenth out
+    y = (X[:, 0] + rng.normal(scale=2.0, size=len(X)) > 0).astype(int)
+
+    def args(seed):
+        return argparse.Namespace(trees=5, learning_rate=0.1, depth=3, random_state=seed)
+
+    probe = rng.normal(size=(200, 4))
+    first, again, other = (tb.fit(X, y, args(s)).predict_proba(probe)[:, 1] for s in (0, 0, 1))
+    assert np.array_equal(first, again)
+    assert not np.allclose(first, other)

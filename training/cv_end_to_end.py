@@ -159,6 +159,7 @@ def main() -> None:
     ap.add_argument("--depth", type=int, default=5)
     ap.add_argument("--learning-rate", type=float, default=0.1)
     ap.add_argument("--min-leaf", type=int, default=tb.MIN_SAMPLES_LEAF)
+    ap.add_argument("--random-state", type=int, default=0, help=tb.RANDOM_STATE_HELP)
     ap.add_argument("--second-folds", type=int, default=None,
                     help="folds of the out-of-fold probabilities each fold's second model learns from "
                          "(0: first model only; default: each kind's as shipped, train_blocks.SECOND_FOLDS)")
