@@ -748,6 +748,19 @@ def test_cue_heading_shapes():
         assert not blocks.is_cue_heading(text), text
 
 
+def test_an_authors_other_pages_and_a_sites_next_stories_open_with_cue_headings():
+    for text in ["More by Jane Doe", "From Our Archives", "More Great WIRED Stories", "More from The Verge articles",
+                 "Next Up In Science & Health", "Next up:"]:
+        assert blocks.is_cue_heading(text), text
+    # whole lines only: the same words opening a sentence
+    for text in ["More by the end of the year, the council said.", "Next, up to 40 homes will be built",
+                 "More great news for the city's libraries this week.", "From our archives, a lesson"]:
+        assert not blocks.is_cue_heading(text), text
+    texts = PARAGRAPHS + ["More by Jane Doe", "The council's bridge plan", "Library hours change in March"]
+    kept = blocks._drop_after_cue_heading(_lines_of(texts), np.ones(len(texts), dtype=bool))
+    assert kept.tolist() == [True] * len(PARAGRAPHS) + [False] * 3
+
+
 def test_plain_text_classifier_takes_a_second_look():
     # (the HTML model has its markup for context: a second model gained it little)
     models = blocks.load_models()

@@ -86,8 +86,9 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d|\bcopyright\b|all rights reserved", re.IGNORECASE)
 
 # Headings that open a run of links to other pages ("Related coverage",
-# "More stories", "Most popular", "Leave a reply", "Lesen Sie auch"): what
-# follows them is the site's, not the article's. Matched on short lines only.
+# "More stories", "Most popular", "Leave a reply", "Lesen Sie auch", "More by
+# Jane Doe", "Next up in Science"): what follows them is the site's, not the
+# article's. Matched on short lines only.
 _CUE = re.compile(
     r"\brelated\b|\bmore (stories|articles|news|posts|from|on|in|like this|to read|videos|coverage|headlines)\b"
     r"|\bmost (popular|read|viewed|shared|commented|watched|recent|emailed)\b"
@@ -100,7 +101,9 @@ _CUE = re.compile(
     r"|\b(mehr zum thema|lesen sie auch|auch interessant|ähnliche artikel|weitere artikel|meistgelesen|"
     r"à lire aussi|lire aussi|voir aussi|sur le même sujet|les plus lus|articles similaires|"
     r"te puede interesar|noticias relacionadas|lo más leído|más noticias|leggi anche|potrebbe interessarti|"
-    r"articoli correlati|più letti|leia também|veja também|mais lidas|notícias relacionadas|lees ook|meer nieuws)\b",
+    r"articoli correlati|più letti|leia também|veja também|mais lidas|notícias relacionadas|lees ook|meer nieuws)\b"
+    # whole lines only ("More by accident ..." opens a sentence), but what "Next up" opens
+    r"|^(from our archives|next up\b.*|more by [\w .'-]+|more (great|from) [\w .'-]+ (stories|articles|posts))[^\w]*$",
     re.IGNORECASE)
 # Headings that open the readers' comments ("59 Comments on “…”", "3 responses to",
 # "Join the discussion", "Kommentare (12)"): readers' posts follow, prose as
