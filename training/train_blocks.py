@@ -152,7 +152,7 @@ def fit(X, y, args, weight=None):
     model = HistGradientBoostingClassifier(
         max_iter=args.trees, learning_rate=args.learning_rate, max_depth=args.depth,
         max_leaf_nodes=2 ** args.depth, min_samples_leaf=getattr(args, "min_leaf", MIN_SAMPLES_LEAF),
-        l2_regularization=1.0, random_state=getattr(args, "random_state", 0))
+        l2_regularization=1.0, random_state=args.random_state)
     model.fit(X, y, sample_weight=weight)
     return model
 

@@ -102,8 +102,8 @@ _CUE = re.compile(
     r"à lire aussi|lire aussi|voir aussi|sur le même sujet|les plus lus|articles similaires|"
     r"te puede interesar|noticias relacionadas|lo más leído|más noticias|leggi anche|potrebbe interessarti|"
     r"articoli correlati|più letti|leia também|veja também|mais lidas|notícias relacionadas|lees ook|meer nieuws)\b"
-    # whole lines only ("More by accident ..." opens a sentence), but what "Next up" opens
-    r"|^(from our archives|next up\b.*|more by [\w .'-]+|more (great|from) [\w .'-]+ (stories|articles|posts))[^\w]*$",
+    # whole lines only ("More by accident ..." opens a sentence), but what "Next up" opens ("More from ...": above)
+    r"|^(from our archives|next up\b.*|more by [\w .'-]+|more great [\w .'-]+ (stories|articles|posts))[^\w]*$",
     re.IGNORECASE)
 # Headings that open the readers' comments ("59 Comments on “…”", "3 responses to",
 # "Join the discussion", "Kommentare (12)"): readers' posts follow, prose as
