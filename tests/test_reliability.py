@@ -446,7 +446,9 @@ def test_cleaning_cleaned_samples_makes_no_edit(tmp_path):
 # --------------------------------------------------------------------------- interrupted runs
 
 
-def _kill_corpus(root: Path, files: int = 240) -> Path:
+# (720 files: a run lasts a few seconds, so the signal sent 1 s in finds it still running;
+#  with 240 a fast machine could finish first and the run then exited 0)
+def _kill_corpus(root: Path, files: int = 720) -> Path:
     src = root / "corpus"
     src.mkdir()
     texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("00*.txt"))]
