@@ -35,6 +35,7 @@ from ..line_counts import counts_of
 from . import RuleContext
 from .chrome import _chrome_reason, normalized_line
 from .headers import _title_like, caption_score, is_body, is_dated
+from .scripts import function_chars, has_unspaced, spaced, word_count
 
 RULE = "boilerplate"
 MODEL_PATH = Path(__file__).with_name("data") / "blocks_model.json"
@@ -83,7 +84,7 @@ _SEPARATOR = re.compile(r"\s[|»›·•/]\s|\s[|»›·•]|[|»›·•]\s")
 _SEPARATOR_CHAR = re.compile(r"[|»›·•/]")  # in every separator: most lines hold none
 _LIST_ITEM = re.compile(r"^\s*([-*•·–—]|\d{1,3}[.)])\s+\S")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_COPYRIGHT = re.compile(r"©|\(c\)\s*\d|\bcopyright\b|all rights reserved", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"©|\(c\)\s*\d|\bcopyright\b|all rights reserved|版权所有|版權所有|無断転載|저작권", re.IGNORECASE)
 
 # Headings that open a run of links to other pages ("Related coverage",
 # "More stories", "Most popular", "Leave a reply", "Lesen Sie auch", "More by
@@ -102,6 +103,11 @@ _CUE = re.compile(
     r"à lire aussi|lire aussi|voir aussi|sur le même sujet|les plus lus|articles similaires|"
     r"te puede interesar|noticias relacionadas|lo más leído|más noticias|leggi anche|potrebbe interessarti|"
     r"articoli correlati|più letti|leia também|veja também|mais lidas|notícias relacionadas|lees ook|meer nieuws)\b"
+    # Chinese (simplified, traditional), Japanese, Korean: at the line's start (no word breaks to match)
+    r"|^(相关(新闻|文章|阅读|报道|推荐)|相關(新聞|文章|閱讀|報導)|热门(文章|新闻|推荐)|熱門(文章|新聞)|"
+    r"(推荐|延伸|扩展)阅读|(推薦|延伸)閱讀|猜你喜欢|为你推荐|精彩推荐|更多(新闻|文章)|阅读排行|"
+    r"関連(記事|ニュース)|人気(記事|ランキング)|おすすめ(記事|の記事)|あわせて読みたい|こちらもおすすめ|"
+    r"アクセスランキング|관련 ?기사|많이 본|인기 ?기사|추천 ?기사|주요 ?뉴스)"
     # whole lines only ("More by accident ..." opens a sentence), but what "Next up" opens ("More from ...": above)
     r"|^(from our archives|next up\b.*|more by [\w .'-]+|more great [\w .'-]+ (stories|articles|posts))[^\w]*$",
     re.IGNORECASE)
@@ -116,7 +122,8 @@ _COMMENTS_HEADING = re.compile(
     r"^(comments?|reader comments|user comments|discussion|conversation|responses|"
     r"join the (conversation|discussion)|(show|view|load|see|read|add|post|write) (all )?(\d+ )?comments?|"
     r"kommentare|commentaires|comentarios|commenti|comentários|reacties)\W*(\(\d+\))?\W*$"
-    r"|^[^\W\d](?:[^\W\d]|[ ’'&-]){0,40}\bcomments\s*(\(\d+\))?$",
+    r"|^[^\W\d](?:[^\W\d]|[ ’'&-]){0,40}\bcomments\s*(\(\d+\))?$"
+    r"|^(?:(?:网友|網友|全部|发表|發表|最新)?(?:评论|評論)|コメント(?:する|一覧|を書く)?|댓글(?:쓰기)?)\W*(?:\d+\W*)?$",
     re.IGNORECASE)
 # An author's note: "Jane Doe is a reporter at ...", "Jane joined the paper in 2017",
 # "More articles from Jane Doe", "View all posts by Jane Doe".
@@ -215,7 +222,8 @@ def _link_like(text: str) -> bool:
 
 
 # Every shape of _COMMENTS_COUNT and _COMMENTS_HEADING holds one of these (lower-cased).
-COMMENTS_HINTS = ("omment", "oment", "espons", "eplies", "thoughts", "iscussion", "onversation", "reac")
+COMMENTS_HINTS = ("omment", "oment", "espons", "eplies", "thoughts", "iscussion", "onversation", "reac",
+                  "评论", "評論", "コメント", "댓글")
 _COMMENTS_HINT = re.compile("|".join(map(re.escape, COMMENTS_HINTS)))  # any of them, in one scan
 
 
@@ -274,11 +282,15 @@ _ASCII_UPPER = string.ascii_uppercase.encode("ascii")
 # Per-line features that depend on the text alone (cached as _text_feature_row).
 def _text_features(text: str) -> tuple[float, ...]:
     s = text.strip()
-    tokens = s.split()
+    ascii_line = s.isascii()
+    # Chinese and Japanese are measured in pseudo-words, their punctuation as
+    # Latin marks (see cleaner.rules.scripts): ``shape`` is the line so written.
+    unspaced = not ascii_line and has_unspaced(s)
+    shape = spaced(s) if unspaced else s
+    tokens = shape.split()
     n_words = len(tokens)
     n_chars = len(s)
-    ascii_line = s.isascii()
-    words = (_ASCII_WORD if ascii_line else _WORD).findall(s)
+    words = (_ASCII_WORD if ascii_line else _WORD).findall(shape)
     n_alpha_words = len(words) or 1
     letters = len("".join(words))
     # Digits and capitals: ASCII ones counted on the UTF-8 bytes, in C (no
@@ -297,7 +309,10 @@ def _text_features(text: str) -> tuple[float, ...]:
         cjk = len(_CJK.findall(other))
     title = sum(map(str.isupper, map(_first_char, words)))
     stop = sum(map(STOPWORDS.__contains__, map(str.casefold, words)))
+    if unspaced:
+        stop += function_chars(s)
     ends = bool(_SENTENCE_END.search(s))
+    colon_end = shape.rstrip().endswith(":")
     low = s.lower()
     short = n_words <= 16 and n_chars <= 120
     if short:
@@ -309,8 +324,8 @@ def _text_features(text: str) -> tuple[float, ...]:
         math.log1p(n_words),
         math.log1p(n_chars),
         float(ends),
-        len(_INNER_PUNCT.findall(s)) / max(n_words, 1),
-        s.count(",") / max(n_words, 1),
+        len(_INNER_PUNCT.findall(shape)) / max(n_words, 1),
+        shape.count(",") / max(n_words, 1),
         title / n_alpha_words,
         stop / n_alpha_words,
         digits / max(n_chars, 1),
@@ -322,14 +337,14 @@ def _text_features(text: str) -> tuple[float, ...]:
         float(bool(_LIST_ITEM.match(s))),
         float(dated),
         float(chrome),
-        float(s.endswith(":")),
+        float(colon_end),
         letters / n_alpha_words,
         float(_copyright(s, low, ascii_line)) if n_words <= 30 else 0.0,
         float(s[:1].isupper() or s[:1].isdigit()),
         float(_cue_heading(s, low, n_words, n_chars, ascii_line)),
         float(n_words <= 60 and bool(_BIO.match(s))),
         float(_truncated(s, low, n_chars, ascii_line)),
-        float(3 <= n_words <= 20 and not ends and not s.endswith(":")
+        float(3 <= n_words <= 20 and not ends and not colon_end
               and (s[:1].isupper() or s[:1].isdigit() or s[:1] in "'\"“‘«„")),
         float(n_words <= 60 and _media_credit(s, low)),
         float((":" in s or "(" in s) and bool(_GLUED_DATELINE.match(s))),
@@ -748,7 +763,7 @@ def _keep_inside_run(lines: list[Line], keep: np.ndarray, headings: frozenset[in
     for a, b in zip(kept[:-1], kept[1:]):
         if 1 < b - a <= 3:
             gap = range(a + 1, b)
-            if all(len(lines[i].text.split()) <= 12 and not _link_like(lines[i].text) for i in gap):
+            if all(word_count(lines[i].text) <= 12 and not _link_like(lines[i].text) for i in gap):
                 keep[list(gap)] = True
     # The headline: the nearest title-like line a few lines above the first
     # paragraph (a kept date or byline above that paragraph must not hide it,
@@ -869,13 +884,14 @@ def _drop_article_copies(lines: list[Line], keep: np.ndarray) -> np.ndarray:
     word is the article again in one line (a page's metadata, "articleBody",
     printed as text), not more of it: it goes."""
     kept = np.flatnonzero(keep)
-    # (a line of n words has at least 2n - 1 characters: most lines are ruled out unsplit)
-    long = [int(i) for i in kept if len(lines[i].text) >= 2 * COPY_MIN_WORDS - 1
-            and len(lines[i].text.split()) >= COPY_MIN_WORDS]
+    # (a line of n words split at spaces has at least 2n - 1 characters: most
+    # lines are ruled out uncounted; Chinese or Japanese pseudo-words may be shorter)
+    long = [int(i) for i in kept if (len(lines[i].text) >= 2 * COPY_MIN_WORDS - 1 or has_unspaced(lines[i].text))
+            and word_count(lines[i].text) >= COPY_MIN_WORDS]
     if not long:
         return keep
     norm = {int(i): " ".join(lines[i].text.split()) for i in kept}
-    parts = {i: t for i, t in norm.items() if len(t.split()) >= COPY_PART_WORDS}
+    parts = {i: t for i, t in norm.items() if word_count(t) >= COPY_PART_WORDS}
     keep = keep.copy()
     for i in long:
         text = norm[i]
@@ -906,7 +922,7 @@ def _keep_announced_lists(lines: list[Line], proba: np.ndarray, keep: np.ndarray
     keep = keep.copy()
     for i in colon:
         if (not keep[i] and i > 0 and keep[i - 1] and proba[i] >= SURE_CHROME
-                and len(lines[i].text.split()) >= ANNOUNCING_WORDS):
+                and word_count(lines[i].text) >= ANNOUNCING_WORDS):
             keep[i] = True
     announcing = [i for i in colon if keep[i]]
     if not announcing:

@@ -82,6 +82,12 @@ _PHRASES = THREAD_ENDS | {
     "search", "log in", "login", "sign in", "register",
     "zum inhalt springen", "aller au contenu", "ir al contenido", "vai al contenuto",
     "article précédent", "article suivant", "vorheriger artikel", "nächster artikel",
+    # the same in Chinese, Japanese and Korean
+    "分享", "分享到", "分享至", "返回顶部", "回到顶部", "返回頂部", "登录", "注册", "登入", "註冊", "打印", "列印",
+    "搜索", "搜尋", "打印本页", "关注我们", "關注我們", "扫一扫", "阅读全文", "閱讀全文", "查看更多", "加载更多",
+    "シェア", "ツイート", "ログイン", "新規登録", "会員登録", "ページトップへ", "トップへ戻る", "ページの先頭へ",
+    "印刷する", "続きを読む", "もっと見る", "検索",
+    "공유하기", "로그인", "회원가입", "맨 위로", "인쇄하기", "더보기", "검색", "구독하기",
     # ads
     "advertisement", "advertising", "sponsored", "sponsored content", "ad",
     "anzeige", "werbung", "publicité", "publicidad", "pubblicità", "publicidade",
@@ -222,7 +228,7 @@ def _placeholder(norm: str) -> bool:
 
 
 def _key(text: str) -> str:
-    return normalize_line(text).rstrip(" :?!.…|»>›-–—→↓⬇️").lstrip(" <«‹←↑^")
+    return normalize_line(text).rstrip(" :?!.…|»>›-–—→↓⬇️：？！。").lstrip(" <«‹←↑^")
 
 
 def _words(text: str) -> int:

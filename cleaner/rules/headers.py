@@ -30,6 +30,7 @@ from difflib import SequenceMatcher
 
 from ..document import Document, Edit, Line, line_span
 from . import RuleContext
+from .scripts import has_unspaced, word_count
 
 MAX_HEADER_LINES = 10  # non-blank lines examined at the top
 ARTICLE_HEADER_LINES = 6  # non-blank lines examined right above the first body paragraph
@@ -75,9 +76,17 @@ _NUMERIC_DATE_TIME = (
 _NUMERIC_DATE = re.compile(r"^\s*" + _NUMERIC_DATE_TIME + r"\s*$", re.IGNORECASE)
 # A numeric date is a date line anywhere once a publishing word stamps it ("Last Updated: 2025-02-22").
 _STAMPED_NUMERIC_DATE = re.compile(
-    r"^\s*(?:last\s+)?(?:updated|published|posted|modified)(?:\s+on)?\s*:?\s*" + _NUMERIC_DATE_TIME + r"\s*$",
+    r"^\s*(?:(?:last\s+)?(?:updated|published|posted|modified)(?:\s+on)?"
+    # the same stamps in Chinese, Japanese and Korean
+    r"|发布时间|發布時間|发表于|發表於|发布于|發佈於|更新时间|更新時間|更新于|日期|投稿日|公開日|更新日|配信日|掲載日"
+    r"|입력|수정|등록|작성일|기사입력)\s*[:：]?\s*" + _NUMERIC_DATE_TIME + r"\s*$",
     re.IGNORECASE,
 )
+# A date written with the year, month and day signs of Chinese, Japanese and
+# Korean ("2026年11月20日", "2019년 11월 20일"), and the weekday that may follow it.
+_CJK_DATE = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
+_CJK_WEEKDAY = re.compile(r"[(（]?(?:星期|周|週)[一二三四五六日天][)）]?|[(（][月火水木金土日월화수목금토일][)）]"
+                          r"|[月火水木金土日]曜日|[월화수목금토일]요일")
 
 
 _ASCII_DIGIT = re.compile(r"[0-9]")
@@ -100,6 +109,11 @@ def is_dateline(text: str, allow_numeric: bool = False) -> bool:
     folded = s.casefold()
     if not _holds_digit(folded):  # a date needs a number; most lines hold none
         return False
+    if not s.isascii() and _CJK_DATE.search(s):
+        # (its signs name it a date, as a month's name does: numeric or not, read as 2026-11-20)
+        s = _CJK_WEEKDAY.sub(" ", _CJK_DATE.sub(r"\1-\2-\3", s)).strip()
+        if _NUMERIC_DATE.match(s) or _STAMPED_NUMERIC_DATE.match(s):
+            return True
     if allow_numeric and _NUMERIC_DATE.match(s):
         return True
     if _STAMPED_NUMERIC_DATE.match(s):
@@ -373,14 +387,14 @@ def is_section_nav(text: str) -> bool:
 
 # ---------------------------------------------------------------- the block
 
-_SENTENCE_END = re.compile(r"[.!?…]['\"”’»)\]]*\s*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？]['\"”’»)\]」』]*\s*$")
 _QUOTED = re.compile(r"^\s*['\"“‘«„].*['\"”’»]\s*$")
 _LIST_ITEM = re.compile(r"^\s*([-*•·–]|\d{1,3}[.)])\s+\S")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
 def _words(text: str) -> int:
-    return len(text.split())
+    return word_count(text)
 
 
 def is_body(text: str) -> bool:
@@ -468,11 +482,12 @@ def _title_like(text: str) -> bool:
     n = _words(s)
     if not 4 <= n <= 30 or len(s) > 250:
         return False
-    if s.endswith((".", ":", ";", ",")) or _QUOTED.match(s) or _LIST_ITEM.match(s):
+    if s.endswith((".", ":", ";", ",", "。", "：", "；", "，")) or _QUOTED.match(s) or _LIST_ITEM.match(s):
         return False
     if nav_parts(s):
         return False
-    return s[0].isupper() or s[0].isdigit() or s[0] in "'\"“‘«„"
+    # (Chinese and Japanese have no capitals: any letter may start a title)
+    return s[0].isupper() or s[0].isdigit() or s[0] in "'\"“‘«„「『" or (has_unspaced(s[0]) and s[0].isalpha())
 
 
 _MINOR_WORDS = set("""
