@@ -75,6 +75,20 @@ def test_spam_lines():
         assert got.get(line) in {"spam-line", "link-bait"}, line
 
 
+def test_warez_link_farm_lines_go_and_sentences_about_downloads_stay():
+    # The footer a hacked site's injected links print: each its own line.
+    farm = ["Download Premium WordPress Themes Free", "Premium WordPress Themes Download",
+            "Download Nulled WordPress Themes", "Free Download WordPress Themes", "download huawei firmware",
+            "lynda course free download", "udemy paid course free download"]
+    got = removed(farm)
+    for line in farm:
+        assert got.get(line) == "spam-line", line
+    kept = ["WordPress Themes", "Free download", "Download the free app to read more",
+            "You can download the firmware update from the maker's site.",
+            "The course is free to download for students of the university until the end of the year."]
+    assert removed(kept) == {}
+
+
 def test_bare_clickbait_headline():
     got = removed(["21 Things You Will Only Understand If You Grew Up In The Countryside"])
     assert got == {"21 Things You Will Only Understand If You Grew Up In The Countryside": "link-bait"}

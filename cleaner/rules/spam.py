@@ -116,6 +116,14 @@ _CUES = [
      r"(followers|likes|views|subscribers|backlinks|reviews)\b", 1.0, "buy"),
     (r"\b(cheap backlinks|guest post(ing)? service|rank (#?1|first) on google)\b", 1.0, "backlinks guest google"),
     (r"\b(seo services|backlinks)\b", 0.5, "seo backlinks"),
+    # warez link farms (hacked sites' footers): whole lines such as "Download Premium WordPress Themes Free",
+    # "download huawei firmware", "udemy paid course free download"; each holds "download" or "nulled"
+    (r"^(?=.*\b(download|nulled)\b)(free |download |premium |nulled )*(wordpress|wp|joomla|drupal|magento|opencart) "
+     r"(themes?|plugins?|templates?)( free| download)*$"
+     r"|^(free )?download (\w+ ){0,2}(firmware|stock rom|flash file)( free)?$|^(\w+ ){0,2}firmware (free )?download$"
+     r"|^(udemy|lynda|coursera|skillshare|paid|premium)( \w+){0,2} courses? (free )?download( free)?$"
+     r"|^(free )?download (udemy|lynda|coursera|skillshare|paid|premium) (\w+ )?courses?( free)?$"
+     r"|\bnulled (scripts?|themes?|plugins?)\b", 1.0, "download nulled"),
     # premium SMS and prize scams
     (r"\b(txt|text|reply|send) (stop|win|yes|no|pix|[A-Z]{3,})\b.{0,15}\bto \d{4,}", 1.0, "txt text reply send"),
     (r"\b(call|ring|txt|text)\b.{0,20}\b0\d{9,}\b", 0.8, "call ring txt text"),
