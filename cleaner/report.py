@@ -36,6 +36,7 @@ KINDS = {
     "dateline": "header", "breadcrumb": "header", "repeated-title": "header", "caption": "header",
     "masthead": "header", "byline": "header",
     "chrome-block": "chrome", "chrome-line": "chrome", "category-footer": "chrome", "comments": "chrome",
+    "table-of-contents": "chrome",
     "repeated-block": "chrome", "boilerplate": "chrome",
     "link-bait": "spam", "spam-line": "spam",
     "foreign-language": "language",

@@ -102,4 +102,4 @@ def test_second_pass_changes_nothing():
 
 
 def test_registry_order_and_names():
-    assert [n for n, _ in DETECTORS] == ["structure", "headers", "chrome", "comments", "repeats", "blocks", "spam", "language", "normalize"]
+    assert [n for n, _ in DETECTORS] == ["structure", "headers", "chrome", "comments", "contents", "repeats", "blocks", "spam", "language", "normalize"]

@@ -5,7 +5,7 @@ from dataclasses import replace
 from typing import Callable
 
 from ..document import Document, Edit, line_span
-from . import RuleContext, blocks, chrome, comments, headers, language, normalize, repeats, spam, structure
+from . import RuleContext, blocks, chrome, comments, contents, headers, language, normalize, repeats, spam, structure
 
 Detector = Callable[[Document, RuleContext], list[Edit]]
 
@@ -14,6 +14,7 @@ DETECTORS: list[tuple[str, Detector]] = [
     ("headers", headers.detect),
     ("chrome", chrome.detect),
     ("comments", comments.detect),
+    ("contents", contents.detect),
     ("repeats", repeats.detect),
     ("blocks", blocks.detect),
     ("spam", spam.detect),
