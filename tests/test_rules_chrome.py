@@ -44,6 +44,33 @@ def test_phrases_and_shapes():
     assert BODY not in got
 
 
+
+def test_the_standard_texts_of_cookie_consent_banners_and_article_tools_go():
+    # The texts and buttons consent managers print the same on every site that uses them.
+    lines = ["By clicking “Accept”, you agree to the storing of cookies on your device to enhance site navigation.",
+             "We use cookies and other tracking technologies to improve your browsing experience on our site.",
+             "We and our 100 partners store and/or access information on a device, such as unique IDs in cookies.",
+             "Necessary cookies are absolutely essential for the website to function properly.",
+             "cookielawinfo-checbox-analytics", "To see this content please enable targeting cookies.",
+             "Cookie Consent", "Privacy Preferences", "Essential cookies", "Marketing cookies",
+             "Reject all cookies", "Allow all cookies", "Deny",
+             "Print Article", "Order Reprints", "Text size", "Leave this field blank", "Δ",
+             "Write to Jane Doe at jane.doe@example.com",
+             "Email Tom Roe at troe@example.org or follow him @tomroe. Follow us on Twitter @Example."]
+    text = BODY + "\n" + "\n".join(lines) + "\n"
+    got = removed(text)
+    for line in lines:
+        assert got.get(line) == "chrome-line", line
+    assert BODY not in got
+
+
+def test_sentences_about_cookies_or_writing_to_someone_stay():
+    text = ("Third-party cookies are going away in Chrome, and advertisers are looking for other ways to track.\n"
+            "Marketing cookies are used by most retailers, the regulator found, often without consent.\n"
+            "She baked essential cookies for the school fair: oatmeal, ginger and chocolate chip.\n"
+            "Write to the council at the address on its website, the mayor said.\n")
+    assert detect(Document(text), RuleContext()) == []
+
 def test_sentences_mentioning_chrome_words_stay():
     text = ("Readers were asked to share their stories about the flood with the newspaper.\n"
             "We use cookies in the kitchen every Sunday, my grandmother said with a smile.\n"

@@ -102,6 +102,13 @@ _PHRASES = THREAD_ENDS | {
     "accept cookies", "accept all cookies", "accept all", "reject all", "cookie settings",
     "manage cookies", "cookie policy", "privacy policy", "terms of use",
     "terms and conditions", "i agree", "got it",
+    # the consent banners of cookie-consent managers: their categories and buttons
+    "cookie consent", "privacy preferences", "manage preferences", "manage consent", "cookie preferences",
+    "reject all cookies", "allow all cookies", "allow all", "deny", "essential cookies", "necessary cookies",
+    "strictly necessary cookies", "functional cookies", "performance cookies", "analytics cookies",
+    "marketing cookies", "targeting cookies", "personalization cookies", "advertising cookies",
+    # article tools, and the hidden fields of comment forms (WordPress's anti-spam "Δ")
+    "print article", "order reprints", "reprints", "text size", "leave this field blank", "δ",
 }
 
 # Footer headings: the heading and the short lines right after it go.
@@ -157,6 +164,8 @@ _PATTERNS = [
     (re.compile(r"^(tags?|tagged|schlagwörter|étiquettes|etiquetas|mots-clés)\s*:\s*\S"),
      "tag list"),
     (re.compile(r"^((posted|filed) (in|under)\s*:?|categor(y|ies)\s*:)\s*\S.{0,60}$"), "category line"),
+    # the reporter's address under a news story ("Write to Jane Doe at jane.doe@example.com")
+    (re.compile(r"^(write to|e-?mail|contact|reach) ([\w'’.-]+ ){1,4}(at|via) \S+@\S+\.\w"), "author contact"),
     (re.compile(r"^(this|the) (article|story|post|piece|column|report) (was )?(originally|first) "
                 r"(appeared|published|posted|ran) (on|in|at|by)\b"), "syndication notice"),
 ]
@@ -180,7 +189,14 @@ def _may_match_shape(norm: str) -> bool:
 _COOKIE = re.compile(r"\b((this |our )?(web)?site uses cookies|we use cookies (to|on|for)|"
                      r"accept (all )?cookies|cookie (policy|settings|preferences|consent|banner)|"
                      r"(use|usage) of cookies|consent to (the use of )?cookies|"
-                     r"by (continuing|using) (to (use|browse) )?(this|our) (site|website))\b")
+                     r"by (continuing|using) (to (use|browse) )?(this|our) (site|website)|"
+                     # the standard texts of consent managers (OneTrust, IAB TCF, GDPR Cookie Consent)
+                     r"we use cookies and (other )?(similar )?(tracking )?technologies|storing of cookies on your device|"
+                     r"partners store and/or access information on a device|cookies seem to be disabled|"
+                     r"please enable (\w+ )?cookies|^cookielawinfo-|"
+                     r"^(necessary cookies are absolutely essential|functional cookies help to perform|"
+                     r"performance cookies are used to understand|analytical cookies are used to understand|"
+                     r"advertisement cookies are used to provide|other uncategori[sz]ed cookies are))\b")
 
 
 def _may_be_cookie_notice(norm: str) -> bool:
