@@ -71,6 +71,21 @@ def test_sentences_about_cookies_or_writing_to_someone_stay():
             "Write to the council at the address on its website, the mayor said.\n")
     assert detect(Document(text), RuleContext()) == []
 
+
+def test_a_photo_caption_ending_in_its_credit_goes_wherever_it_stands():
+    captions = ["Rep. Jane Doe speaks at the Capitol on July 25, 2019.J. Scott Applewhite / AP file",
+                "Shares fell after the retailer reported its earnings. Photograph by Robyn Beck/AFP/Getty Images",
+                "FILE PHOTO: Traders work on the floor of the exchange in New York, November 18, 2019. REUTERS/Jane Roe",
+                "Firefighters at work near the airport on Tuesday. (AP Photo/Evan Vucci)", "(Image: © Shutterstock)"]
+    text = BODY + "\n" + "\n".join(captions) + "\n" + BODY + "\n"
+    got = removed(text)
+    for line in captions:
+        assert got.get(line) == "chrome-line", line
+    # Sentences naming an agency, and a photograph in a sentence, stay.
+    sentences = ("The photo was sold to Getty Images.\nReporters from AP/Reuters pooled their pictures.\n"
+                 "A photograph by Ansel Adams hangs in the hall.\n")
+    assert detect(Document(BODY + "\n" + sentences), RuleContext()) == []
+
 def test_sentences_mentioning_chrome_words_stay():
     text = ("Readers were asked to share their stories about the flood with the newspaper.\n"
             "We use cookies in the kitchen every Sunday, my grandmother said with a smile.\n"

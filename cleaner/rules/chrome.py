@@ -199,6 +199,16 @@ _COOKIE = re.compile(r"\b((this |our )?(web)?site uses cookies|we use cookies (t
                      r"advertisement cookies are used to provide|other uncategori[sz]ed cookies are))\b")
 
 
+# A photo's caption ends with its credit, in the agencies' and papers' forms:
+# "... on July 25, 2019.J. Scott Applewhite / AP file", "(AP Photo/Evan Vucci)",
+# "Photograph by Robyn Beck/AFP/Getty Images", "(Image: © NASA)"; Reuters
+# opens an archive picture's caption with "FILE PHOTO:". (Over the normalised line.)
+_CAPTION_CREDIT = re.compile(
+    r"(/ ?(ap|afp|reuters|getty images|epa|bloomberg|shutterstock|istock)( photo| file| images)?\)?"
+    r"|\(ap photo\b[^)]*\)|\((photo|image)( credit)?: [^)]{2,60}\)"
+    r"|\bphotograph( by)?:? [^.]{2,60}|^file photo: .*)$")
+
+
 def _may_be_cookie_notice(norm: str) -> bool:
     """Every shape of _COOKIE holds one of these (plain substring tests, much
     cheaper than the unanchored pattern)."""
@@ -271,6 +281,8 @@ def _chrome_reason(text: str) -> str | None:
         return "form field"
     if _may_be_cookie_notice(norm) and _COOKIE.search(norm):
         return "cookie notice"
+    if ("/" in norm or "photo" in norm or "image" in norm) and _CAPTION_CREDIT.search(norm):
+        return "photo caption"
     return None
 
 
