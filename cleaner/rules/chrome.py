@@ -206,7 +206,7 @@ _COOKIE = re.compile(r"\b((this |our )?(web)?site uses cookies|we use cookies (t
 _CAPTION_CREDIT = re.compile(
     r"(/ ?(ap|afp|reuters|getty images|epa|bloomberg|shutterstock|istock)( photo| file| images)?\)?"
     r"|\(ap photo\b[^)]*\)|\((photo|image)( credit)?: [^)]{2,60}\)"
-    r"|\bphotograph( by)?:? [^.]{2,60}|^file photo: .*)$")
+    r"|\bphotograph(:| by) [^./]{2,40}/[^.]{2,40}|^file photo: .*)$")
 
 
 def _may_be_cookie_notice(norm: str) -> bool:
