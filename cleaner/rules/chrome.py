@@ -109,6 +109,9 @@ _PHRASES = THREAD_ENDS | {
     "marketing cookies", "targeting cookies", "personalization cookies", "advertising cookies",
     # article tools, and the hidden fields of comment forms (WordPress's anti-spam "Δ")
     "print article", "order reprints", "reprints", "text size", "leave this field blank", "δ",
+    # newsletter boxes' confirmations, share bars' slogans
+    "thanks for signing up", "thank you for signing up", "thanks for subscribing", "thank you for subscribing",
+    "see all newsletters", "sharing is caring",
 }
 
 # Footer headings: the heading and the short lines right after it go.
@@ -164,6 +167,7 @@ _PATTERNS = [
     (re.compile(r"^(tags?|tagged|schlagwörter|étiquettes|etiquetas|mots-clés)\s*:\s*\S"),
      "tag list"),
     (re.compile(r"^((posted|filed) (in|under)\s*:?|categor(y|ies)\s*:)\s*\S.{0,60}$"), "category line"),
+    (re.compile(r"^our standards: ?the thomson reuters trust principles"), "agency credits"),
     # the reporter's address under a news story ("Write to Jane Doe at jane.doe@example.com")
     (re.compile(r"^(write to|e-?mail|contact|reach) ([\w'’.-]+ ){1,4}(at|via) \S+@\S+\.\w"), "author contact"),
     (re.compile(r"^(this|the) (article|story|post|piece|column|report) (was )?(originally|first) "
@@ -207,6 +211,17 @@ _CAPTION_CREDIT = re.compile(
     r"(/ ?(ap|afp|reuters|getty images|epa|bloomberg|shutterstock|istock)( photo| file| images)?\)?"
     r"|\(ap photo\b[^)]*\)|\((photo|image)( credit)?: [^)]{2,60}\)"
     r"|\bphotograph(:| by) [^./]{2,40}/[^.]{2,40}|^file photo: .*)$")
+
+
+# The news agencies' credits under a story: "Reporting by Jane Doe; additional
+# reporting by ...; Editing by Tom Roe" (two credits at least: a sentence may open "Reporting by").
+_CREDITS_START = ("reporting by", "(reporting by", "additional reporting by", "(additional reporting by")
+_AGENCY_CREDITS = re.compile(r"\(?(additional )?reporting by [^;]{2,120}; (additional reporting|writing|editing) by ")
+
+# A line that is one lower-case identifier of three or more hyphenated parts: a
+# CSS class or a form field's name the scrape printed ("narrow-browser-and-phone",
+# "cookielawinfo-checkbox-analytics"). Starting with a letter: phone numbers and dates are not.
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+){2,}$")
 
 
 def _may_be_cookie_notice(norm: str) -> bool:
@@ -283,6 +298,10 @@ def _chrome_reason(text: str) -> str | None:
         return "cookie notice"
     if ("/" in norm or "photo" in norm or "image" in norm) and _CAPTION_CREDIT.search(norm):
         return "photo caption"
+    if norm.startswith(_CREDITS_START) and _AGENCY_CREDITS.match(norm):  # (at any length up to 40 words: a list of names)
+        return "agency credits"
+    if n_words == 1 and "-" in norm and _IDENTIFIER.match(text.strip()):
+        return "markup identifier"
     return None
 
 
