@@ -59,9 +59,9 @@ def _glued(key: str, below: list[str]) -> bool:
     return len(found) >= 2 and sum(map(len, found)) >= GLUED_COVER * len(key)
 
 
-def _entries(lines: list[Line], first: int) -> int:
-    """Index past the last entry of the table whose first entry may be line ``first``."""
-    keys = [_entry_key(line.text) for line in lines]
+def _entries(lines: list[Line], keys: list[str], first: int) -> int:
+    """Index past the last entry of the table whose first entry may be line
+    ``first`` (``keys``: each line's ``_entry_key``)."""
     last_at: dict[str, int] = {}  # each short line's key: the last line printing it
     for i in range(first, len(lines)):
         if keys[i] and len(lines[i].text.split()) <= MAX_ENTRY_WORDS:
@@ -85,6 +85,7 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     if not found:
         return []
     lines = [line for line in doc.lines() if not line.blank]
+    keys = [_entry_key(line.text) for line in lines]
     at_start = {line.start: i for i, line in enumerate(lines)}
     edits: list[Edit] = []
     done = -1  # index past the last line already removed
@@ -96,7 +97,7 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
         first = i + 1
         while first < len(lines) and _HEADING.fullmatch(lines[first].text):  # "Table of Contents" printed twice
             first += 1
-        end = _entries(lines, first)
+        end = _entries(lines, keys, first)
         n_entries = end - first
         if n_entries < MIN_ENTRIES and match.group("sure") is None:
             continue
