@@ -54,7 +54,7 @@ def test_the_standard_texts_of_cookie_consent_banners_and_article_tools_go():
              "cookielawinfo-checbox-analytics", "To see this content please enable targeting cookies.",
              "Cookie Consent", "Privacy Preferences", "Essential cookies", "Marketing cookies",
              "Reject all cookies", "Allow all cookies", "Deny",
-             "Print Article", "Order Reprints", "Text size", "Leave this field blank", "Δ",
+             "Print Article", "Order Reprints", "Text size", "Leave this field blank", "Δ", "Back to Gallery",
              "Write to Jane Doe at jane.doe@example.com",
              "Email Tom Roe at troe@example.org or follow him @tomroe. Follow us on Twitter @Example."]
     text = BODY + "\n" + "\n".join(lines) + "\n"
@@ -63,6 +63,19 @@ def test_the_standard_texts_of_cookie_consent_banners_and_article_tools_go():
         assert got.get(line) == "chrome-line", line
     assert BODY not in got
 
+
+
+def test_a_consent_managers_long_standard_text_goes_and_a_long_paragraph_about_cookies_stays():
+    banner = ("We use cookies and other tracking technologies to improve your browsing experience on our site, show "
+              "personalized content and targeted ads, analyze site traffic, and understand where our audience is coming "
+              "from. To find out more or to opt-out, please read our Cookie Policy. In addition, please read our Privacy "
+              "Policy, which has also been updated and became effective May 23rd, 2018.")
+    assert removed(BODY + "\n" + banner + "\n").get(banner) == "chrome-line"
+    # Over 40 words, only the managers' own texts are known: an article's paragraph on cookies stays.
+    paragraph = ("Regulators say the use of cookies by advertisers has grown for a decade, and that most visitors "
+                 "accept all cookies without reading what they agree to. The new rules, which take effect next year, "
+                 "require a button to refuse them that is as easy to find as the one to accept them, the agency said.")
+    assert detect(Document(BODY + "\n" + paragraph + "\n"), RuleContext()) == []
 
 def test_sentences_about_cookies_or_writing_to_someone_stay():
     text = ("Third-party cookies are going away in Chrome, and advertisers are looking for other ways to track.\n"
@@ -76,13 +89,18 @@ def test_a_photo_caption_ending_in_its_credit_goes_wherever_it_stands():
     captions = ["Rep. Jane Doe speaks at the Capitol on July 25, 2019.J. Scott Applewhite / AP file",
                 "Shares fell after the retailer reported its earnings. Photograph by Robyn Beck/AFP/Getty Images",
                 "FILE PHOTO: Traders work on the floor of the exchange in New York, November 18, 2019. REUTERS/Jane Roe",
-                "Firefighters at work near the airport on Tuesday. (AP Photo/Evan Vucci)", "(Image: © Shutterstock)"]
+                "Firefighters at work near the airport on Tuesday. (AP Photo/Evan Vucci)", "(Image: © Shutterstock)",
+                "Photo: John Locher, AP", "The border check point near Nogales, Ariz. (AP)",
+                "The company's logo outside an office in New York.Reuters",
+                "The president in New York last week.Credit...Anna Moneymaker/The New York Times"]
     text = BODY + "\n" + "\n".join(captions) + "\n" + BODY + "\n"
     got = removed(text)
     for line in captions:
         assert got.get(line) == "chrome-line", line
     # Sentences naming an agency, and a photograph in a sentence, stay.
     sentences = ("The photo was sold to Getty Images.\nReporters from AP/Reuters pooled their pictures.\n"
+                 "WASHINGTON (AP) — The House voted on Tuesday to approve the bill.\n"
+                 "The deal was first reported by Reuters.\n"
                  "A photograph by Ansel Adams hangs in the hall.\nBiggest photograph (sight)\n")
     assert detect(Document(BODY + "\n" + sentences), RuleContext()) == []
 

@@ -111,7 +111,7 @@ _PHRASES = THREAD_ENDS | {
     "print article", "order reprints", "reprints", "text size", "leave this field blank", "δ",
     # newsletter boxes' confirmations, share bars' slogans
     "thanks for signing up", "thank you for signing up", "thanks for subscribing", "thank you for subscribing",
-    "see all newsletters", "sharing is caring",
+    "see all newsletters", "sharing is caring", "back to gallery",
 }
 
 # Footer headings: the heading and the short lines right after it go.
@@ -193,14 +193,16 @@ def _may_match_shape(norm: str) -> bool:
 _COOKIE = re.compile(r"\b((this |our )?(web)?site uses cookies|we use cookies (to|on|for)|"
                      r"accept (all )?cookies|cookie (policy|settings|preferences|consent|banner)|"
                      r"(use|usage) of cookies|consent to (the use of )?cookies|"
-                     r"by (continuing|using) (to (use|browse) )?(this|our) (site|website)|"
-                     # the standard texts of consent managers (OneTrust, IAB TCF, GDPR Cookie Consent)
-                     r"we use cookies and (other )?(similar )?(tracking )?technologies|storing of cookies on your device|"
-                     r"partners store and/or access information on a device|cookies seem to be disabled|"
-                     r"please enable (\w+ )?cookies|^cookielawinfo-|"
-                     r"^(necessary cookies are absolutely essential|functional cookies help to perform|"
-                     r"performance cookies are used to understand|analytical cookies are used to understand|"
-                     r"advertisement cookies are used to provide|other uncategori[sz]ed cookies are))\b")
+                     r"by (continuing|using) (to (use|browse) )?(this|our) (site|website))\b")
+# The standard texts of consent managers (OneTrust, IAB TCF, GDPR Cookie
+# Consent): long lines too, as no article sentence reads like them.
+_CONSENT = re.compile(r"\b(we use cookies and (other )?(similar )?(tracking )?technologies|storing of cookies on your device|"
+                      r"partners store and/or access information on a device|cookies seem to be disabled|"
+                      r"please enable (\w+ )?cookies|^cookielawinfo-|"
+                      r"^(necessary cookies are absolutely essential|functional cookies help to perform|"
+                      r"performance cookies are used to understand|analytical cookies are used to understand|"
+                      r"advertisement cookies are used to provide|other uncategori[sz]ed cookies are))\b")
+CONSENT_MAX_WORDS = 120
 
 
 # A photo's caption ends with its credit, in the agencies' and papers' forms:
@@ -210,7 +212,9 @@ _COOKIE = re.compile(r"\b((this |our )?(web)?site uses cookies|we use cookies (t
 _CAPTION_CREDIT = re.compile(
     r"(/ ?(ap|afp|reuters|getty images|epa|bloomberg|shutterstock|istock)( photo| file| images)?\)?"
     r"|\(ap photo\b[^)]*\)|\((photo|image)( credit)?: [^)]{2,60}\)"
-    r"|\bphotograph(:| by) [^./]{2,40}/[^.]{2,40}|^file photo: .*)$")
+    r"|\bphotograph(:| by) [^./]{2,40}/[^.]{2,40}|^file photo: .*"
+    r"|^(photo|photograph|image|picture)s?:\s*[^.:]{2,50}|\((ap|afp|reuters|epa|getty images)\)"
+    r"|[a-z)]\.(reuters|afp|getty images)|\bcredit(\.\.\.|…) ?[^.]{2,60})$")
 
 
 # The news agencies' credits under a story: "Reporting by Jane Doe; additional
@@ -284,6 +288,8 @@ def _chrome_reason(text: str) -> str | None:
         return "placeholder text"
     n_words = _words(norm)
     if not norm or n_words > 40:
+        if n_words <= CONSENT_MAX_WORDS and "cookie" in norm and _CONSENT.search(norm):
+            return "cookie notice"
         return None
     key = _key(text)
     if key in _PHRASES and n_words <= 8:
@@ -294,9 +300,10 @@ def _chrome_reason(text: str) -> str | None:
                 return reason
     if norm.endswith("*") and _FORM_FIELD.match(norm):
         return "form field"
-    if _may_be_cookie_notice(norm) and _COOKIE.search(norm):
+    if _may_be_cookie_notice(norm) and (_COOKIE.search(norm) or _CONSENT.search(norm)):
         return "cookie notice"
-    if ("/" in norm or "photo" in norm or "image" in norm) and _CAPTION_CREDIT.search(norm):
+    if (("/" in norm or "photo" in norm or "image" in norm or "credit" in norm or norm.endswith((")", "reuters", "afp")))
+            and _CAPTION_CREDIT.search(norm)):
         return "photo caption"
     if norm.startswith(_CREDITS_START) and _AGENCY_CREDITS.match(norm):  # (at any length up to 40 words: a list of names)
         return "agency credits"
