@@ -50,6 +50,20 @@ def test_a_collapsed_table_prints_only_its_heading_which_goes():
     assert removed(INTRO + "Inhaltsverzeichnis\n" + BODY) == ["Inhaltsverzeichnis"]
 
 
+
+def test_a_table_in_a_scrape_to_markdown_goes():
+    # Scrapers that write markdown keep the table as a list of anchor links.
+    table = ("## Table of Contents\n"
+             "- [Set goals and a timeline](#set-goals)\n"
+             "- [Sort your things](#sort)\n"
+             "  - [Keep, sell or give away](#keep)\n"
+             "- [Pack room by room](#pack)\n")
+    body = "".join(f"## {line}\n" if len(line.split()) < 6 else line + "\n" for line in BODY.splitlines())
+    text = INTRO + table + body
+    assert removed(text) == [line.strip() for line in table.splitlines()]
+    assert apply(text, resolve(detect(Document(text), RuleContext()))) == INTRO + body
+
+
 def test_a_contents_list_the_page_does_not_print_again_is_part_of_the_article():
     # A book's contents in a review: "Contents" is ambiguous, and its lines are nowhere else.
     review = ("The anthology gathers twelve stories written over forty years.\n"

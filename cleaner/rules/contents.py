@@ -37,13 +37,21 @@ _AMBIGUOUS = (r"contents|on this page|in this (?:article|post|guide|story)|artic
               r"what(?:'|’)s (?:in|inside) this (?:article|post|guide)|sommaire|contenido|contenidos|índice|"
               r"inhalt|inhoud|innehåll|sommario|indice|conteúdo")
 _TOGGLE = r"(?:\s*(?:[:：▼▲▾▴▸▹⌄+\-]|\[?\(?(?:hide|show|toggle|ausblenden|einblenden|masquer|afficher|ocultar|mostrar)\)?\]?))*"
-_HEADING = re.compile(rf"^[ \t]*(?:(?P<sure>{_SURE})|(?P<ambiguous>{_AMBIGUOUS})){_TOGGLE}[ \t]*$",
-                      re.IGNORECASE | re.MULTILINE)
+# (a scrape to markdown marks the heading up: "## Table of Contents", "**Contents**")
+_HEADING = re.compile(rf"^[ \t]*(?:#{{1,6}}[ \t]+)?(?:\*\*|__)?(?:(?P<sure>{_SURE})|(?P<ambiguous>{_AMBIGUOUS}))"
+                      rf"(?:\*\*|__)?{_TOGGLE}[ \t]*$", re.IGNORECASE | re.MULTILINE)
 # Numbering and bullets in front of an entry or a heading: "1 ", "1.2 ", "3) ", "IV. ", "• ".
-_NUMBERING = re.compile(r"^(?:(?:\d{1,3}(?:\.\d{1,3})*|[ivxlc]{1,5})[.):]?|[-–—•·*▸›»])\s+", re.IGNORECASE)
+_NUMBERING = re.compile(r"^(?:(?:\d{1,3}(?:\.\d{1,3})*|[ivxlc]{1,5})[.):]?|[-–—•·*+▸›»])\s+", re.IGNORECASE)
+
+
+# Markdown around an entry or a heading: a link's target ("[Setup](#setup)"), heading marks, emphasis.
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_MARKS = re.compile(r"^\s*#{1,6}\s+|\*\*|__")
 
 
 def _entry_key(text: str) -> str:
+    if "[" in text or "#" in text or "**" in text or "__" in text:
+        text = _MARKDOWN_MARKS.sub("", _MARKDOWN_LINK.sub(r"\1", text))
     key = _key(text)
     for _ in range(2):  # "1.1 A. Alignment" and "A. Alignment" are one heading
         stripped = _NUMBERING.sub("", key)
