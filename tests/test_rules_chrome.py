@@ -105,18 +105,20 @@ def test_a_photo_caption_ending_in_its_credit_goes_wherever_it_stands():
     assert detect(Document(BODY + "\n" + sentences), RuleContext()) == []
 
 
-def test_agency_credits_newsletter_confirmations_and_printed_css_classes_go():
+def test_agency_credits_newsletter_confirmations_pagers_and_printed_css_classes_go():
     lines = ["Reporting by Jane Doe; additional reporting by Tom Roe, Ann Poe and Bo Lee in Chicago and New York; "
              "Editing by Dan Grebler and Nick Smith",
              "(Reporting by Jane Doe in London; Editing by Tom Roe)",
              "Our Standards:The Thomson Reuters Trust Principles.", "Thanks for signing up!", "Sharing is caring!",
-             "See All Newsletters", "narrow-browser-and-phone", "landscape-tablet-and-medium-wide-browser"]
+             "See All Newsletters", "narrow-browser-and-phone", "landscape-tablet-and-medium-wide-browser",
+             "Next »", "« Previous", "Prev", "Powered by WordPress", "Proudly powered by MongoDB"]
     text = BODY + "\n" + "\n".join(lines) + "\n"
     got = removed(text)
     for line in lines:
         assert got.get(line) == "chrome-line", line
     # A sentence opening "Reporting by", phone numbers, dates and capitalised compounds stay.
-    kept = "Reporting by the Guardian found that the council had lied.\n727-821-9494\n2026-03-13\nState-of-the-art\n"
+    kept = ("Reporting by the Guardian found that the council had lied.\n727-821-9494\n2026-03-13\nState-of-the-art\n"
+            "Next, add the flour and stir until smooth.\nPowered by AI, the tool writes your emails for you.\n")
     assert detect(Document(BODY + "\n" + kept), RuleContext()) == []
 
 def test_sentences_mentioning_chrome_words_stay():

@@ -112,6 +112,8 @@ _PHRASES = THREAD_ENDS | {
     # newsletter boxes' confirmations, share bars' slogans
     "thanks for signing up", "thank you for signing up", "thanks for subscribing", "thank you for subscribing",
     "see all newsletters", "sharing is caring", "back to gallery",
+    # pagers and carousels' buttons (no dev truth holds one as a line of its own)
+    "next", "previous", "prev", "next page", "previous page",
 }
 
 # Footer headings: the heading and the short lines right after it go.
@@ -168,6 +170,8 @@ _PATTERNS = [
      "tag list"),
     (re.compile(r"^((posted|filed) (in|under)\s*:?|categor(y|ies)\s*:)\s*\S.{0,60}$"), "category line"),
     (re.compile(r"^our standards: ?the thomson reuters trust principles"), "agency credits"),
+    # the site's engine or host in its footer ("Powered by WordPress", "Proudly powered by MongoDB")
+    (re.compile(r"^(proudly )?powered by [^.!?]{1,30}$"), "platform credit"),
     # the reporter's address under a news story ("Write to Jane Doe at jane.doe@example.com")
     (re.compile(r"^(write to|e-?mail|contact|reach) ([\w'’.-]+ ){1,4}(at|via) \S+@\S+\.\w"), "author contact"),
     (re.compile(r"^(this|the) (article|story|post|piece|column|report) (was )?(originally|first) "
