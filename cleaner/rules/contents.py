@@ -36,7 +36,7 @@ _SURE = (r"table of contents|table des matières|tabla de contenidos?|índice de
 _AMBIGUOUS = (r"contents|on this page|in this (?:article|post|guide|story)|article contents|jump to(?: section)?|"
               r"what(?:'|’)s (?:in|inside) this (?:article|post|guide)|sommaire|contenido|contenidos|índice|"
               r"inhalt|inhoud|innehåll|sommario|indice|conteúdo")
-_TOGGLE = r"(?:\s*(?:[:：▼▲▾▴▸▹⌄+\-]|\[?\(?(?:hide|show|toggle|ausblenden|einblenden|masquer|afficher|ocultar|mostrar)\)?\]?))*"
+_TOGGLE = r"(?:[ \t]*(?:[:：▼▲▾▴▸▹⌄+\-]|\[?\(?(?:hide|show|toggle|ausblenden|einblenden|masquer|afficher|ocultar|mostrar)\)?\]?))*"
 # (a scrape to markdown marks the heading up: "## Table of Contents", "**Contents**")
 _HEADING = re.compile(rf"^[ \t]*(?:#{{1,6}}[ \t]+)?(?:\*\*|__)?(?:(?P<sure>{_SURE})|(?P<ambiguous>{_AMBIGUOUS}))"
                       rf"(?:\*\*|__)?{_TOGGLE}[ \t]*$", re.IGNORECASE | re.MULTILINE)
