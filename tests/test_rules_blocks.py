@@ -799,3 +799,38 @@ def test_probability_context_columns():
     assert np.allclose(col["article_above"] + col["article_below"] + words / words.sum(), 1.0)
     assert np.allclose(col["page_proba"], proba.mean())
     assert np.allclose(col["top_line_article"], 0.95 / proba.sum())
+
+
+TEASERS = [
+    "Storm closes coastal roads as rivers rise MIAMI: Forecasters warned on Monday that heavy rain would keep "
+    "falling across the south of the state until the weekend.",
+    "Union accepts pay offer after long strike DETROIT: Workers at the plant voted to accept the company's offer, "
+    "ending a strike that lasted six weeks and halted production.",
+    "Court rejects appeal over river dam NEW DELHI: The Supreme Court on Wednesday dismissed an appeal against "
+    "the construction of a dam on the river, saying the project had every approval it needed.",
+    "Museum returns stolen statues to Italy UNITED NATIONS: Three marble statues taken from a villa in the 1970s "
+    "were handed back at a ceremony attended by the ambassador.",
+]
+
+
+def test_a_run_of_headlines_glued_to_their_teasers_datelines_is_a_list_of_stories():
+    texts = TEASERS + ["Budget Passes After Long Debate"] + PARAGRAPHS
+    keep = blocks._drop_teaser_runs(_lines_of(texts), np.ones(len(texts), dtype=bool))
+    assert keep.tolist() == [False] * len(TEASERS) + [True] * (len(PARAGRAPHS) + 1)
+    # Through the whole pipeline: the stories above go, the article and its dateline stay.
+    page = "\n".join(MENU + TEASERS + ["Budget Passes After Long Debate", "SPRINGFIELD: " + PARAGRAPHS[0]]
+                     + PARAGRAPHS[1:] + FOOTER) + "\n"
+    cleaned, _ = clean_text(page)
+    assert not any(t in cleaned for t in TEASERS)
+    assert "SPRINGFIELD: " + PARAGRAPHS[0] in cleaned and all(p in cleaned for p in PARAGRAPHS[1:])
+
+
+def test_fewer_glued_datelines_than_a_run_stay():
+    # Two such lines may be an article's own (a quoted headline, a wire story's two parts); an
+    # ordinary dateline opening a paragraph is no glued one.
+    texts = PARAGRAPHS[:1] + TEASERS[:2] + PARAGRAPHS[1:] + ["WASHINGTON: The Senate passed the bill late on Tuesday, "
+                                                           "sending it to the president."] * 3
+    keep = np.ones(len(texts), dtype=bool)
+    assert blocks._drop_teaser_runs(_lines_of(texts), keep).all()
+    split = TEASERS[:2] + PARAGRAPHS[:1] + TEASERS[2:]  # (two and two, not in a row)
+    assert blocks._drop_teaser_runs(_lines_of(split), np.ones(len(split), dtype=bool)).all()

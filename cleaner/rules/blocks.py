@@ -347,7 +347,7 @@ def _text_features(text: str) -> tuple[float, ...]:
         float(3 <= n_words <= 20 and not ends and not colon_end
               and (s[:1].isupper() or s[:1].isdigit() or s[:1] in "'\"“‘«„")),
         float(n_words <= 60 and _media_credit(s, low)),
-        float((":" in s or "(" in s) and bool(_GLUED_DATELINE.match(s))),
+        float(_glued_dateline(s)),
         float(_comments_heading(s, low, n_words)),
     )
 
@@ -905,6 +905,36 @@ def _drop_article_copies(lines: list[Line], keep: np.ndarray) -> np.ndarray:
     return keep
 
 
+TEASER_RUN = 3  # lines in a row, each a headline run into its teaser's dateline, that make a list of stories
+
+
+def _glued_dateline(text: str) -> bool:
+    """A headline run into the dateline of its teaser ("Storm hits coast MIAMI: Forecasters ...")."""
+    s = text.strip()
+    return (":" in s or "(" in s) and bool(_GLUED_DATELINE.match(s))
+
+
+def _drop_teaser_runs(lines: list[Line], keep: np.ndarray) -> np.ndarray:
+    """TEASER_RUN or more lines in a row that each run a headline into the
+    dateline of a story ("Storm hits coast MIAMI: Forecasters said ...") are
+    a ticker or a list of other stories, scraped with the title and the lede
+    of each on one line. An article opens with its dateline once, and never
+    puts one inside a line: the whole run goes."""
+    glued = [_glued_dateline(line.text) for line in lines]
+    if sum(glued) < TEASER_RUN:
+        return keep
+    keep = keep.copy()
+    start = None
+    for i, g in enumerate(glued + [False]):
+        if g and start is None:
+            start = i
+        elif not g and start is not None:
+            if i - start >= TEASER_RUN:
+                keep[start:i] = False
+            start = None
+    return keep
+
+
 ANNOUNCED_REACH = 60  # lines after an announcing line ("... on Amazon:") searched for its list
 ANNOUNCING_WORDS = 10  # a dropped line this long ending in a colon is a sentence, not a label ("Share this:")
 
@@ -986,7 +1016,7 @@ def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: f
     facts = _line_facts(doc, lines)
     headings = frozenset() if facts is None else _top_headings(facts)
     keep = _keep_inside_run(lines, keep, headings)
-    return _drop_article_copies(lines, _drop_after_cue_heading(lines, keep))
+    return _drop_teaser_runs(lines, _drop_article_copies(lines, _drop_after_cue_heading(lines, keep)))
 
 
 def _drop_after_cue_heading(lines: list[Line], keep: np.ndarray) -> np.ndarray:
