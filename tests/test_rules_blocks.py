@@ -411,8 +411,10 @@ def test_the_article_run_together_in_one_line_goes_once_its_paragraphs_are_kept(
     page = "\n".join(["Budget Passes After Long Debate"] + PARAGRAPHS + MORE_PARAGRAPHS + [copy]) + "\n"
     doc = Document(page)
     lines = blocks.text_lines(doc)
-    keep = blocks._drop_article_copies(lines, np.ones(len(lines), dtype=bool))
+    why = {}
+    keep = blocks._drop_article_copies(lines, np.ones(len(lines), dtype=bool), why)
     assert keep.tolist() == [True] * (len(lines) - 1) + [False]
+    assert why == {len(lines) - 1: "the article again in one line (it holds other lines of the article word for word)"}
     # a long paragraph that repeats only one other line of the page is not a copy
     long_paragraph = " ".join(PARAGRAPHS + MORE_PARAGRAPHS[:2]) + " Both sides said so in the chamber."
     assert len(long_paragraph.split()) >= blocks.COPY_MIN_WORDS
@@ -730,8 +732,12 @@ def _lines_of(texts: list[str]):
 
 def test_a_cue_heading_below_the_last_paragraph_takes_the_rest_of_the_page_with_it():
     texts = PARAGRAPHS + RELATED + ["Newsletter"]
-    keep = blocks._drop_after_cue_heading(_lines_of(texts), np.ones(len(texts), dtype=bool))
+    why = {}
+    keep = blocks._drop_after_cue_heading(_lines_of(texts), np.ones(len(texts), dtype=bool), why)
     assert keep.tolist() == [True] * len(PARAGRAPHS) + [False] * (len(RELATED) + 1)
+    heading = " ".join(RELATED[0].split())
+    assert why == {i: f'below the article, under the heading "{heading}" that opens links to other pages'
+                   for i in range(len(PARAGRAPHS), len(texts))}
 
 
 def test_a_cue_heading_inside_the_article_changes_nothing():
@@ -820,9 +826,14 @@ def test_a_run_of_headlines_glued_to_their_teasers_datelines_is_a_list_of_storie
     # Through the whole pipeline: the stories above go, the article and its dateline stay.
     page = "\n".join(MENU + TEASERS + ["Budget Passes After Long Debate", "SPRINGFIELD: " + PARAGRAPHS[0]]
                      + PARAGRAPHS[1:] + FOOTER) + "\n"
-    cleaned, _ = clean_text(page)
+    cleaned, log = clean_text(page)
     assert not any(t in cleaned for t in TEASERS)
     assert "SPRINGFIELD: " + PARAGRAPHS[0] in cleaned and all(p in cleaned for p in PARAGRAPHS[1:])
+    # The change log says why each went, whatever the model thought of it.
+    reasons = {page[e.start:e.end].strip(): e.reason for e in log}
+    for teaser in TEASERS:
+        assert reasons[teaser].startswith("a list of other stories: 4 headlines in a row run into their "
+                                          "stories' datelines (P(article) = "), reasons[teaser]
 
 
 def test_fewer_glued_datelines_than_a_run_stay():

@@ -879,7 +879,7 @@ COPY_MIN_WORDS = 150  # a line this long may be a copy of the article run togeth
 COPY_PART_WORDS = 8  # kept lines at least this long count as parts of such a copy
 
 
-def _drop_article_copies(lines: list[Line], keep: np.ndarray) -> np.ndarray:
+def _drop_article_copies(lines: list[Line], keep: np.ndarray, why: dict[int, str] | None = None) -> np.ndarray:
     """A long line that holds two or more of the other kept lines word for
     word is the article again in one line (a page's metadata, "articleBody",
     printed as text), not more of it: it goes."""
@@ -901,6 +901,8 @@ def _drop_article_copies(lines: list[Line], keep: np.ndarray) -> np.ndarray:
                 found += 1
                 if found >= 2:
                     keep[i] = False
+                    if why is not None:
+                        why[i] = "the article again in one line (it holds other lines of the article word for word)"
                     break
     return keep
 
@@ -914,7 +916,7 @@ def _glued_dateline(text: str) -> bool:
     return (":" in s or "(" in s) and bool(_GLUED_DATELINE.match(s))
 
 
-def _drop_teaser_runs(lines: list[Line], keep: np.ndarray) -> np.ndarray:
+def _drop_teaser_runs(lines: list[Line], keep: np.ndarray, why: dict[int, str] | None = None) -> np.ndarray:
     """TEASER_RUN or more lines in a row that each run a headline into the
     dateline of a story ("Storm hits coast MIAMI: Forecasters said ...") are
     a ticker or a list of other stories, scraped with the title and the lede
@@ -930,6 +932,9 @@ def _drop_teaser_runs(lines: list[Line], keep: np.ndarray) -> np.ndarray:
             start = i
         elif not g and start is not None:
             if i - start >= TEASER_RUN:
+                if why is not None:
+                    why.update((j, f"a list of other stories: {i - start} headlines in a row run into their "
+                                   "stories' datelines") for j in range(start, i) if keep[j])
                 keep[start:i] = False
             start = None
     return keep
@@ -1002,9 +1007,11 @@ def _next_item(numbers: dict[int, int], item: int, n_lines: int) -> int | None:
                 None)
 
 
-def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: float) -> np.ndarray | None:
+def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: float,
+               why: dict[int, str] | None = None) -> np.ndarray | None:
     """Which of ``lines`` stay, or None when the classifier found no article
-    at all (the page is then left to the rules)."""
+    at all (the page is then left to the rules). ``why``, if given, gets the
+    reason for each line that a rule drops whatever the model says of it."""
     keep = proba >= threshold
     if not keep.any():
         return None
@@ -1016,10 +1023,12 @@ def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: f
     facts = _line_facts(doc, lines)
     headings = frozenset() if facts is None else _top_headings(facts)
     keep = _keep_inside_run(lines, keep, headings)
-    return _drop_teaser_runs(lines, _drop_article_copies(lines, _drop_after_cue_heading(lines, keep)))
+    keep = _drop_after_cue_heading(lines, keep, why)
+    keep = _drop_article_copies(lines, keep, why)
+    return _drop_teaser_runs(lines, keep, why)
 
 
-def _drop_after_cue_heading(lines: list[Line], keep: np.ndarray) -> np.ndarray:
+def _drop_after_cue_heading(lines: list[Line], keep: np.ndarray, why: dict[int, str] | None = None) -> np.ndarray:
     """A cue heading ("Related coverage", "More stories", "You may also like")
     kept below the article's last paragraph opens the site's links to other
     pages: it goes, and so does every kept line below it."""
@@ -1030,6 +1039,10 @@ def _drop_after_cue_heading(lines: list[Line], keep: np.ndarray) -> np.ndarray:
     cue = next((i for i in kept if i > last and is_cue_heading(lines[i].text)), None)
     if cue is None:
         return keep
+    if why is not None:
+        heading = " ".join(lines[cue].text.split())
+        why.update((i, f"below the article, under the heading \"{heading}\" that opens links to other pages")
+                   for i in kept if i >= cue)
     keep = keep.copy()
     keep[cue:] = False
     return keep
@@ -1050,15 +1063,19 @@ def detect(doc: Document, ctx: RuleContext) -> list[Edit]:
     if len(lines) < MIN_LINES:
         return []
     proba, threshold = content_probability(doc, lines, ctx)
-    keep = kept_lines(doc, lines, proba, threshold)
+    why: dict[int, str] = {}
+    keep = kept_lines(doc, lines, proba, threshold, why)
     if keep is None:
         return []
     edits = []
     # (as Python floats and bools: numpy scalars are slow to iterate and to format)
-    for line, p, kept in zip(lines, proba.tolist(), keep.tolist()):
+    for i, (line, p, kept) in enumerate(zip(lines, proba.tolist(), keep.tolist())):
         if kept:
             continue
         start, end = line_span(line, doc.text)
-        edits.append(Edit(start, end, RULE, f"page chrome by the line classifier (P(article) = {p:.2f})",
+        reason = f"page chrome by the line classifier (P(article) = {p:.2f})"
+        if i in why:
+            reason = f"{why[i]} (P(article) = {p:.2f})"
+        edits.append(Edit(start, end, RULE, reason,
                           round(1.0 - float(p), 3)))
     return edits
