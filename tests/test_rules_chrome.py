@@ -381,3 +381,26 @@ def test_placeholder_text_goes_at_any_length_and_writing_about_it_stays():
             "Roma est urbs magna in Italia, et caput rei publicae, ut Livius scripsit.",
             "Non c'è nulla da fare: il dolore è grande, disse la madre."]
     assert_chrome_lines(lines, kept)
+
+
+def test_a_sites_legal_disclaimer_goes_and_an_article_sentence_with_one_of_its_phrases_stays():
+    disclaimers = [
+        "The content of this blog is for informational purposes only and does not constitute medical advice. "
+        "Always consult your doctor before you change your diet or start a new exercise routine.",
+        "Example Wealth Partners, LLC is a registered investment adviser. This material is not an offer to buy or "
+        "sell any security, and past performance is no guarantee of future results. Investing involves risk, "
+        "including the loss of principal, and nothing here should be construed as tax or legal advice.",
+    ]
+    assert_chrome_lines(disclaimers)
+    for disclaimer in disclaimers:
+        assert [e.reason for e in detect(Document(BODY + "\n" + disclaimer + "\n"), RuleContext())] == ["legal disclaimer"]
+    kept = [
+        # one disclaimer phrase in an article's sentence
+        "Over the past five years, 41% of registered investment advisors have taken part in a merger, according "
+        "to a survey of the industry published by the bank on Monday.",
+        "The court ruled that the leaflet, which the company said was for informational purposes only, had misled "
+        "the families who bought the policy in 2019.",
+        # two phrases, but a short quote
+        "Past performance is no guarantee, the fund's manager said.",
+    ]
+    assert_chrome_lines([], kept)

@@ -208,6 +208,34 @@ _CONSENT = re.compile(r"\b(we use cookies and (other )?(similar )?(tracking )?te
                       r"advertisement cookies are used to provide|other uncategori[sz]ed cookies are))\b")
 CONSENT_MAX_WORDS = 120
 
+# A site's legal disclaimer under its pages: "The information on this site is
+# for informational purposes only and does not constitute medical advice.
+# Consult your doctor ...", "Past performance is no guarantee of future results."
+# One of these may be an article's own sentence ("41% of registered investment
+# advisors ..."); a disclaimer strings several together.
+_DISCLAIMER_CUES = re.compile(
+    r"\b(is not intended (to|as)|(is|are) (provided )?for (general )?(informational|information|educational)"
+    r"( and (educational|informational))? purposes only|for general information only|(does|do) not constitute|"
+    r"should not be (construed|considered|relied|used as)|"
+    r"(consult|seek the advice of|advice (of|from)) (a|an|your) (qualified|licensed|professional|financial|tax|legal|"
+    r"medical|doctor|physician|attorney|health)|past performance|registered investment advis[eo]r|"
+    r"not (financial|investment|legal|medical|tax) advice|not an offer to (buy|sell)|involves? risk|"
+    r"no (guarantee|warranty|representation)|assumes? no (responsibility|liability)|"
+    r"(legal|tax|investment|financial|medical) advice|believed to be reliable|(is|are) not responsible for)")
+# Every cue but "involves risk" holds one of these (plain substring tests first).
+_DISCLAIMER_HINTS = ("advi", "purposes only", "information only", "constitute", "not intended", "should not be",
+                     "past performance", "not an offer", "no guarantee", "no warranty", "no representation",
+                     "no responsib", "no liab", "reliable", "not responsible")
+DISCLAIMER_CUES = 2  # distinct cues in a line for it to be a disclaimer
+DISCLAIMER_WORDS = (20, 150)  # its length in words
+
+
+def _disclaimer(norm: str, n_words: int) -> bool:
+    """Is the normalised line a site's legal disclaimer?"""
+    if not DISCLAIMER_WORDS[0] <= n_words <= DISCLAIMER_WORDS[1] or not any(h in norm for h in _DISCLAIMER_HINTS):
+        return False
+    return len({m.group(0) for m in _DISCLAIMER_CUES.finditer(norm)}) >= DISCLAIMER_CUES
+
 
 # A photo's caption ends with its credit, in the agencies' and papers' forms:
 # "... on July 25, 2019.J. Scott Applewhite / AP file", "(AP Photo/Evan Vucci)",
@@ -294,7 +322,7 @@ def _chrome_reason(text: str) -> str | None:
     if not norm or n_words > 40:
         if n_words <= CONSENT_MAX_WORDS and "cookie" in norm and _CONSENT.search(norm):
             return "cookie notice"
-        return None
+        return "legal disclaimer" if _disclaimer(norm, n_words) else None
     key = _key(text)
     if key in _PHRASES and n_words <= 8:
         return "page chrome phrase"
@@ -313,6 +341,8 @@ def _chrome_reason(text: str) -> str | None:
         return "agency credits"
     if n_words == 1 and "-" in norm and _IDENTIFIER.match(text.strip()):
         return "markup identifier"
+    if _disclaimer(norm, n_words):
+        return "legal disclaimer"
     return None
 
 
