@@ -404,3 +404,24 @@ def test_a_sites_legal_disclaimer_goes_and_an_article_sentence_with_one_of_its_p
         "Past performance is no guarantee, the fund's manager said.",
     ]
     assert_chrome_lines([], kept)
+
+
+def test_a_sites_call_to_its_newsletter_app_or_forum_goes_at_any_length_up_to_sixty_words():
+    promotions = [
+        "Need more birds? Subscribe to our sister title Garden Birds Monthly Magazine for the latest sightings, "
+        "feeding tips and the best photographs from our readers across the country!",
+        "Join our Birding Forums to keep talking about the latest sightings, migrations and more! And if you have "
+        "a tip, a correction or a comment, let us know.",
+        "Subscribe to the Example Toys YouTube Channel for all of the latest videos, reviews, and more!",
+        "Wear the change you want to see. Download our app to discover ethical brands near you.",
+    ]
+    got = assert_chrome_lines(promotions)
+    for line in promotions:
+        assert [e.reason for e in detect(Document(BODY + "\n" + line + "\n"), RuleContext())] == ["site promotion"]
+    # An article's "join the ..." or "sign up", and a show the article is about, stay.
+    kept = ["Residents can join the community garden's volunteer day on Saturday morning.",
+            "Join the community garden's volunteer day on Saturday, the organisers urged.",
+            "The council voted to subscribe to the regional transport app next year, at a cost of $40,000.",
+            "Subscribe to the One Fab Day Wedding Podcast!"]
+    assert_chrome_lines([], kept)
+    assert set(got) == set(promotions)

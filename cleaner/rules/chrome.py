@@ -226,8 +226,24 @@ _DISCLAIMER_CUES = re.compile(
 _DISCLAIMER_HINTS = ("advi", "purposes only", "information only", "constitute", "not intended", "should not be",
                      "past performance", "not an offer", "no guarantee", "no warranty", "no representation",
                      "no responsib", "no liab", "reliable", "not responsible")
+# A site's call to its newsletter, magazine, app or forum, opening the line or
+# right after a teaser question ("Need more space? Subscribe to our sister
+# title ... Magazine for the latest news", "Join our Space Forums to keep
+# talking space", "Subscribe to the Example YouTube Channel for all the latest
+# videos"). An article says "join the" and "sign up" too: the prompt must be
+# imperative, addressed to the site's own (our/the) product.
+_PROMO_PROMPT = re.compile(
+    r"(^|^[^.!?]{1,60}[.!?] )((subscribe|sign up|register) (to|for) (our|the)|(join|download) our)\b.{0,60}?"
+    r"\b(magazine|forums?|(youtube )?channel|membership|app|newsletters?|community)\b")
+_PROMO_HINTS = ("subscribe", "sign up", "register", "join our", "download our")
+PROMO_MAX_WORDS = 60
 DISCLAIMER_CUES = 2  # distinct cues in a line for it to be a disclaimer
 DISCLAIMER_WORDS = (20, 150)  # its length in words
+
+
+def _promotion(norm: str) -> bool:
+    """Is the normalised line a site's call to its newsletter, app or forum?"""
+    return any(h in norm for h in _PROMO_HINTS) and bool(_PROMO_PROMPT.search(norm))
 
 
 def _disclaimer(norm: str, n_words: int) -> bool:
@@ -322,6 +338,8 @@ def _chrome_reason(text: str) -> str | None:
     if not norm or n_words > 40:
         if n_words <= CONSENT_MAX_WORDS and "cookie" in norm and _CONSENT.search(norm):
             return "cookie notice"
+        if n_words <= PROMO_MAX_WORDS and _promotion(norm):
+            return "site promotion"
         return "legal disclaimer" if _disclaimer(norm, n_words) else None
     key = _key(text)
     if key in _PHRASES and n_words <= 8:
@@ -343,6 +361,8 @@ def _chrome_reason(text: str) -> str | None:
         return "markup identifier"
     if _disclaimer(norm, n_words):
         return "legal disclaimer"
+    if _promotion(norm):
+        return "site promotion"
     return None
 
 
