@@ -425,3 +425,15 @@ def test_a_sites_call_to_its_newsletter_app_or_forum_goes_at_any_length_up_to_si
             "Subscribe to the One Fab Day Wedding Podcast!"]
     assert_chrome_lines([], kept)
     assert set(got) == set(promotions)
+
+
+def test_a_widgets_or_forms_own_message_goes_and_a_sentence_opening_the_same_way_stays():
+    messages = ["Oops! Something went wrong while submitting the form.", "An error has occurred, please try again later.",
+                "There was an error. Please try again.", "Something went wrong with the connection!",
+                "Please enable JavaScript in your browser to complete this form."]
+    assert_chrome_lines(messages)
+    for line in messages:
+        assert [e.reason for e in detect(Document(BODY + "\n" + line + "\n"), RuleContext())] == ["widget message"]
+    assert_chrome_lines([], ["Something went wrong with the rocket's second stage, NASA said.",
+                             "There was an error in the council's figures, the auditor found.",
+                             "Oops! The mayor forgot the budget at home."])

@@ -174,6 +174,13 @@ _PATTERNS = [
     (re.compile(r"^(proudly )?powered by [^.!?]{1,30}$"), "platform credit"),
     # the reporter's address under a news story ("Write to Jane Doe at jane.doe@example.com")
     (re.compile(r"^(write to|e-?mail|contact|reach) ([\w'’.-]+ ){1,4}(at|via) \S+@\S+\.\w"), "author contact"),
+    # a widget's or a form's own message, scraped with the page ("Oops! Something went wrong while
+    # submitting the form.", "An error has occurred, please try again later."); a sentence
+    # opening "Something went wrong with the rocket ..." goes on, so the message must end there
+    (re.compile(r"^(oops!? )?(an error (has )?occurred|there was an error|something went wrong)"
+                r"( while submitting( the| your)? form| during processing your message| with the connection)?"
+                r"[.!,]*( please try again( later)?[.!]*)?$|^please enable javascript in your browser\b"),
+     "widget message"),
     (re.compile(r"^(this|the) (article|story|post|piece|column|report) (was )?(originally|first) "
                 r"(appeared|published|posted|ran) (on|in|at|by)\b"), "syndication notice"),
 ]
