@@ -237,12 +237,15 @@ _DISCLAIMER_HINTS = ("advi", "purposes only", "information only", "constitute", 
 # right after a teaser question ("Need more space? Subscribe to our sister
 # title ... Magazine for the latest news", "Join our Space Forums to keep
 # talking space", "Subscribe to the Example YouTube Channel for all the latest
-# videos"). An article says "join the" and "sign up" too: the prompt must be
-# imperative, addressed to the site's own (our/the) product.
+# videos", "Click here to support it"). An article says "join the" and "sign
+# up" too: the prompt must be imperative, addressed to the site's own (our/the)
+# product; an imperative "Subscribe to ..." is one whatever it names (74 such
+# lines in the dev pages, 1 in a truth: a podcast's "Subscribe to the ... Podcast!").
 _PROMO_PROMPT = re.compile(
-    r"(^|^[^.!?]{1,60}[.!?] )((subscribe|sign up|register) (to|for) (our|the)|(join|download) our)\b.{0,60}?"
-    r"\b(magazine|forums?|(youtube )?channel|membership|app|newsletters?|community)\b")
-_PROMO_HINTS = ("subscribe", "sign up", "register", "join our", "download our")
+    r"(^|^[^.!?]{1,60}[.!?] )(((sign up|register) (to|for) (our|the)|(join|download) our)\b.{0,60}?"
+    r"\b(magazine|forums?|(youtube )?channel|membership|app|newsletters?|community)\b"
+    r"|subscribe to\b|click here to (support|subscribe|donate)\b)")
+_PROMO_HINTS = ("subscribe", "sign up", "register", "join our", "download our", "click here to")
 PROMO_MAX_WORDS = 60
 DISCLAIMER_CUES = 2  # distinct cues in a line for it to be a disclaimer
 DISCLAIMER_WORDS = (20, 150)  # its length in words
