@@ -439,3 +439,9 @@ def test_a_widgets_or_forms_own_message_goes_and_a_sentence_opening_the_same_way
     assert_chrome_lines([], ["Something went wrong with the rocket's second stage, NASA said.",
                              "There was an error in the council's figures, the auditor found.",
                              "Oops! The mayor forgot the budget at home."])
+
+
+def test_the_markers_an_ad_slot_leaves_in_the_text_go():
+    assert_chrome_lines(["Continue reading the main story", "Advertisement - Continue Reading Below",
+                         "Story continues below advertisement", "Scroll to continue with content"],
+                        ["Continue reading below the fold, the editor told the new reporters."])

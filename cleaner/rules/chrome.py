@@ -96,6 +96,10 @@ _PHRASES = THREAD_ENDS | {
     "continue reading", "keep reading", "click here", "get started", "get the app", "shop now", "book now",
     "try now", "try it free", "try for free", "get a demo", "request a demo", "sign up for free", "see it",
     "get it now", "expand", "collapse", "close", "post navigation", "no items found", "loading paragraph",
+    # the markers an ad slot leaves in the article's text
+    "continue reading the main story", "continue reading below", "advertisement - continue reading below",
+    "story continues below advertisement", "article continues below advertisement", "story continues below",
+    "article continues below", "scroll to continue with content", "advertisement - scroll to continue",
     # comment forms (besides THREAD_ENDS)
     "reply", "post comment", "submit", "submit comment",
     # cookies
