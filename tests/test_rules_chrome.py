@@ -445,3 +445,9 @@ def test_the_markers_an_ad_slot_leaves_in_the_text_go():
     assert_chrome_lines(["Continue reading the main story", "Advertisement - Continue Reading Below",
                          "Story continues below advertisement", "Scroll to continue with content"],
                         ["Continue reading below the fold, the editor told the new reporters."])
+
+
+def test_the_labels_of_contact_and_sign_up_forms_go():
+    assert_chrome_lines(["Email Address", "Your name", "Your email address", "Your message", "First Name",
+                         "This field is hidden when viewing the form"],
+                        ["Your email address is never shown to other readers, the site's help page says."])

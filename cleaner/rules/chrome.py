@@ -100,8 +100,10 @@ _PHRASES = THREAD_ENDS | {
     "continue reading the main story", "continue reading below", "advertisement - continue reading below",
     "story continues below advertisement", "article continues below advertisement", "story continues below",
     "article continues below", "scroll to continue with content", "advertisement - scroll to continue",
-    # comment forms (besides THREAD_ENDS)
+    # comment forms (besides THREAD_ENDS), and the labels of contact and sign-up forms
     "reply", "post comment", "submit", "submit comment",
+    "email address", "your name", "your email", "your email address", "your message", "first name", "last name",
+    "this field is hidden when viewing the form",
     # cookies
     "accept cookies", "accept all cookies", "accept all", "reject all", "cookie settings",
     "manage cookies", "cookie policy", "privacy policy", "terms of use",
