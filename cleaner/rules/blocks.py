@@ -910,6 +910,7 @@ def _drop_article_copies(lines: list[Line], keep: np.ndarray, why: dict[int, str
 TEASER_RUN = 3  # lines in a row, each a headline run into its teaser's dateline, that make a list of stories
 
 
+@lru_cache(maxsize=1 << 16)  # (asked of each line by the features and again in each cleaning round)
 def _glued_dateline(text: str) -> bool:
     """A headline run into the dateline of its teaser ("Storm hits coast MIAMI: Forecasters ...")."""
     s = text.strip()

@@ -235,10 +235,10 @@ _DISCLAIMER_CUES = re.compile(
     r"not (financial|investment|legal|medical|tax) advice|not an offer to (buy|sell)|involves? risk|"
     r"no (guarantee|warranty|representation)|assumes? no (responsibility|liability)|"
     r"(legal|tax|investment|financial|medical) advice|believed to be reliable|(is|are) not responsible for)")
-# Every cue but "involves risk" holds one of these (plain substring tests first).
-_DISCLAIMER_HINTS = ("advi", "purposes only", "information only", "constitute", "not intended", "should not be",
-                     "past performance", "not an offer", "no guarantee", "no warranty", "no representation",
-                     "no responsib", "no liab", "reliable", "not responsible")
+# Every cue but "involves risk" holds one of these (a cheap test first).
+_DISCLAIMER_HINT = re.compile("advi|purposes only|information only|constitute|not intended|should not be|"
+                              "past performance|not an offer|no guarantee|no warranty|no representation|"
+                              "no responsib|no liab|reliable|not responsible")
 # A site's call to its newsletter, magazine, app or forum, opening the line or
 # right after a teaser question ("Need more space? Subscribe to our sister
 # title ... Magazine for the latest news", "Join our Space Forums to keep
@@ -251,7 +251,7 @@ _PROMO_PROMPT = re.compile(
     r"(^|^[^.!?]{1,60}[.!?] )(((sign up|register) (to|for) (our|the)|(join|download) our)\b.{0,60}?"
     r"\b(magazine|forums?|(youtube )?channel|membership|app|newsletters?|community)\b"
     r"|subscribe to\b|click here to (support|subscribe|donate)\b)")
-_PROMO_HINTS = ("subscribe", "sign up", "register", "join our", "download our", "click here to")
+_PROMO_HINT = re.compile("subscribe|sign up|register|join our|download our|click here to")  # (a cheap test first)
 PROMO_MAX_WORDS = 60
 DISCLAIMER_CUES = 2  # distinct cues in a line for it to be a disclaimer
 DISCLAIMER_WORDS = (20, 150)  # its length in words
@@ -259,12 +259,12 @@ DISCLAIMER_WORDS = (20, 150)  # its length in words
 
 def _promotion(norm: str) -> bool:
     """Is the normalised line a site's call to its newsletter, app or forum?"""
-    return any(h in norm for h in _PROMO_HINTS) and bool(_PROMO_PROMPT.search(norm))
+    return bool(_PROMO_HINT.search(norm)) and bool(_PROMO_PROMPT.search(norm))
 
 
 def _disclaimer(norm: str, n_words: int) -> bool:
     """Is the normalised line a site's legal disclaimer?"""
-    if not DISCLAIMER_WORDS[0] <= n_words <= DISCLAIMER_WORDS[1] or not any(h in norm for h in _DISCLAIMER_HINTS):
+    if not DISCLAIMER_WORDS[0] <= n_words <= DISCLAIMER_WORDS[1] or not _DISCLAIMER_HINT.search(norm):
         return False
     return len({m.group(0) for m in _DISCLAIMER_CUES.finditer(norm)}) >= DISCLAIMER_CUES
 
