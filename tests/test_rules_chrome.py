@@ -451,3 +451,9 @@ def test_the_labels_of_contact_and_sign_up_forms_go():
     assert_chrome_lines(["Email Address", "Your name", "Your email address", "Your message", "First Name",
                          "This field is hidden when viewing the form"],
                         ["Your email address is never shown to other readers, the site's help page says."])
+
+
+def test_a_caption_ending_in_its_bracketed_credit_goes_and_a_bracketed_tag_stays():
+    assert_chrome_lines(["Roughly 13,000 troops remain in the country, 18 years after the invasion [File: Reuters]",
+                         "Protesters march through the capital on Tuesday [AFP]"],
+                        ["Where To Travel Next [Quiz]", "The Best Figma Alternatives [Free and Paid]"])
