@@ -845,3 +845,29 @@ def test_fewer_glued_datelines_than_a_run_stay():
     assert blocks._drop_teaser_runs(_lines_of(texts), keep).all()
     split = TEASERS[:2] + PARAGRAPHS[:1] + TEASERS[2:]  # (two and two, not in a row)
     assert blocks._drop_teaser_runs(_lines_of(split), np.ones(len(split), dtype=bool)).all()
+
+
+def test_two_cue_headings_below_the_article_open_its_links_even_with_prose_teasers_among_them():
+    teasers = ["Storm leaves thousands without power across the region",
+               "Crews worked through the night to restore power to homes in the north of the county.",
+               "School board names new superintendent after national search",
+               "The board chose a former teacher who has run schools in three states."]
+    texts = PARAGRAPHS + ["Related links:", "Council report on the budget", "Top stories"] + teasers
+    lines = _lines_of(texts)
+    doubtful = np.array([0.97] * len(PARAGRAPHS) + [0.94, 0.8, 0.6] + [0.74, 0.68, 0.72, 0.62])
+    why = {}
+    keep = blocks._drop_after_two_cue_headings(lines, doubtful, np.ones(len(texts), dtype=bool), why)
+    assert keep.tolist() == [True] * len(PARAGRAPHS) + [False] * (3 + len(teasers))
+    assert why[len(PARAGRAPHS)].startswith('below the article, from the heading "Related links:": 2 headings')
+    # A line the model is sure of below the first heading: the article goes on there.
+    sure = doubtful.copy()
+    sure[-1] = 0.95
+    assert blocks._drop_after_two_cue_headings(lines, sure, np.ones(len(texts), dtype=bool)).all()
+    # One cue heading alone ("Read also" inside the article) changes nothing here.
+    one = PARAGRAPHS[:2] + ["Read also", "Council report on the budget"] + PARAGRAPHS[2:]
+    proba = np.array([0.97, 0.97, 0.6, 0.7, 0.7])
+    assert blocks._drop_after_two_cue_headings(_lines_of(one), proba, np.ones(len(one), dtype=bool)).all()
+    # The same heading over and over ("Read more" under each item of a list) is one button, not two headings.
+    items = PARAGRAPHS[:1] + ["Read more", "Janome sewing machine review", "Read more", "Brother XM2701 review"]
+    proba = np.array([0.97, 0.6, 0.7, 0.6, 0.7])
+    assert blocks._drop_after_two_cue_headings(_lines_of(items), proba, np.ones(len(items), dtype=bool)).all()

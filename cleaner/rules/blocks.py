@@ -1025,6 +1025,7 @@ def kept_lines(doc: Document, lines: list[Line], proba: np.ndarray, threshold: f
     headings = frozenset() if facts is None else _top_headings(facts)
     keep = _keep_inside_run(lines, keep, headings)
     keep = _drop_after_cue_heading(lines, keep, why)
+    keep = _drop_after_two_cue_headings(lines, proba, keep, why)
     keep = _drop_article_copies(lines, keep, why)
     return _drop_teaser_runs(lines, keep, why)
 
@@ -1046,6 +1047,38 @@ def _drop_after_cue_heading(lines: list[Line], keep: np.ndarray, why: dict[int, 
                    for i in kept if i >= cue)
     keep = keep.copy()
     keep[cue:] = False
+    return keep
+
+
+# A line the classifier is this sure of is the article's, wherever it stands.
+SURE_ARTICLE_LINE = 0.9
+
+
+def _drop_after_two_cue_headings(lines: list[Line], proba: np.ndarray, keep: np.ndarray,
+                                 why: dict[int, str] | None = None) -> np.ndarray:
+    """Two or more different cue headings kept below the article's first paragraph
+    ("Related links:", then "Top stories") with no line the classifier is
+    sure of (SURE_ARTICLE_LINE) from the first of them on: the site's links to
+    other stories start at that first heading, whatever prose their teasers
+    hold. (One cue heading alone may be an article's own "Read also" link
+    with the article going on below it, in lines the model doubts.)"""
+    kept = np.flatnonzero(keep).tolist()
+    first = _first_paragraph(lines, kept)
+    if first is None:
+        return keep
+    cues = [i for i in kept if i > first and is_cue_heading(lines[i].text)]
+    # (two different headings: a teaser list's "Read more" under each item is one button, repeated)
+    if len({normalized_line(lines[i].text) for i in cues}) < 2:
+        return keep
+    start = cues[0]
+    if any(proba[i] >= SURE_ARTICLE_LINE for i in kept if i > start):
+        return keep
+    if why is not None:
+        heading = " ".join(lines[start].text.split())
+        why.update((i, f"below the article, from the heading \"{heading}\": {len(cues)} headings that open "
+                       "links to other pages, and no line sure to be the article's") for i in kept if i >= start)
+    keep = keep.copy()
+    keep[start:] = False
     return keep
 
 
