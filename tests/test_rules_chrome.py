@@ -457,3 +457,9 @@ def test_a_caption_ending_in_its_bracketed_credit_goes_and_a_bracketed_tag_stays
     assert_chrome_lines(["Roughly 13,000 troops remain in the country, 18 years after the invasion [File: Reuters]",
                          "Protesters march through the capital on Tuesday [AFP]"],
                         ["Where To Travel Next [Quiz]", "The Best Figma Alternatives [Free and Paid]"])
+
+
+def test_a_pictures_source_line_goes_and_a_sentence_about_photos_stays():
+    assert_chrome_lines(["Image source: Getty Images.", "Image by Studio Brown via Example Weddings",
+                         "Photo by Alice Vicente; Design by Mehroz Kapadia"],
+                        ["Photos by the dozen were taken that day, and the archive holds them all."])

@@ -166,6 +166,10 @@ _PATTERNS = [
      "comment form"),
     (re.compile(r"^((image|photo|photograph|picture|video|illustration|(header|featured|cover|top|lead) image)s? )?"
                 r"(credit|credits|courtesy)\s*:\s*\S.{0,70}$"), "media credit"),
+    # a picture's source line ("Image source: Getty Images.", "Image by Jane Doe via Example", "Photo by
+    # ..."; a sentence "Photos by the dozen were taken." ends as one)
+    (re.compile(r"^((header|featured|cover|top|lead) )?(image|photo|photograph|picture|illustration|graphic)s? "
+                r"(source\s*:?\s+\S.{0,80}|(by|via)\s+\S.{0,80}(?<![.!?]))$"), "media credit"),
     # a gallery's counter ("Image 2 of 5"), a page's machine timestamp ("2019-11-19T08:57:40+01:00")
     (re.compile(r"^(image|photo|picture|slide)\s+\d+\s*(of|/)\s*\d+$"), "gallery counter"),
     (re.compile(r"^\d{4}-\d{2}-\d{2}t\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?$"), "machine timestamp"),
