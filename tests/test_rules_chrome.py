@@ -463,3 +463,10 @@ def test_a_pictures_source_line_goes_and_a_sentence_about_photos_stays():
     assert_chrome_lines(["Image source: Getty Images.", "Image by Studio Brown via Example Weddings",
                          "Photo by Alice Vicente; Design by Mehroz Kapadia"],
                         ["Photos by the dozen were taken that day, and the archive holds them all."])
+
+
+def test_a_caption_ending_in_its_picture_agency_via_goes():
+    assert_chrome_lines(["Do you have a healthy relationship with your phone? Jane Doe/Moment via Getty Images",
+                         "Interior of a London coffee-house, 17th century — via Wikimedia Commons"],
+                        ["The council's statement reached the paper via Reuters.",
+                         "We found the pictures via Getty Images, the curator said."])
