@@ -470,3 +470,10 @@ def test_a_caption_ending_in_its_picture_agency_via_goes():
                          "Interior of a London coffee-house, 17th century — via Wikimedia Commons"],
                         ["The council's statement reached the paper via Reuters.",
                          "We found the pictures via Getty Images, the curator said."])
+
+
+def test_a_caption_ending_in_its_courtesy_credit_goes():
+    assert_chrome_lines(["Photo courtesy Example Architects",
+                         "Left: Edward Burra, Three Sailors at a Bar, 1930, Private collection, courtesy of the gallery"],
+                        ["The photos were shared with the paper, courtesy of the family.",
+                         "Courtesy of the mayor, the bus is free on Sundays"])

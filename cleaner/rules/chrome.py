@@ -276,7 +276,8 @@ def _disclaimer(norm: str, n_words: int) -> bool:
 # A photo's caption ends with its credit, in the agencies' and papers' forms:
 # "... on July 25, 2019.J. Scott Applewhite / AP file", "(AP Photo/Evan Vucci)",
 # "Photograph by Robyn Beck/AFP/Getty Images", "(Image: © NASA)", "... [File: Reuters]",
-# "... Jane Doe/Moment via Getty Images", "... — via Wikimedia Commons"; Reuters
+# "... Jane Doe/Moment via Getty Images", "... — via Wikimedia Commons", "Photo courtesy
+# Example Architects", "..., 1930, Private collection, courtesy of the gallery"; Reuters
 # opens an archive picture's caption with "FILE PHOTO:". (Over the normalised line.)
 _CAPTION_CREDIT = re.compile(
     r"(/ ?(ap|afp|reuters|getty images|epa|bloomberg|shutterstock|istock)( photo| file| images)?\)?"
@@ -285,7 +286,8 @@ _CAPTION_CREDIT = re.compile(
     r"|^(photo|photograph|image|picture)s?:\s*[^.:]{2,50}|\((ap|afp|reuters|epa|getty images)\)"
     r"|[a-z)]\.(reuters|afp|getty images)|\bcredit(\.\.\.|…) ?[^.]{2,60}"
     r"|\[(file|photo|image|picture): [^\]]{2,40}\]|\[(ap|afp|reuters|epa|getty images)( photo)?\]"
-    r"|\bvia (getty images|shutterstock|unsplash|pexels|wikimedia commons|flickr|istock(photo)?))$")
+    r"|\bvia (getty images|shutterstock|unsplash|pexels|wikimedia commons|flickr|istock(photo)?)"
+    r"|^(image|photo|photograph|picture)s? courtesy( of)? .{2,60}|[,.] courtesy( of)? [^.!?]{2,60})$")
 
 
 # The news agencies' credits under a story: "Reporting by Jane Doe; additional
@@ -375,7 +377,7 @@ def _chrome_reason(text: str) -> str | None:
         return "form field"
     if _may_be_cookie_notice(norm) and (_COOKIE.search(norm) or _CONSENT.search(norm)):
         return "cookie notice"
-    if (("/" in norm or "photo" in norm or "image" in norm or "credit" in norm or " via " in norm
+    if (("/" in norm or "photo" in norm or "image" in norm or "credit" in norm or " via " in norm or "courtesy" in norm
          or norm.endswith((")", "]", "reuters", "afp")))
             and _CAPTION_CREDIT.search(norm)):
         return "photo caption"
