@@ -477,3 +477,11 @@ def test_a_caption_ending_in_its_courtesy_credit_goes():
                          "Left: Edward Burra, Three Sailors at a Bar, 1930, Private collection, courtesy of the gallery"],
                         ["The photos were shared with the paper, courtesy of the family.",
                          "Courtesy of the mayor, the bus is free on Sundays"])
+
+
+def test_a_caption_ending_in_its_credit_after_the_text_goes():
+    assert_chrome_lines(["Shot on the Canon R5. Photo Credit: Jane Doe",
+                         "Transparent solar cells can replace windows in offices and homes Photo Credit: Example Energy",
+                         "(Credit: Jane Doe)"],
+                        ["He received credit: a great deal of it, for the plan.",
+                         "Source: Example analysis of county data | Image Credit: Example"])

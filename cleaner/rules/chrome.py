@@ -277,7 +277,8 @@ def _disclaimer(norm: str, n_words: int) -> bool:
 # "... on July 25, 2019.J. Scott Applewhite / AP file", "(AP Photo/Evan Vucci)",
 # "Photograph by Robyn Beck/AFP/Getty Images", "(Image: © NASA)", "... [File: Reuters]",
 # "... Jane Doe/Moment via Getty Images", "... — via Wikimedia Commons", "Photo courtesy
-# Example Architects", "..., 1930, Private collection, courtesy of the gallery"; Reuters
+# Example Architects", "..., 1930, Private collection, courtesy of the gallery", "...
+# homes Photo Credit: Example Energy", "(Credit: Jane Doe)"; Reuters
 # opens an archive picture's caption with "FILE PHOTO:". (Over the normalised line.)
 _CAPTION_CREDIT = re.compile(
     r"(/ ?(ap|afp|reuters|getty images|epa|bloomberg|shutterstock|istock)( photo| file| images)?\)?"
@@ -287,7 +288,8 @@ _CAPTION_CREDIT = re.compile(
     r"|[a-z)]\.(reuters|afp|getty images)|\bcredit(\.\.\.|…) ?[^.]{2,60}"
     r"|\[(file|photo|image|picture): [^\]]{2,40}\]|\[(ap|afp|reuters|epa|getty images)( photo)?\]"
     r"|\bvia (getty images|shutterstock|unsplash|pexels|wikimedia commons|flickr|istock(photo)?)"
-    r"|^(image|photo|photograph|picture)s? courtesy( of)? .{2,60}|[,.] courtesy( of)? [^.!?]{2,60})$")
+    r"|^(image|photo|photograph|picture)s? courtesy( of)? .{2,60}|[,.] courtesy( of)? [^.!?]{2,60}"
+    r"|(^|[a-z.!?] )(photo|image|picture|video) credits?: [^.|]{2,60}|\(credits?: [^)]{2,60}\))$")
 
 
 # The news agencies' credits under a story: "Reporting by Jane Doe; additional
