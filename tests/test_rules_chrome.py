@@ -390,6 +390,8 @@ def test_a_sites_legal_disclaimer_goes_and_an_article_sentence_with_one_of_its_p
         "Example Wealth Partners, LLC is a registered investment adviser. This material is not an offer to buy or "
         "sell any security, and past performance is no guarantee of future results. Investing involves risk, "
         "including the loss of principal, and nothing here should be construed as tax or legal advice.",
+        "Example Clinic is a non-profit academic medical center. Advertising on our site helps support our mission. "
+        "We do not endorse non-Example Clinic products or services. Policy",
     ]
     assert_chrome_lines(disclaimers)
     for disclaimer in disclaimers:

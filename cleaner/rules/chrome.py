@@ -238,11 +238,12 @@ _DISCLAIMER_CUES = re.compile(
     r"medical|doctor|physician|attorney|health)|past performance|registered investment advis[eo]r|"
     r"not (financial|investment|legal|medical|tax) advice|not an offer to (buy|sell)|involves? risk|"
     r"no (guarantee|warranty|representation)|assumes? no (responsibility|liability)|"
-    r"(legal|tax|investment|financial|medical) advice|believed to be reliable|(is|are) not responsible for)")
+    r"(legal|tax|investment|financial|medical) advice|believed to be reliable|(is|are) not responsible for|"
+    r"(do|does) not endorse|advertising on (our|this) (site|website) helps)")
 # Every cue but "involves risk" holds one of these (a cheap test first).
 _DISCLAIMER_HINT = re.compile("advi|purposes only|information only|constitute|not intended|should not be|"
                               "past performance|not an offer|no guarantee|no warranty|no representation|"
-                              "no responsib|no liab|reliable|not responsible")
+                              "no responsib|no liab|reliable|not responsible|endorse|advertising on")
 # A site's call to its newsletter, magazine, app or forum, opening the line or
 # right after a teaser question ("Need more space? Subscribe to our sister
 # title ... Magazine for the latest news", "Join our Space Forums to keep
