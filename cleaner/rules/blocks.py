@@ -260,8 +260,11 @@ def _cue_heading(s: str, low: str, n_words: int, n_chars: int, ascii_line: bool)
             and bool(_CUE_LOWER.search(low) if ascii_line else _CUE.search(s)) and not _INLINE_LINK.search(s))
 
 
+@lru_cache(maxsize=1 << 16)  # (asked of the kept lines below the article in each cleaning round)
 def is_cue_heading(text: str) -> bool:
     s = text.strip()
+    if len(s) > 80:  # (too long for one: _cue_heading's own test, before the line is split)
+        return False
     return _cue_heading(s, s.lower(), len(s.split()), len(s), s.isascii())
 
 
