@@ -294,18 +294,37 @@ def _chrome_reason_plain(text: str):
     filler = sum(w in chrome._FILLER_WORDS for w in words)
     if chrome._FILLER_NAMED.search(norm) and filler >= chrome._FILLER_SHARE * len(words):
         return "placeholder text"
-    if not norm or chrome._words(norm) > 40:
-        return None
-    if chrome._key(text) in chrome._PHRASES and chrome._words(norm) <= 8:
+    n_words = chrome._words(norm)
+    # the site's promotion and its legal disclaimer, without their hint-word tests
+    promotion = bool(chrome._PROMO_PROMPT.search(norm))
+    disclaimer = (chrome.DISCLAIMER_WORDS[0] <= n_words <= chrome.DISCLAIMER_WORDS[1]
+                  and len({m.group(0) for m in chrome._DISCLAIMER_CUES.finditer(norm)}) >= chrome.DISCLAIMER_CUES)
+    if not norm or n_words > 40:
+        if n_words <= chrome.CONSENT_MAX_WORDS and "cookie" in norm and chrome._CONSENT.search(norm):
+            return "cookie notice"
+        if n_words <= chrome.PROMO_MAX_WORDS and promotion:
+            return "site promotion"
+        return "legal disclaimer" if disclaimer else None
+    if chrome._key(text) in chrome._PHRASES and n_words <= 8:
         return "page chrome phrase"
-    if chrome._words(norm) <= 20:
+    if n_words <= 20:
         for pattern, reason in chrome._PATTERNS:
             if pattern.search(norm):
                 return reason
     if chrome._FORM_FIELD.match(norm):
         return "form field"
-    if chrome._may_be_cookie_notice(norm) and chrome._COOKIE.search(norm):
+    if chrome._may_be_cookie_notice(norm) and (chrome._COOKIE.search(norm) or chrome._CONSENT.search(norm)):
         return "cookie notice"
+    if chrome._CAPTION_CREDIT.search(norm):
+        return "photo caption"
+    if chrome._AGENCY_CREDITS.match(norm):
+        return "agency credits"
+    if n_words == 1 and chrome._IDENTIFIER.match(text.strip()):
+        return "markup identifier"
+    if disclaimer:
+        return "legal disclaimer"
+    if promotion:
+        return "site promotion"
     return None
 
 
@@ -316,7 +335,12 @@ _CHROME_PIECES = ["All Rights Reserved", "tous droits réservés", "Alle Rechte 
                   "As an Amazon Associate, we earn from qualifying purchases", "Your email address will not be "
                   "published", "reserved", " ", "2024", "|", "rights", "the", "We use cookies", "to", "\n",
                   "Lorem ipsum", "dolor sit amet,", "consectetur adipiscing", "elit.", "Ut enim", "ad minim",
-                  "Your Email", "*", "Name*", "Budget", "Score*"]
+                  "Your Email", "*", "Name*", "Budget", "Score*",
+                  # the site's promotion, legal disclaimers, captions' credits, reading times
+                  "Subscribe to", "Need more?", "Join our", "magazine", "app", "Click here to support it",
+                  "for informational purposes only", "does not constitute medical advice", "past performance",
+                  "consult your doctor", "Photo Credit: Jane Doe", "via Getty Images", "[AFP]", "courtesy of",
+                  "Reporting by Jane Doe; Editing by Tom Roe", "2 min read", "Oops! Something went wrong."]
 
 
 @settings(max_examples=1500, deadline=None)
