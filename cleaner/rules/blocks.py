@@ -1053,15 +1053,16 @@ def _drop_after_cue_heading(lines: list[Line], keep: np.ndarray, why: dict[int, 
     return keep
 
 
-# A line the classifier is this sure of is the article's, wherever it stands.
-SURE_ARTICLE_LINE = 0.9
+# Below two cue headings, a line the classifier is this sure of is the article
+# going on (SURE_ARTICLE, lower, marks the article's lines for the distance features).
+SURE_ARTICLE_BELOW_CUES = 0.9
 
 
 def _drop_after_two_cue_headings(lines: list[Line], proba: np.ndarray, keep: np.ndarray,
                                  why: dict[int, str] | None = None) -> np.ndarray:
     """Two or more different cue headings kept below the article's first paragraph
     ("Related links:", then "Top stories") with no line the classifier is
-    sure of (SURE_ARTICLE_LINE) from the first of them on: the site's links to
+    sure of (SURE_ARTICLE_BELOW_CUES) from the first of them on: the site's links to
     other stories start at that first heading, whatever prose their teasers
     hold. (One cue heading alone may be an article's own "Read also" link
     with the article going on below it, in lines the model doubts.)"""
@@ -1074,7 +1075,7 @@ def _drop_after_two_cue_headings(lines: list[Line], proba: np.ndarray, keep: np.
     if len({normalized_line(lines[i].text) for i in cues}) < 2:
         return keep
     start = cues[0]
-    if any(proba[i] >= SURE_ARTICLE_LINE for i in kept if i > start):
+    if any(proba[i] >= SURE_ARTICLE_BELOW_CUES for i in kept if i > start):
         return keep
     if why is not None:
         heading = " ".join(lines[start].text.split())

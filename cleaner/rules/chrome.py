@@ -244,6 +244,8 @@ _DISCLAIMER_CUES = re.compile(
 _DISCLAIMER_HINT = re.compile("advi|purposes only|information only|constitute|not intended|should not be|"
                               "past performance|not an offer|no guarantee|no warranty|no representation|"
                               "no responsib|no liab|reliable|not responsible|endorse|advertising on")
+DISCLAIMER_CUES = 2  # distinct cues in a line for it to be a disclaimer
+DISCLAIMER_WORDS = (20, 150)  # its length in words
 # A site's call to its newsletter, magazine, app or forum, opening the line or
 # right after a teaser question ("Need more space? Subscribe to our sister
 # title ... Magazine for the latest news", "Join our Space Forums to keep
@@ -258,8 +260,6 @@ _PROMO_PROMPT = re.compile(
     r"|subscribe to\b|click here to (support|subscribe|donate)\b)")
 _PROMO_HINT = re.compile("subscribe|sign up|register|join our|download our|click here to")  # (a cheap test first)
 PROMO_MAX_WORDS = 60
-DISCLAIMER_CUES = 2  # distinct cues in a line for it to be a disclaimer
-DISCLAIMER_WORDS = (20, 150)  # its length in words
 
 
 def _promotion(norm: str) -> bool:
