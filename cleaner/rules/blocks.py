@@ -926,21 +926,16 @@ def _drop_teaser_runs(lines: list[Line], keep: np.ndarray, why: dict[int, str] |
     a ticker or a list of other stories, scraped with the title and the lede
     of each on one line. An article opens with its dateline once, and never
     puts one inside a line: the whole run goes."""
-    glued = [_glued_dateline(line.text) for line in lines]
-    if sum(glued) < TEASER_RUN:
+    glued = np.fromiter((_glued_dateline(line.text) for line in lines), dtype=bool, count=len(lines))
+    if glued.sum() < TEASER_RUN:
         return keep
     keep = keep.copy()
-    start = None
-    for i, g in enumerate(glued + [False]):
-        if g and start is None:
-            start = i
-        elif not g and start is not None:
-            if i - start >= TEASER_RUN:
-                if why is not None:
-                    why.update((j, f"a list of other stories: {i - start} headlines in a row run into their "
-                                   "stories' datelines") for j in range(start, i) if keep[j])
-                keep[start:i] = False
-            start = None
+    for i, j in _dropped_runs(~glued, 0, len(lines)):  # (the runs of glued lines)
+        if j - i >= TEASER_RUN:
+            if why is not None:
+                why.update((k, f"a list of other stories: {j - i} headlines in a row run into their "
+                               "stories' datelines") for k in range(i, j) if keep[k])
+            keep[i:j] = False
     return keep
 
 
@@ -1044,12 +1039,17 @@ def _drop_after_cue_heading(lines: list[Line], keep: np.ndarray, why: dict[int, 
     cue = next((i for i in kept if i > last and is_cue_heading(lines[i].text)), None)
     if cue is None:
         return keep
+    heading = " ".join(lines[cue].text.split())
+    return _drop_from(cue, keep, why, f"below the article, under the heading \"{heading}\" that opens links to "
+                                      "other pages")
+
+
+def _drop_from(start: int, keep: np.ndarray, why: dict[int, str] | None, reason: str) -> np.ndarray:
+    """``keep`` with every line from ``start`` on dropped; each kept line that goes gets ``reason`` in ``why``."""
     if why is not None:
-        heading = " ".join(lines[cue].text.split())
-        why.update((i, f"below the article, under the heading \"{heading}\" that opens links to other pages")
-                   for i in kept if i >= cue)
+        why.update((i, reason) for i in (np.flatnonzero(keep[start:]) + start).tolist())
     keep = keep.copy()
-    keep[cue:] = False
+    keep[start:] = False
     return keep
 
 
@@ -1075,15 +1075,11 @@ def _drop_after_two_cue_headings(lines: list[Line], proba: np.ndarray, keep: np.
     if len({normalized_line(lines[i].text) for i in cues}) < 2:
         return keep
     start = cues[0]
-    if any(proba[i] >= SURE_ARTICLE_BELOW_CUES for i in kept if i > start):
+    if (proba[start + 1:][keep[start + 1:]] >= SURE_ARTICLE_BELOW_CUES).any():
         return keep
-    if why is not None:
-        heading = " ".join(lines[start].text.split())
-        why.update((i, f"below the article, from the heading \"{heading}\": {len(cues)} headings that open "
-                       "links to other pages, and no line sure to be the article's") for i in kept if i >= start)
-    keep = keep.copy()
-    keep[start:] = False
-    return keep
+    heading = " ".join(lines[start].text.split())
+    return _drop_from(start, keep, why, f"below the article, from the heading \"{heading}\": {len(cues)} headings "
+                                        "that open links to other pages, and no line sure to be the article's")
 
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
